@@ -1,0 +1,40 @@
+export { backoffDelay, DEFAULT_RETRY, type RetryPolicy } from './backoff.js'
+export {
+  type A2AResult,
+  delegationIdempotencyKey,
+  PlatformClient,
+  type PlatformClientOptions,
+} from './client.js'
+export {
+  EXCERPT_MAX_CHARS,
+  isPlatformError,
+  maskSecrets,
+  PlatformClientError,
+  PlatformError,
+  type PlatformErrorCode,
+} from './errors.js'
+export { type Logger, silentLogger } from './logger.js'
+export type {
+  ActivityRow,
+  Approval,
+  ApprovalRequestResponse,
+  Attachment,
+  Checkpoint,
+  DelegateResponse,
+  DelegationRow,
+  DiscoverResponse,
+  HeartbeatResponse,
+  Instructions,
+  Memory,
+  MemoryCommitResponse,
+  Peer,
+  RecordDelegationResponse,
+  RegisterResponse,
+  SharedContextFile,
+  StatusResponse,
+  UpdateDelegationResponse,
+  UploadResponse,
+  Workspace,
+} from './schemas.js'
+export { MemoryTokenSource, TOKEN_FILE_NAME, type TokenSource, TokenStore } from './token-store.js'
+export type * from './types.js'

@@ -1,0 +1,228 @@
+import type { z } from 'zod'
+import { backoffDelay, parseRetryAfter, type RetryPolicy, sleep } from './backoff.js'
+import { bodyExcerpt, maskSecrets, PlatformError } from './errors.js'
+import type { Logger } from './logger.js'
+import type { TokenSource } from './token-store.js'
+
+export interface PlatformHttpOptions {
+  baseUrl: string
+  workspaceId: string
+  tokens: TokenSource
+  timeoutMs: number
+  retry: RetryPolicy
+  fetch: typeof fetch
+  logger: Logger
+  headers: Record<string, string>
+  random?: () => number
+}
+
+export interface RequestSpec<T> {
+  method: 'GET' | 'POST' | 'DELETE' | 'PATCH' | 'PUT'
+  path: string
+  query?: Record<string, string | number | undefined>
+  json?: unknown
+  form?: FormData
+  /** Parses the 2xx JSON body; `null` = the body is ignored. */
+  schema: z.ZodType<T> | null
+  /** Only idempotent calls are retried on 5xx/429/timeouts/connection errors. */
+  idempotent: boolean
+  headers?: Record<string, string>
+  timeoutMs?: number
+  signal?: AbortSignal
+  retry?: boolean
+  /** Non-2xx statuses that are returned to the caller instead of thrown (e.g. 404 on "latest checkpoint"). */
+  acceptStatuses?: number[]
+}
+
+export interface PlatformResponse<T> {
+  status: number
+  data: T
+  headers: Headers
+}
+
+/**
+ * One HTTP exchange with the platform: headers (bearer, X-Workspace-ID), per-attempt timeout joined with the
+ * caller's signal, retries with full-jitter backoff for idempotent calls, one token re-read on 401, zod
+ * validation, and errors that never contain the token.
+ */
+export class PlatformHttp {
+  private readonly base: string
+
+  constructor(private readonly opts: PlatformHttpOptions) {
+    this.base = opts.baseUrl.replace(/\/+$/, '')
+  }
+
+  get baseUrl(): string {
+    return this.base
+  }
+
+  async request<T>(spec: RequestSpec<T>): Promise<PlatformResponse<T>> {
+    const endpoint = `${spec.method} ${spec.path}`
+    const url = this.buildUrl(spec)
+    const attempts = spec.idempotent && spec.retry !== false ? Math.max(1, this.opts.retry.attempts) : 1
+    let attempt = 0
+    let reauthorized = false
+    for (;;) {
+      const token = this.opts.tokens.read()
+      let response: Response
+      let text: string
+      const timeoutMs = spec.timeoutMs ?? this.opts.timeoutMs
+      const timeout = AbortSignal.timeout(timeoutMs)
+      const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout
+      try {
+        response = await this.opts.fetch(url, {
+          method: spec.method,
+          headers: this.headersFor(spec, token),
+          body: spec.form ?? (spec.json === undefined ? undefined : JSON.stringify(spec.json)),
+          signal,
+        })
+        text = await response.text()
+      } catch (err) {
+        if (spec.signal?.aborted) throw spec.signal.reason
+        const failure = timeout.aborted
+          ? new PlatformError({
+              code: 'PLATFORM_TIMEOUT',
+              endpoint,
+              message: `${endpoint}: the platform at ${this.base} did not answer within ${timeoutMs} ms`,
+              cause: err,
+            })
+          : new PlatformError({
+              code: 'PLATFORM_UNREACHABLE',
+              endpoint,
+              message: `${endpoint}: cannot reach the platform at ${this.base} (${describeNetworkError(err)})`,
+              cause: err,
+            })
+        if (++attempt < attempts) {
+          await this.pause(attempt - 1, undefined, spec.signal, endpoint, failure)
+          continue
+        }
+        throw failure
+      }
+
+      if (response.status === 401 && !reauthorized) {
+        reauthorized = true
+        // The token file may have been rotated behind our back (re-provision, operator): re-read it once.
+        const fresh = this.opts.tokens.reload()
+        if (fresh && fresh !== token) {
+          this.opts.logger.info({ endpoint }, 'platform answered 401; retrying once with the re-read token')
+          continue
+        }
+      }
+
+      const ok = response.status >= 200 && response.status < 300
+      if (!ok && !spec.acceptStatuses?.includes(response.status)) {
+        const failure = this.httpError(endpoint, response, text, token)
+        const retryable = response.status >= 500 || response.status === 429
+        if (retryable && response.status !== 501 && ++attempt < attempts) {
+          await this.pause(attempt - 1, failure.retryAfterMs, spec.signal, endpoint, failure)
+          continue
+        }
+        throw failure
+      }
+
+      if (spec.schema === null)
+        return { status: response.status, data: undefined as T, headers: response.headers }
+      return {
+        status: response.status,
+        data: this.parse(spec.schema, endpoint, response.status, text, token),
+        headers: response.headers,
+      }
+    }
+  }
+
+  private parse<T>(schema: z.ZodType<T>, endpoint: string, status: number, text: string, token?: string): T {
+    let json: unknown
+    try {
+      json = text === '' ? null : JSON.parse(text)
+    } catch (err) {
+      throw new PlatformError({
+        code: 'PLATFORM_BAD_RESPONSE',
+        endpoint,
+        status,
+        bodyExcerpt: bodyExcerpt(text, [token]),
+        message: `${endpoint}: the platform answered ${status} with a body that is not JSON`,
+        cause: err,
+      })
+    }
+    const result = schema.safeParse(json)
+    if (!result.success) {
+      const issue = result.error.issues[0]
+      const where = issue?.path.length ? issue.path.join('.') : '(root)'
+      throw new PlatformError({
+        code: 'PLATFORM_BAD_RESPONSE',
+        endpoint,
+        status,
+        bodyExcerpt: bodyExcerpt(text, [token]),
+        message: `${endpoint}: unexpected response shape at ${where}: ${issue?.message ?? 'invalid'}`,
+        cause: result.error,
+      })
+    }
+    return result.data
+  }
+
+  private httpError(endpoint: string, response: Response, text: string, token?: string): PlatformError {
+    let serverError: string | undefined
+    try {
+      const body = JSON.parse(text) as { error?: unknown }
+      if (typeof body?.error === 'string') serverError = maskSecrets(body.error, [token])
+    } catch {
+      // Non-JSON error bodies (e.g. a plain-text 404 from the router) keep only the excerpt.
+    }
+    const status = response.status
+    const unauthorized = status === 401
+    return new PlatformError({
+      code: unauthorized ? 'PLATFORM_UNAUTHORIZED' : 'PLATFORM_HTTP',
+      endpoint,
+      status,
+      bodyExcerpt: bodyExcerpt(text, [token]),
+      serverError,
+      retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+      message: unauthorized
+        ? `${endpoint}: the platform rejected the workspace token (401${serverError ? `: ${serverError}` : ''}); the token is missing, revoked or belongs to another workspace — re-register or store a fresh token`
+        : `${endpoint}: the platform answered ${status}${serverError ? ` (${serverError})` : ''}`,
+    })
+  }
+
+  private async pause(
+    retry: number,
+    retryAfterMs: number | undefined,
+    signal: AbortSignal | undefined,
+    endpoint: string,
+    failure: PlatformError,
+  ): Promise<void> {
+    const jitter = backoffDelay(retry, this.opts.retry, this.opts.random)
+    const delay = Math.min(this.opts.retry.maxMs, Math.max(jitter, retryAfterMs ?? 0))
+    this.opts.logger.debug(
+      { endpoint, code: failure.code, status: failure.status, delayMs: delay },
+      'retrying',
+    )
+    await sleep(delay, signal)
+  }
+
+  private buildUrl(spec: RequestSpec<unknown>): string {
+    const url = new URL(this.base + spec.path)
+    for (const [key, value] of Object.entries(spec.query ?? {})) {
+      if (value !== undefined && value !== '') url.searchParams.set(key, String(value))
+    }
+    return url.toString()
+  }
+
+  private headersFor(spec: RequestSpec<unknown>, token: string | undefined): Record<string, string> {
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...this.opts.headers,
+      'X-Workspace-ID': this.opts.workspaceId,
+      ...spec.headers,
+    }
+    if (spec.json !== undefined) headers['content-type'] = 'application/json'
+    if (token) headers.authorization = `Bearer ${token}`
+    return headers
+  }
+}
+
+function describeNetworkError(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } })?.cause
+  if (cause?.code) return cause.code
+  if (cause?.message) return cause.message
+  return err instanceof Error ? err.message : String(err)
+}
