@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest'
+import { fromV1State, toV1Message, toV1StreamEvent, toV1Task } from './a2a/convert.js'
+import { extractText, MessageShapeError, normalizeMessage, textMessage } from './messages.js'
+
+describe('extractText', () => {
+  it('reads parts tagged with kind, with type, or untagged', () => {
+    expect(extractText({ parts: [{ kind: 'text', text: 'a' }] })).toBe('a')
+    expect(extractText({ parts: [{ type: 'text', text: 'b' }] })).toBe('b')
+    expect(extractText({ parts: [{ text: 'c' }] })).toBe('c')
+    expect(
+      extractText({
+        parts: [
+          { kind: 'text', text: ' x ' },
+          { type: 'text', text: 'y ' },
+        ],
+      }),
+    ).toBe('x  y')
+  })
+
+  it('skips non-text parts, empty text and junk', () => {
+    const parts = [
+      { kind: 'file', file: { uri: 'workspace:/a' } },
+      { kind: 'data', data: { text: 'not me' } },
+      { kind: 'text', text: '' },
+      null,
+      42,
+      { text: 7 },
+      { kind: 'text', text: 'kept' },
+    ]
+    expect(extractText({ parts })).toBe('kept')
+    expect(extractText({ parts: 'nope' })).toBe('')
+    expect(extractText(undefined)).toBe('')
+  })
+})
+
+describe('normalizeMessage', () => {
+  it('canonicalises every part tagging and generates a messageId', () => {
+    const m = normalizeMessage({
+      role: 'user',
+      parts: [
+        { type: 'text', text: 'hi' },
+        { text: 'there' },
+        { url: 'https://x/y.pdf', filename: 'y.pdf', mediaType: 'application/pdf' },
+        { data: [1, 2] },
+      ],
+    })
+    expect(m.kind).toBe('message')
+    expect(m.messageId).toMatch(/^[0-9a-f-]{36}$/)
+    expect(m.parts).toEqual([
+      { kind: 'text', text: 'hi' },
+      { kind: 'text', text: 'there' },
+      { kind: 'file', file: { uri: 'https://x/y.pdf', name: 'y.pdf', mimeType: 'application/pdf' } },
+      { kind: 'data', data: { value: [1, 2] } },
+    ])
+  })
+
+  it('accepts v1.0 roles and refuses bad shapes naming the field', () => {
+    expect(normalizeMessage({ role: 'ROLE_AGENT', parts: [] }).role).toBe('agent')
+    expect(() => normalizeMessage({ parts: 'x' })).toThrow(/message\.parts: must be an array/)
+    expect(() => normalizeMessage({ parts: [{ kind: 'text', text: 3 }] })).toThrow(
+      /message\.parts\[0\]\.text/,
+    )
+    expect(() => normalizeMessage({ role: 'robot', parts: [] })).toThrow(MessageShapeError)
+    expect(() => normalizeMessage({ parts: [{ kind: 'video' }] })).toThrow(/parts\[0\]/)
+  })
+})
+
+describe('v0.3 ⇄ v1.0', () => {
+  it('converts messages, tasks and stream events', () => {
+    const reply = textMessage('agent', 'ok', { taskId: 't', contextId: 'c' })
+    expect(toV1Message(reply)).toEqual({
+      messageId: reply.messageId,
+      role: 'ROLE_AGENT',
+      parts: [{ text: 'ok' }],
+      taskId: 't',
+      contextId: 'c',
+    })
+    const task = toV1Task({
+      kind: 'task',
+      id: 't',
+      contextId: 'c',
+      status: { state: 'input-required' },
+    })
+    expect(task.status.state).toBe('TASK_STATE_INPUT_REQUIRED')
+    expect(fromV1State('TASK_STATE_CANCELED')).toBe('canceled')
+    expect(fromV1State('completed')).toBe('completed')
+    expect(fromV1State('bogus')).toBe('unknown')
+    expect(
+      toV1StreamEvent({
+        kind: 'status-update',
+        taskId: 't',
+        contextId: 'c',
+        status: { state: 'working' },
+        final: false,
+      }),
+    ).toEqual({ statusUpdate: { taskId: 't', contextId: 'c', status: { state: 'TASK_STATE_WORKING' } } })
+  })
+})
