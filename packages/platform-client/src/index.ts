@@ -13,7 +13,20 @@ export {
   PlatformError,
   type PlatformErrorCode,
 } from './errors.js'
+export { FailureLog, type FailureLogOptions } from './failure-log.js'
+export { HeartbeatLoop, type HeartbeatLoopOptions } from './heartbeat-loop.js'
+export { InboxCursorFile } from './inbox-cursor-file.js'
+export {
+  extractAttachments,
+  extractMessageText,
+  type InboxAttachment,
+  type InboxMessage,
+  type InboxMessageKind,
+  parseInboxRow,
+} from './inbox-message.js'
+export { InboxPoller, type InboxPollerOptions } from './inbox-poller.js'
 export { type Logger, silentLogger } from './logger.js'
+export { RegistrationLoop, type RegistrationLoopOptions } from './registration-loop.js'
 export type {
   ActivityRow,
   Approval,

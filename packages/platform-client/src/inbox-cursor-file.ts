@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto'
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises'
+import { join } from 'node:path'
+
+/**
+ * The durable inbox cursor of one workspace: the id of the last activity row that was acknowledged (or skipped as
+ * not-for-the-agent). File `<dir>/inbox-cursor-<workspaceId>.json`, replaced atomically.
+ */
+export class InboxCursorFile {
+  readonly path: string
+
+  constructor(
+    private readonly dir: string,
+    readonly workspaceId: string,
+  ) {
+    this.path = join(dir, `inbox-cursor-${workspaceId}.json`)
+  }
+
+  /** The stored cursor, or undefined when there is none (or the file is unreadable garbage). */
+  async load(): Promise<string | undefined> {
+    let text: string
+    try {
+      text = await readFile(this.path, 'utf8')
+    } catch {
+      return undefined
+    }
+    try {
+      const parsed = JSON.parse(text) as { cursor?: unknown }
+      return typeof parsed.cursor === 'string' && parsed.cursor ? parsed.cursor : undefined
+    } catch {
+      return undefined
+    }
+  }
+
+  async save(cursor: string): Promise<void> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 })
+    const tmp = join(
+      this.dir,
+      `.inbox-cursor-${this.workspaceId}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+    )
+    const body = JSON.stringify({
+      workspace_id: this.workspaceId,
+      cursor,
+      updated_at: new Date().toISOString(),
+    })
+    try {
+      const handle = await open(tmp, 'wx', 0o600)
+      try {
+        await handle.writeFile(body, 'utf8')
+      } finally {
+        await handle.close()
+      }
+      await rename(tmp, this.path)
+    } catch (err) {
+      await unlink(tmp).catch(() => {})
+      throw err
+    }
+  }
+
+  async clear(): Promise<void> {
+    await unlink(this.path).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err
+    })
+  }
+}
