@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest'
+import { briefTask, TaskActivity, WedgeState } from './TaskActivity.js'
+
+describe('TaskActivity', () => {
+  it('counts overlapping tasks and clears the current task only at zero', () => {
+    let changes = 0
+    const activity = new TaskActivity(() => changes++)
+    activity.start('first job')
+    activity.start('second job')
+    expect(activity.activeTasks).toBe(2)
+    expect(activity.currentTask).toBe('second job')
+    activity.end()
+    expect(activity.activeTasks).toBe(1)
+    expect(activity.currentTask).toBe('second job')
+    activity.end()
+    expect(activity.currentTask).toBe('')
+    activity.end()
+    expect(activity.activeTasks).toBe(0)
+    expect(changes).toBe(5)
+  })
+
+  it('works as the adapter heartbeat handle', () => {
+    const activity = new TaskActivity()
+    activity.setCurrentTask('x')
+    expect(activity.activeTasks).toBe(1)
+    activity.setCurrentTask('')
+    expect(activity.activeTasks).toBe(0)
+  })
+
+  it('briefs long text to 60 characters', () => {
+    expect(briefTask('a'.repeat(70))).toBe(`${'a'.repeat(60)}...`)
+    expect(briefTask('  short\n text ')).toBe('short text')
+  })
+})
+
+describe('WedgeState', () => {
+  it('first mark wins, clear restores, clear when healthy is a no-op, re-mark allowed', () => {
+    const wedge = new WedgeState()
+    expect(wedge.wedged).toBe(false)
+    expect(wedge.clear()).toBe(false)
+    expect(wedge.mark('sdk init timeout — restart the workspace')).toBe(true)
+    expect(wedge.mark('other')).toBe(false)
+    expect(wedge.reason).toBe('sdk init timeout — restart the workspace')
+    expect(wedge.clear()).toBe(true)
+    expect(wedge.reason).toBe('')
+    expect(wedge.mark('again')).toBe(true)
+  })
+})

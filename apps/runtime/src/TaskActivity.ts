@@ -1,0 +1,76 @@
+/** First `limit` characters of a task's text, for `current_task` on the canvas. */
+export function briefTask(text: string, limit = 60): string {
+  const flat = text.replace(/\s+/g, ' ').trim()
+  return flat.length > limit ? `${flat.slice(0, limit)}...` : flat
+}
+
+/**
+ * The `active_tasks` / `current_task` pair of the heartbeat (§2.10). Start adds one and shows the new task;
+ * end subtracts one (never below zero) and clears `current_task` only when nothing is running, so a finished
+ * task cannot leave the workspace looking busy (#1372) and overlapping tasks count correctly (#1408).
+ * `onChange` fires after every change: the runtime sends an immediate heartbeat from it.
+ */
+export class TaskActivity {
+  #active = 0
+  #current = ''
+  readonly #onChange: () => void
+
+  constructor(onChange: () => void = () => {}) {
+    this.#onChange = onChange
+  }
+
+  get activeTasks(): number {
+    return this.#active
+  }
+
+  get currentTask(): string {
+    return this.#current
+  }
+
+  /** The `HeartbeatHandle` of adapter-core: non-empty starts a task, empty ends one. */
+  setCurrentTask(task: string): void {
+    if (task) this.start(task)
+    else this.end()
+  }
+
+  start(summary: string): void {
+    this.#active += 1
+    this.#current = briefTask(summary) || this.#current
+    this.#onChange()
+  }
+
+  end(): void {
+    this.#active = Math.max(0, this.#active - 1)
+    if (this.#active === 0) this.#current = ''
+    this.#onChange()
+  }
+}
+
+/**
+ * Wedge state (§2.9): a non-recoverable per-process state an adapter reports (e.g. an SDK stuck initialising).
+ * The first reason wins until cleared; while wedged every heartbeat carries `runtime_state: "wedged"`.
+ */
+export class WedgeState {
+  #reason = ''
+
+  get wedged(): boolean {
+    return this.#reason !== ''
+  }
+
+  get reason(): string {
+    return this.#reason
+  }
+
+  /** Returns true when this call changed the state. */
+  mark(reason: string): boolean {
+    if (this.#reason) return false
+    this.#reason = reason.trim().slice(0, 200) || 'wedged'
+    return true
+  }
+
+  clear(): boolean {
+    if (!this.#reason) return false
+    this.#reason = ''
+    return true
+  }
+}

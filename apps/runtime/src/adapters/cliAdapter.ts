@@ -1,0 +1,93 @@
+import type { Adapter, AdapterConfig } from '@molecule/adapter-core'
+import { z } from 'zod'
+import { RuntimeError } from '../RuntimeError.js'
+import { classifyCommandFailure, runCommand, sanitizedAgentError } from './runCommand.js'
+
+/** `runtime_config` keys the `cli` adapter reads; everything else in the block is ignored. */
+export const cliRuntimeConfigSchema = z.object({
+  command: z.string().min(1),
+  args: z.array(z.string()).default([]),
+  /** `stdin`: the message is piped in; `arg`: it is appended as the last argument. */
+  input: z.enum(['stdin', 'arg']).default('stdin'),
+  /** Seconds per message; 0 = no limit. */
+  timeout: z.number().nonnegative().default(300),
+  /** Working directory; default: the config directory. */
+  cwd: z.string().min(1).optional(),
+  /** Milliseconds between SIGTERM and SIGKILL of the process group. */
+  kill_grace_ms: z.number().int().nonnegative().default(2000),
+})
+
+export type CliRuntimeConfig = z.output<typeof cliRuntimeConfigSchema>
+
+export function parseCliRuntimeConfig(runtimeConfig: Readonly<Record<string, unknown>>): CliRuntimeConfig {
+  const parsed = cliRuntimeConfigSchema.safeParse(runtimeConfig)
+  if (parsed.success) return parsed.data
+  const issue = parsed.error.issues[0]
+  const field = `runtime_config.${issue?.path.join('.') || 'command'}`
+  throw new RuntimeError(
+    'CLI_CONFIG_INVALID',
+    `${field}: ${issue?.message ?? 'invalid'}. Fix: set runtime_config.command (and optionally args: [..], input: stdin|arg, timeout: <seconds>) in config.yaml.`,
+  )
+}
+
+/** Called with each started child's pid; lets process-level tests look for orphans. */
+export type PidObserver = (pid: number) => void
+
+/**
+ * Runs a command-line agent (`claude -p`, `codex exec`, `ollama run llama3`, …) once per message. stdout is
+ * streamed back as status updates and becomes the reply; a failure is reported as a failed task with a
+ * category-only message — stderr stays in the workspace log, never in the reply.
+ */
+export function createCliAdapter(observePid?: PidObserver): Adapter {
+  let settings: CliRuntimeConfig | undefined
+  return {
+    name: 'cli',
+    displayName: 'Command-line agent',
+    description: 'Runs runtime_config.command once per message and replies with its output.',
+    configSchema: z.toJSONSchema(cliRuntimeConfigSchema) as Record<string, unknown>,
+    setup(config: AdapterConfig) {
+      settings = parseCliRuntimeConfig(config.runtimeConfig)
+    },
+    createExecutor(config: AdapterConfig) {
+      const cfg = settings ?? parseCliRuntimeConfig(config.runtimeConfig)
+      const cwd = cfg.cwd ?? config.configPath
+      return async (ctx, events) => {
+        if (ctx.text.length === 0) return 'Error: message contained no text content.'
+        const log = ctx.logger.child({ adapter: 'cli', command: cfg.command })
+        const result = await runCommand({
+          command: cfg.command,
+          args: cfg.input === 'arg' ? [...cfg.args, ctx.text] : cfg.args,
+          ...(cfg.input === 'stdin' ? { stdin: ctx.text } : {}),
+          cwd,
+          timeoutMs: cfg.timeout * 1000,
+          killGraceMs: cfg.kill_grace_ms,
+          signal: ctx.signal,
+          onStdout: (chunk) => events.status(chunk),
+          ...(observePid ? { onSpawn: observePid } : {}),
+        })
+        if (result.cancelled) return undefined
+        if (result.spawnError) {
+          log.error({ code: result.spawnError }, 'cli command could not be started')
+          events.fail(
+            sanitizedAgentError(result.spawnError === 'ENOENT' ? 'command_not_found' : 'spawn_failed'),
+          )
+          return undefined
+        }
+        if (result.timedOut) {
+          log.warn({ timeoutSeconds: cfg.timeout }, 'cli command timed out; process group killed')
+          events.fail(sanitizedAgentError('timeout'))
+          return undefined
+        }
+        const output = result.stdout.trim()
+        if (result.exitCode === 0) return output.length > 0 ? output : '(no response generated)'
+        const category = classifyCommandFailure(result.stderr, result.exitCode)
+        log.error(
+          { exitCode: result.exitCode, signal: result.signal, stderr: result.stderr.slice(-4096) },
+          'cli command failed',
+        )
+        events.fail(sanitizedAgentError(category))
+        return undefined
+      }
+    },
+  }
+}
