@@ -17,6 +17,8 @@ export interface WorkspaceDirectory {
   workspaceForPeer(peerId: string): string | undefined
   /** Why a served workspace cannot act right now (bad token, unreachable platform); undefined when healthy. */
   problemWith?(workspaceId: string): string | undefined
+  /** Where a reply to the human goes by default: the arrival workspace of the user message being answered. */
+  userReplyWorkspace?(): string | undefined
 }
 
 /** Values `get_runtime_identity` reports; the runtime fills them from its config, the bridge from env. */

@@ -1,0 +1,77 @@
+import { isPlatformError, type MemoryScope } from '@molecule/platform-client'
+import { z } from 'zod'
+import { isResolutionError, resolveActing } from './acting-workspace.js'
+import { describeFailure } from './platform-failure.js'
+import { redactSecrets } from './redact.js'
+import { defineTool, type Tool } from './registry.js'
+
+const SCOPES: readonly MemoryScope[] = ['LOCAL', 'TEAM', 'GLOBAL']
+
+function toScope(raw: string | undefined): MemoryScope | undefined {
+  const upper = raw?.trim().toUpperCase()
+  return SCOPES.find((s) => s === upper)
+}
+
+export function memoryTools(): Tool[] {
+  const commitMemory = defineTool({
+    name: 'commit_memory',
+    description:
+      'Save a fact for later (LOCAL = this workspace, TEAM = your team, GLOBAL = everyone; GLOBAL needs tier 0). Secrets are redacted before saving.',
+    input: z.object({
+      content: z.string().describe('What to remember.'),
+      scope: z.string().optional().describe('LOCAL (default), TEAM or GLOBAL.'),
+      source_workspace_id: z
+        .string()
+        .optional()
+        .describe('Which of your workspaces owns it (multi-workspace mode).'),
+    }),
+    async run(ctx, input) {
+      // Redact first: nothing below (logs, platform) ever sees the raw secret.
+      const content = redactSecrets(input.content)
+      if (!content.trim()) return 'Error: content is required'
+      const scope = toScope(input.scope) ?? 'LOCAL'
+      if (scope === 'GLOBAL' && (ctx.tier ?? 1) !== 0) {
+        return `Error: GLOBAL memory needs a tier-0 workspace (this one is tier ${ctx.tier ?? 1}); use TEAM or LOCAL`
+      }
+      const acting = resolveActing(ctx, { explicit: input.source_workspace_id })
+      if (isResolutionError(acting)) return acting.error
+      try {
+        const res = await acting.client.commitMemory({ content, scope }, { signal: ctx.signal })
+        return JSON.stringify({ success: true, id: res.id, scope: res.scope ?? scope })
+      } catch (err) {
+        if (isPlatformError(err) && err.serverError) return `Error: ${err.serverError}`
+        return `Error saving memory: ${describeFailure(err, acting.client.platformUrl)}`
+      }
+    },
+  })
+
+  const recallMemory = defineTool({
+    name: 'recall_memory',
+    description:
+      'Search saved memories by text; scope LOCAL, TEAM or GLOBAL narrows it (empty = everything you wrote).',
+    input: z.object({
+      query: z.string().optional().describe('Words to search for; empty lists the newest.'),
+      scope: z.string().optional().describe('LOCAL, TEAM, GLOBAL, or empty.'),
+      source_workspace_id: z.string().optional().describe('Which of your workspaces (multi-workspace mode).'),
+    }),
+    async run(ctx, input) {
+      const acting = resolveActing(ctx, { explicit: input.source_workspace_id })
+      if (isResolutionError(acting)) return acting.error
+      const scope = toScope(input.scope)
+      if (input.scope?.trim() && !scope)
+        return `Error: scope '${input.scope}' must be LOCAL, TEAM, GLOBAL or empty`
+      try {
+        const rows = await acting.client.searchMemories(
+          { ...(input.query?.trim() ? { q: input.query.trim() } : {}), ...(scope ? { scope } : {}) },
+          { signal: ctx.signal },
+        )
+        if (rows.length === 0) return 'No memories found.'
+        return rows.map((m) => `[${m.scope ?? '?'}] ${m.content}`).join('\n')
+      } catch (err) {
+        return `Error recalling memory: ${describeFailure(err, acting.client.platformUrl)}`
+      }
+    },
+  })
+
+  return [commitMemory, recallMemory] as Tool[]
+}

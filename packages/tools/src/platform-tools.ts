@@ -1,0 +1,62 @@
+import { type DelegationOptions, delegationTools } from './delegation-tools.js'
+import { memoryTools } from './memory-tools.js'
+import { messagingTools } from './messaging-tools.js'
+import { checkPermission, DEFAULT_ROLES, permissionDeniedText, TOOL_PERMISSIONS } from './rbac.js'
+import type { Tool } from './registry.js'
+import { type IdentityEnv, workspaceTools } from './workspace-tools.js'
+
+export interface PlatformToolsOptions extends Partial<DelegationOptions> {
+  /** Environment read by `get_runtime_identity` (default `process.env`). */
+  env?: IdentityEnv
+}
+
+/** Wraps a tool so its RBAC action is checked before it runs. */
+export function withPermission(tool: Tool): Tool {
+  const action = TOOL_PERMISSIONS[tool.name]
+  if (!action) return tool
+  return {
+    ...tool,
+    async run(ctx, input) {
+      const roles = ctx.roles ?? DEFAULT_ROLES
+      if (!checkPermission(action, roles, ctx.customRoles)) {
+        return { text: permissionDeniedText(action, roles), isError: true }
+      }
+      return tool.run(ctx, input)
+    },
+  }
+}
+
+/**
+ * The platform tools both the container runtime and the MCP bridge expose, in `tools/list` order, each gated
+ * by its RBAC action.
+ */
+export function createPlatformTools(options: PlatformToolsOptions = {}): Tool[] {
+  const delegation: DelegationOptions = {
+    syncViaDelegations: options.syncViaDelegations ?? false,
+    delegationTimeoutMs: options.delegationTimeoutMs ?? 300_000,
+    delegationPollIntervalMs: options.delegationPollIntervalMs ?? 3_000,
+    a2aTimeoutMs: options.a2aTimeoutMs ?? 300_000,
+    a2aAttempts: options.a2aAttempts ?? 5,
+    a2aBackoffMs: options.a2aBackoffMs ?? 1_000,
+  }
+  const [delegateTask, delegateTaskAsync, checkTaskStatus] = delegationTools(delegation)
+  const [listPeers, getWorkspaceInfo, getRuntimeIdentity, updateAgentCard] = workspaceTools(
+    options.env ?? process.env,
+  )
+  const [broadcastMessage, sendMessageToUser, chatHistory] = messagingTools()
+  const [commitMemory, recallMemory] = memoryTools()
+  return [
+    delegateTask,
+    delegateTaskAsync,
+    checkTaskStatus,
+    listPeers,
+    getWorkspaceInfo,
+    getRuntimeIdentity,
+    updateAgentCard,
+    broadcastMessage,
+    sendMessageToUser,
+    chatHistory,
+    commitMemory,
+    recallMemory,
+  ].map((tool) => withPermission(tool as Tool))
+}
