@@ -65,7 +65,7 @@ const MASK = '***'
 // Patterns for anything that looks like a credential in text the platform sent back to us.
 const SECRET_PATTERNS: RegExp[] = [
   /\b(Bearer)\s+[^\s"',;]+/gi,
-  /("?(?:auth_token|token|access_token|refresh_token|api_key|apikey|secret|password|platform_inbound_secret|authorization)"?\s*[:=]\s*"?)([^\s"',;}]+)/gi,
+  /("?(?:auth_token|token|access_token|refresh_token|api_key|apikey|secret|password|platform_inbound_secret|authorization)"?\s*[:=]\s*"?)(?!Bearer\s)(?!\*\*\*)([^\s"',;}&]+)/gi,
   /\b(sk-[A-Za-z0-9_-]{16,})/g,
   // 32+ char base64url runs: workspace tokens are 43 chars of base64url.
   /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{32,}(?![A-Za-z0-9_-])/g,

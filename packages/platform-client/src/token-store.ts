@@ -66,9 +66,9 @@ export class TokenStore implements TokenSource {
       () => undefined,
     )
     if (onDisk === value) return false
-    await mkdir(this.dir, { recursive: true, mode: 0o700 })
     const tmp = join(this.dir, `${TOKEN_FILE_NAME}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
     try {
+      await mkdir(this.dir, { recursive: true, mode: 0o700 })
       // 'wx' + 0600 in one open: there is no window in which the file exists with wider permissions.
       const handle = await open(tmp, 'wx', 0o600)
       try {
