@@ -1,0 +1,42 @@
+import { HELP, parseCli } from './cli-options.js'
+import { DevPlatformError } from './errors.js'
+import { startDevPlatform } from './start-dev-platform.js'
+
+const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+
+async function main(): Promise<void> {
+  const command = parseCli(process.argv.slice(2), process.env)
+  if (command.help) {
+    process.stdout.write(`${HELP}\n`)
+    return
+  }
+  const level = command.options.logLevel ?? 'info'
+  if (!LEVELS.has(level)) {
+    throw new DevPlatformError(
+      'DEV_PLATFORM_BAD_OPTION',
+      `--log-level must be one of ${[...LEVELS].join(', ')}`,
+    )
+  }
+  const platform = await startDevPlatform(command.options)
+  process.stdout.write(`molecule-dev-platform listening on ${platform.url}\n`)
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    platform.platform.logger.info({ signal }, 'shutting down')
+    platform.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    )
+  }
+  process.once('SIGINT', () => stop('SIGINT'))
+  process.once('SIGTERM', () => stop('SIGTERM'))
+}
+
+main().catch((error: unknown) => {
+  // User mistakes get one clear line, never a stack trace.
+  const message =
+    error instanceof DevPlatformError ? error.message : String((error as Error)?.message ?? error)
+  process.stderr.write(`molecule-dev-platform: ${message}\n`)
+  process.exit(error instanceof DevPlatformError && error.code === 'DEV_PLATFORM_BAD_OPTION' ? 2 : 1)
+})

@@ -1,0 +1,84 @@
+import type { Logger } from 'pino'
+
+/** Every timer is an option so tests can run the whole status machine in milliseconds. */
+export interface DevPlatformOptions {
+  /** Port for `startDevPlatform`; 0 (default) picks a free one. */
+  port?: number
+  /** Interface for `startDevPlatform`; default `127.0.0.1`. */
+  host?: string
+  /** Logger to use; by default a pino logger on stderr at `logLevel`. */
+  logger?: Logger
+  /** Level of the default logger; default `info` (`silent` to mute). */
+  logLevel?: string
+  /** A workspace whose last heartbeat is older than this turns `degraded`; default 90 s (0 disables). */
+  degradedAfterMs?: number
+  /** A workspace whose last heartbeat is older than this turns `offline`; default 180 s. */
+  offlineAfterMs?: number
+  /** A workspace stuck in `provisioning` this long turns `failed`; default 10 min. */
+  provisionTimeoutMs?: number
+  /** How often liveness, provisioning and retention are checked; default 1 s. */
+  sweepIntervalMs?: number
+  /** Forwarding an A2A call to a push-mode agent gives up after this long and queues it (busy); default 5 min. */
+  proxyTimeoutMs?: number
+  /** Delay before the single retry of a platform delegation that got 502/503; default 8 s. */
+  delegationRetryDelayMs?: number
+  /** Activity rows older than this are pruned (their ids then answer 410 as cursors); default 7 days. */
+  activityRetentionMs?: number
+  /** `Retry-After` seconds sent with busy 503 answers; default 30. */
+  busyRetryAfterSeconds?: number
+  /** Pending approvals older than this are auto-denied when `GET /approvals/pending` is read; default 10 min. */
+  approvalExpiryMs?: number
+  /**
+   * Dev fail-open (upstream `MOLECULE_ENV=dev` without `ADMIN_TOKEN`): credential-less calls pass the
+   * workspace and admin gates. Default false, so contract tests see the strict 401s.
+   */
+  lenient?: boolean
+  /** Operator token (upstream `ADMIN_TOKEN`). When set, admin routes require it; it also opens every workspace route. */
+  adminToken?: string
+  /** Markdown returned by `GET /workspaces/:id/instructions/resolve`, per workspace id or `*` for all. */
+  instructions?: Record<string, string>
+  /** Files returned by `GET /workspaces/:id/shared-context`, per workspace id. */
+  sharedContext?: Record<string, Array<{ path: string; content: string }>>
+  /** Clock, for tests. Default `Date.now`. */
+  now?: () => number
+}
+
+export interface ResolvedOptions {
+  port: number
+  host: string
+  degradedAfterMs: number
+  offlineAfterMs: number
+  provisionTimeoutMs: number
+  sweepIntervalMs: number
+  proxyTimeoutMs: number
+  delegationRetryDelayMs: number
+  activityRetentionMs: number
+  busyRetryAfterSeconds: number
+  approvalExpiryMs: number
+  lenient: boolean
+  adminToken: string | undefined
+  instructions: Record<string, string>
+  sharedContext: Record<string, Array<{ path: string; content: string }>>
+  now: () => number
+}
+
+export function resolveOptions(options: DevPlatformOptions): ResolvedOptions {
+  return {
+    port: options.port ?? 0,
+    host: options.host ?? '127.0.0.1',
+    degradedAfterMs: options.degradedAfterMs ?? 90_000,
+    offlineAfterMs: options.offlineAfterMs ?? 180_000,
+    provisionTimeoutMs: options.provisionTimeoutMs ?? 600_000,
+    sweepIntervalMs: options.sweepIntervalMs ?? 1_000,
+    proxyTimeoutMs: options.proxyTimeoutMs ?? 300_000,
+    delegationRetryDelayMs: options.delegationRetryDelayMs ?? 8_000,
+    activityRetentionMs: options.activityRetentionMs ?? 7 * 24 * 3_600_000,
+    busyRetryAfterSeconds: options.busyRetryAfterSeconds ?? 30,
+    approvalExpiryMs: options.approvalExpiryMs ?? 600_000,
+    lenient: options.lenient ?? false,
+    adminToken: options.adminToken || undefined,
+    instructions: options.instructions ?? {},
+    sharedContext: options.sharedContext ?? {},
+    now: options.now ?? Date.now,
+  }
+}
