@@ -1,6 +1,7 @@
 import type { Adapter, AdapterConfig } from '@molecule/adapter-core'
 import { z } from 'zod'
 import { RuntimeError } from '../RuntimeError.js'
+import { scrubContent } from '../snapshot/scrubSecrets.js'
 import { classifyCommandFailure, runCommand, sanitizedAgentError } from './runCommand.js'
 
 /** `runtime_config` keys the `cli` adapter reads; everything else in the block is ignored. */
@@ -82,7 +83,11 @@ export function createCliAdapter(observePid?: PidObserver): Adapter {
         if (result.exitCode === 0) return output.length > 0 ? output : '(no response generated)'
         const category = classifyCommandFailure(result.stderr, result.exitCode)
         log.error(
-          { exitCode: result.exitCode, signal: result.signal, stderr: result.stderr.slice(-4096) },
+          {
+            exitCode: result.exitCode,
+            signal: result.signal,
+            stderr: scrubContent(result.stderr.slice(-4096)),
+          },
           'cli command failed',
         )
         events.fail(sanitizedAgentError(category))

@@ -1,0 +1,121 @@
+import {
+  type AdapterConfig,
+  defineExecutor,
+  type RequestContext,
+  runExecutor,
+  textMessage,
+} from '@molecule/adapter-core'
+import pino from 'pino'
+import { describe, expect, it } from 'vitest'
+import { waitGone } from '../../test/support/processes.js'
+import { createCliAdapter, parseCliRuntimeConfig } from './cliAdapter.js'
+import { echoAdapter } from './echoAdapter.js'
+
+const logger = pino({ level: 'silent' })
+
+function config(runtimeConfig: Record<string, unknown>): AdapterConfig {
+  return {
+    model: 'none',
+    tools: [],
+    runtimeConfig,
+    configPath: process.cwd(),
+    workspaceId: 'w',
+    promptFiles: [],
+    a2aPort: 8000,
+  }
+}
+
+function context(text: string, signal = new AbortController().signal): RequestContext {
+  return {
+    taskId: 't',
+    contextId: 'c',
+    message: textMessage('user', text),
+    text,
+    history: [],
+    metadata: undefined,
+    signal,
+    logger,
+  }
+}
+
+async function run(runtimeConfig: Record<string, unknown>, text: string, signal?: AbortSignal) {
+  const pids: number[] = []
+  const adapter = createCliAdapter((pid) => pids.push(pid))
+  const cfg = config(runtimeConfig)
+  await adapter.setup?.(cfg)
+  const executor = defineExecutor(await adapter.createExecutor(cfg))
+  const statuses: string[] = []
+  const outcome = await runExecutor(
+    executor,
+    context(text, signal),
+    { status: (t) => statuses.push(t), artifact() {} },
+    'a',
+  )
+  return { outcome, statuses, pids }
+}
+
+describe('cli adapter', () => {
+  it('pipes the message to stdin and replies with stdout, streaming it as status', async () => {
+    const { outcome, statuses } = await run({ command: 'tr', args: ['a-z', 'A-Z'] }, 'hello cli')
+    expect(outcome).toEqual({ state: 'completed', text: 'HELLO CLI' })
+    expect(statuses.join('')).toBe('HELLO CLI')
+  })
+
+  it('passes the message as the last argument with input: arg', async () => {
+    const { outcome } = await run({ command: 'echo', args: ['got:'], input: 'arg' }, 'an argument')
+    expect(outcome).toEqual({ state: 'completed', text: 'got: an argument' })
+  })
+
+  it('fails a non-zero exit with a sanitized error that leaks neither stderr nor secrets', async () => {
+    const { outcome } = await run(
+      { command: 'sh', args: ['-c', 'echo "boom OPENAI_API_KEY=sk-secretsecretsecret" >&2; exit 7'] },
+      'x',
+    )
+    expect(outcome.state).toBe('failed')
+    const text = (outcome as { text: string }).text
+    expect(text).toBe('Agent error (exit_7) — see workspace logs for details.')
+  })
+
+  it('enforces runtime_config.timeout and leaves no process behind', async () => {
+    const started = Date.now()
+    const { outcome, pids } = await run(
+      { command: 'sleep', args: ['30'], timeout: 0.2, kill_grace_ms: 100 },
+      'x',
+    )
+    expect(outcome).toEqual({
+      state: 'failed',
+      text: 'Agent error (timeout) — see workspace logs for details.',
+    })
+    expect(Date.now() - started).toBeLessThan(3000)
+    expect(await waitGone(pids[0] ?? 0)).toBe(true)
+  })
+
+  it('cancels through the task signal and kills the process group', async () => {
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(), 150)
+    const { outcome, pids } = await run({ command: 'sleep', args: ['30'] }, 'x', controller.signal)
+    expect(outcome.state).toBe('canceled')
+    expect(await waitGone(pids[0] ?? 0)).toBe(true)
+  })
+
+  it('reports a missing command as command_not_found', async () => {
+    const { outcome } = await run({ command: 'no-such-binary-here' }, 'x')
+    expect(outcome).toEqual({
+      state: 'failed',
+      text: 'Agent error (command_not_found) — see workspace logs for details.',
+    })
+  })
+
+  it('rejects a config without a command, naming the field', () => {
+    expect(() => parseCliRuntimeConfig({})).toThrow(/runtime_config\.command/)
+    expect(() => parseCliRuntimeConfig({ command: 'x', input: 'file' })).toThrow(/runtime_config\.input/)
+  })
+})
+
+describe('echo adapter', () => {
+  it('answers with the text it got', async () => {
+    const executor = defineExecutor(await echoAdapter.createExecutor(config({})))
+    const outcome = await runExecutor(executor, context('ping'), { status() {}, artifact() {} }, 'a')
+    expect(outcome).toEqual({ state: 'completed', text: 'ping' })
+  })
+})

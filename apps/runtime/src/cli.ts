@@ -1,0 +1,82 @@
+import { BootFailure, type RunningRuntime, startRuntime } from './boot.js'
+import { createLogger } from './logger.js'
+
+const HELP = `molecule-runtime — the container entrypoint of a Molecule agent workspace
+
+Usage:
+  molecule-runtime                 boot the workspace described by WORKSPACE_ID and /configs/config.yaml
+  molecule-runtime dev [options]   embedded dev platform + example workspaces in one process
+  molecule-runtime demo            scripted two-workspace conversation, then exit
+  molecule-runtime --help | --version
+
+dev options:
+  --workspaces <n>   number of example workspaces (default 2)
+  --port <p>         dev platform port (default 8080; 0 = any free port)
+  --verbose          show runtime logs (JSON on stderr)
+
+Environment: see the README (WORKSPACE_ID, WORKSPACE_CONFIG_PATH, PLATFORM_URL, ADAPTER_MODULE, HOSTNAME,
+MOLECULE_SHUTDOWN_GRACE_MS, MOLECULE_A2A_HOST, ...).`
+
+function fail(message: string, code = 1): never {
+  process.stderr.write(`molecule-runtime: ${message}\n`)
+  process.exit(code)
+}
+
+async function runWorkspace(): Promise<void> {
+  let runtime: RunningRuntime
+  try {
+    runtime = await startRuntime()
+  } catch (err) {
+    if (err instanceof BootFailure) fail(err.message, err.exitCode)
+    // Not a user mistake: keep the message, and the stack only when asked for.
+    const e = err as Error
+    fail(process.env.MOLECULE_LOG_LEVEL === 'debug' ? (e.stack ?? String(e)) : (e.message ?? String(e)))
+  }
+  let signals = 0
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals += 1
+    if (signals > 1) fail(`second ${signal} during shutdown; exiting immediately`)
+    runtime.stop(signal).then(
+      () => process.exit(0),
+      (err: Error) => fail(`shutdown failed: ${err.message}`),
+    )
+  }
+  process.on('SIGTERM', onSignal)
+  process.on('SIGINT', onSignal)
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv
+  if (command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${HELP}\n`)
+    return
+  }
+  if (command === '--version' || command === '-v') {
+    const { version } = (await import('../package.json', { with: { type: 'json' } })).default as {
+      version: string
+    }
+    process.stdout.write(`${version}\n`)
+    return
+  }
+  // Background loops must never take the process down; a stray rejection is logged, not fatal.
+  process.on('unhandledRejection', (reason) => {
+    createLogger('error').error(
+      { err: reason instanceof Error ? reason.message : String(reason) },
+      'unhandled rejection',
+    )
+  })
+  if (command === 'dev') {
+    const { runDev } = await import('./dev.js')
+    await runDev(rest)
+    return
+  }
+  if (command === 'demo') {
+    const { runDemo } = await import('./demo.js')
+    process.exitCode = await runDemo(rest)
+    return
+  }
+  if (command !== undefined) fail(`unknown command "${command}". Run molecule-runtime --help.`, 2)
+  await runWorkspace()
+}
+
+main(process.argv.slice(2)).catch((err: Error) => fail(err.message))

@@ -1,0 +1,58 @@
+import { parseArgs } from 'node:util'
+import { LocalCluster } from './localCluster.js'
+
+const NAMES = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta']
+
+/** `molecule-runtime dev`: dev platform + N echo workspaces in this process, until Ctrl-C. */
+export async function runDev(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      workspaces: { type: 'string', default: '2' },
+      port: { type: 'string', default: '8080' },
+      verbose: { type: 'boolean', default: false },
+    },
+  })
+  const count = Number(values.workspaces)
+  const port = Number(values.port)
+  if (!Number.isInteger(count) || count < 1 || count > 50)
+    throw new Error('--workspaces must be a whole number from 1 to 50')
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error('--port must be a port number (0 = any free port)')
+
+  const cluster = await LocalCluster.start({ port, logLevel: values.verbose ? 'info' : 'warn' })
+  let stopping = false
+  const stop = (): void => {
+    if (stopping) process.exit(1)
+    stopping = true
+    process.stdout.write('\nstopping…\n')
+    cluster.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    )
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+
+  for (let i = 0; i < count; i++) {
+    await cluster.add({ name: NAMES[i] ?? `ws-${i + 1}`, example: 'echo' })
+  }
+  const out = [`molecule dev platform listening on ${cluster.platform.url}`, '', 'workspaces (echo adapter):']
+  for (const ws of cluster.workspaces) {
+    out.push(`  ${ws.name.padEnd(8)} ${ws.id}  A2A ${ws.runtime.url}`)
+  }
+  const first = cluster.workspaces[0]
+  if (first) {
+    const body = JSON.stringify({
+      method: 'message/send',
+      params: { message: { role: 'user', parts: [{ kind: 'text', text: 'hello' }] } },
+    })
+    out.push(
+      '',
+      `send ${first.name} a message through the platform's A2A proxy:`,
+      `  curl -s -X POST ${cluster.platform.url}/workspaces/${first.id}/a2a -H 'Content-Type: application/json' -d '${body}'`,
+    )
+  }
+  out.push('', 'Ctrl-C stops everything.')
+  process.stdout.write(`${out.join('\n')}\n`)
+}

@@ -1,0 +1,68 @@
+import { RuntimeError } from './RuntimeError.js'
+
+/**
+ * Settings only the runtime app reads (timers of its own loops, where it binds, where it writes files).
+ * The shared workspace variables (WORKSPACE_ID, PLATFORM_URL, …) come from `@molecule/config`'s `loadEnv`.
+ */
+export interface RuntimeSettings {
+  /** SIGTERM: how long running tasks may finish before they are cancelled. Below Docker's 10 s stop timeout. */
+  shutdownGraceMs: number
+  /** Interface the A2A server binds; `0.0.0.0` in containers, `127.0.0.1` for local runs and tests. */
+  a2aHost: string
+  /** Overrides config.yaml `a2a.port` (0 = any free port; the advertised URL uses the real one). */
+  a2aPortOverride: number | undefined
+  delegationPollMs: number | undefined
+  selfMessageCooldownMs: number
+  registerRetryBaseMs: number
+  registerRetryMaxMs: number
+  readinessIntervalMs: number
+  idleSettleMs: number | undefined
+  logLevel: string
+  snapshotPath: string | undefined
+  delegationResultsFile: string
+  /** Agent working directory: AGENTS.md and the fallback initial-prompt marker live here. */
+  workspaceDir: string
+}
+
+function integer(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
+  const raw = env[name]
+  if (raw === undefined || raw.trim() === '') return undefined
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RuntimeError(
+      'ENV_INVALID',
+      `${name}: got "${raw.slice(0, 40)}", expected an integer from ${min} to ${max}. Fix: set ${name} to a whole number or unset it.`,
+    )
+  }
+  return value
+}
+
+export function readRuntimeSettings(env: NodeJS.ProcessEnv): RuntimeSettings {
+  const level = env.MOLECULE_LOG_LEVEL?.trim() || 'info'
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) {
+    throw new RuntimeError(
+      'ENV_INVALID',
+      `MOLECULE_LOG_LEVEL: got "${level.slice(0, 20)}", expected one of fatal, error, warn, info, debug, trace, silent.`,
+    )
+  }
+  return {
+    shutdownGraceMs: integer(env, 'MOLECULE_SHUTDOWN_GRACE_MS', 0) ?? 8000,
+    a2aHost: env.MOLECULE_A2A_HOST?.trim() || '0.0.0.0',
+    a2aPortOverride: integer(env, 'MOLECULE_A2A_PORT', 0, 65535),
+    delegationPollMs: integer(env, 'MOLECULE_DELEGATION_POLL_MS', 10),
+    selfMessageCooldownMs: integer(env, 'MOLECULE_SELF_MESSAGE_COOLDOWN_MS', 0) ?? 60_000,
+    registerRetryBaseMs: integer(env, 'MOLECULE_REGISTER_RETRY_BASE_MS', 1) ?? 500,
+    registerRetryMaxMs: integer(env, 'MOLECULE_REGISTER_RETRY_MAX_MS', 1) ?? 30_000,
+    readinessIntervalMs: integer(env, 'MOLECULE_READINESS_INTERVAL_MS', 1) ?? 1000,
+    idleSettleMs: integer(env, 'MOLECULE_IDLE_SETTLE_MS', 0),
+    logLevel: level,
+    snapshotPath: env.AGENT_SNAPSHOT_PATH?.trim() || undefined,
+    delegationResultsFile: env.DELEGATION_RESULTS_FILE?.trim() || '/tmp/delegation_results.jsonl',
+    workspaceDir: env.MOLECULE_WORKSPACE_DIR?.trim() || '/workspace',
+  }
+}
