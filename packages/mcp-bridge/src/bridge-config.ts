@@ -1,0 +1,276 @@
+import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+
+/** One workspace this process acts as. */
+export interface WorkspaceEntry {
+  id: string
+  token: string
+  platformUrl: string
+  /** True when the entry named its own `platform_url` (another tenant): no org header is ever sent to it. */
+  ownUrl: boolean
+}
+
+export interface BridgeConfig {
+  mode: 'single' | 'multi'
+  workspaces: WorkspaceEntry[]
+  configsDir: string
+  orgId?: string
+  heartbeatIntervalMs: number
+  pollIntervalMs: number
+  pollTimeoutSecs: number
+  verbose: boolean
+  disableHeartbeat: boolean
+  disableInbox: boolean
+  delegationTimeoutMs: number
+  delegationSyncViaInbox: boolean
+  agentName?: string
+  agentDescription?: string
+  agentSkills: string[]
+}
+
+export const WORKSPACE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,127}$/
+
+/** Thrown with every configuration problem found; the CLI prints them one per line and exits 2. */
+export class BridgeConfigError extends Error {
+  readonly code = 'MCP_CONFIG_INVALID'
+  constructor(
+    readonly heading: string,
+    readonly problems: string[],
+  ) {
+    super(`${heading}\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'BridgeConfigError'
+  }
+}
+
+type Env = Record<string, string | undefined>
+
+function normaliseUrl(raw: string): string {
+  return raw.trim().replace(/\/+$/, '')
+}
+
+function checkUrl(raw: string, where: string, problems: string[]): void {
+  try {
+    const url = new URL(raw)
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      problems.push(`${where}: '${raw}' must start with http:// or https://`)
+    }
+  } catch {
+    problems.push(`${where}: '${raw}' is not a valid URL (expected e.g. https://acme.moleculesai.app)`)
+  }
+}
+
+function checkId(id: string, where: string, problems: string[]): void {
+  if (!WORKSPACE_ID_PATTERN.test(id)) {
+    problems.push(
+      `${where}: id '${id}' must match ${WORKSPACE_ID_PATTERN.source} (lowercase letters, digits, '-')`,
+    )
+  }
+}
+
+function positiveInt(env: Env, name: string, fallback: number, problems: string[]): number {
+  const raw = env[name]
+  if (raw === undefined || raw.trim() === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value <= 0) {
+    problems.push(`${name}: '${raw}' must be a positive integer`)
+    return fallback
+  }
+  return value
+}
+
+/** `MOLECULE_MCP_POLL_TIMEOUT_SECS`: default 2, 0 = push only, junk or negative → 2, above 60 → 60. */
+export function pollTimeoutSecs(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === '') return 2
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 0) return 2
+  return Math.min(value, 60)
+}
+
+/** Reads `MOLECULE_WORKSPACE_TOKEN_FILE`; every failure is specific and never falls back elsewhere. */
+export function readTokenFile(path: string): { token?: string; problem?: string } {
+  let bytes: Buffer
+  try {
+    bytes = readFileSync(path)
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') return { problem: `MOLECULE_WORKSPACE_TOKEN_FILE: ${path} does not exist` }
+    if (code === 'EISDIR')
+      return { problem: `MOLECULE_WORKSPACE_TOKEN_FILE: ${path} is a directory, not a file` }
+    return {
+      problem: `MOLECULE_WORKSPACE_TOKEN_FILE: cannot read ${path} (${code ?? 'error'}); check its permissions`,
+    }
+  }
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    return { problem: `MOLECULE_WORKSPACE_TOKEN_FILE: ${path} is not UTF-8 text` }
+  }
+  const token = text.trim()
+  if (token === '')
+    return { problem: `MOLECULE_WORKSPACE_TOKEN_FILE: ${path} is empty; paste the workspace token into it` }
+  if (/\s/.test(token)) {
+    return {
+      problem: `MOLECULE_WORKSPACE_TOKEN_FILE: ${path} contains whitespace inside the token; it must hold one token`,
+    }
+  }
+  return { token }
+}
+
+function parseMultiEntries(
+  raw: string,
+  fallbackUrl: string | undefined,
+  problems: string[],
+): WorkspaceEntry[] {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(raw)
+  } catch (err) {
+    problems.push(`MOLECULE_WORKSPACES is not valid JSON: ${(err as Error).message}`)
+    return []
+  }
+  if (!Array.isArray(parsed)) {
+    problems.push('MOLECULE_WORKSPACES must be a JSON array of {"id", "token", "platform_url"?} objects')
+    return []
+  }
+  if (parsed.length === 0) {
+    problems.push('MOLECULE_WORKSPACES is an empty array; list at least one workspace')
+    return []
+  }
+  const entries: WorkspaceEntry[] = []
+  const seen = new Set<string>()
+  parsed.forEach((item: unknown, index) => {
+    const where = `entry ${index}`
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      problems.push(`${where}: must be an object like {"id": "...", "token": "..."}`)
+      return
+    }
+    const record = item as Record<string, unknown>
+    const id = record.id ?? record.workspace_id
+    const token = record.token ?? record.workspace_token
+    const url = record.platform_url ?? record.platformUrl
+    let ok = true
+    if (typeof id !== 'string' || id.trim() === '') {
+      problems.push(`${where}: "id" is missing or blank`)
+      ok = false
+    }
+    if (typeof token !== 'string' || token.trim() === '') {
+      problems.push(`${where}: "token" is missing or blank`)
+      ok = false
+    }
+    if (url !== undefined && url !== null && typeof url !== 'string') {
+      problems.push(`${where}: "platform_url" must be a string`)
+      ok = false
+    }
+    const cleanId = typeof id === 'string' ? id.trim() : ''
+    if (cleanId !== '') {
+      checkId(cleanId, where, problems)
+      if (!WORKSPACE_ID_PATTERN.test(cleanId)) ok = false
+      if (seen.has(cleanId)) {
+        problems.push(`${where}: duplicate id '${cleanId}'; each workspace may appear once`)
+        ok = false
+      }
+      seen.add(cleanId)
+    }
+    const ownUrl = typeof url === 'string' && url.trim() !== ''
+    const platformUrl = ownUrl ? normaliseUrl(url as string) : fallbackUrl
+    if (ownUrl) checkUrl(platformUrl as string, `${where} platform_url`, problems)
+    else if (platformUrl === undefined) {
+      problems.push(`${where}: no "platform_url" and PLATFORM_URL is not set; set one of them`)
+      ok = false
+    }
+    if (ok && platformUrl !== undefined) {
+      entries.push({ id: cleanId, token: (token as string).trim(), platformUrl, ownUrl })
+    }
+  })
+  return entries
+}
+
+/** Picks the state directory: explicit CONFIGS_DIR, else /configs when writable, else ~/.molecule-workspace (0700). */
+export function resolveConfigsDir(env: Env, home: string = homedir()): string {
+  const explicit = env.CONFIGS_DIR?.trim()
+  if (explicit) {
+    mkdirSync(explicit, { recursive: true, mode: 0o700 })
+    return explicit
+  }
+  try {
+    if (statSync('/configs').isDirectory()) {
+      accessSync('/configs', constants.W_OK)
+      return '/configs'
+    }
+  } catch {
+    // not present or not writable: fall through to the per-user directory
+  }
+  const dir = join(home, '.molecule-workspace')
+  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  return dir
+}
+
+/** Validates the whole environment at once; throws BridgeConfigError listing every problem. */
+export function loadBridgeConfig(env: Env, options: { home?: string } = {}): BridgeConfig {
+  const problems: string[] = []
+  const rawPlatformUrl = env.PLATFORM_URL?.trim()
+  const platformUrl = rawPlatformUrl ? normaliseUrl(rawPlatformUrl) : undefined
+  if (platformUrl) checkUrl(platformUrl, 'PLATFORM_URL', problems)
+
+  let mode: BridgeConfig['mode']
+  let workspaces: WorkspaceEntry[] = []
+  const multi = env.MOLECULE_WORKSPACES
+  if (multi !== undefined && multi.trim() !== '') {
+    mode = 'multi'
+    workspaces = parseMultiEntries(multi, platformUrl, problems)
+    if (problems.length > 0) throw new BridgeConfigError('invalid MOLECULE_WORKSPACES:', problems)
+  } else {
+    mode = 'single'
+    const id = env.WORKSPACE_ID?.trim()
+    if (!platformUrl)
+      problems.push('PLATFORM_URL is not set (e.g. PLATFORM_URL=https://acme.moleculesai.app)')
+    if (!id)
+      problems.push('WORKSPACE_ID is not set; copy it from the workspace page, or set MOLECULE_WORKSPACES')
+    else checkId(id, 'WORKSPACE_ID', problems)
+    let token = env.MOLECULE_WORKSPACE_TOKEN?.trim()
+    const tokenFile = env.MOLECULE_WORKSPACE_TOKEN_FILE?.trim()
+    if (!token && tokenFile) {
+      const read = readTokenFile(tokenFile)
+      if (read.problem) problems.push(read.problem)
+      token = read.token
+    } else if (!token) {
+      problems.push('no token: set MOLECULE_WORKSPACE_TOKEN or MOLECULE_WORKSPACE_TOKEN_FILE')
+    }
+    if (id && token && platformUrl) workspaces = [{ id, token, platformUrl, ownUrl: false }]
+  }
+
+  const heartbeatIntervalMs = positiveInt(env, 'MOLECULE_HEARTBEAT_INTERVAL_MS', 20_000, problems)
+  const pollIntervalMs = positiveInt(env, 'MOLECULE_MCP_POLL_INTERVAL_MS', 5_000, problems)
+  const delegationTimeoutSecs = positiveInt(env, 'DELEGATION_TIMEOUT', 300, problems)
+  if (problems.length > 0) throw new BridgeConfigError('invalid molecule-mcp configuration:', problems)
+
+  const orgId = (env.MOLECULE_ORG_ID ?? env.MOLECULE_ORGANIZATION_ID)?.trim()
+  const config: BridgeConfig = {
+    mode,
+    workspaces,
+    configsDir: resolveConfigsDir(env, options.home),
+    heartbeatIntervalMs,
+    pollIntervalMs,
+    pollTimeoutSecs: pollTimeoutSecs(env.MOLECULE_MCP_POLL_TIMEOUT_SECS),
+    verbose: env.MOLECULE_MCP_VERBOSE !== undefined && env.MOLECULE_MCP_VERBOSE !== '',
+    disableHeartbeat: isSet(env.MOLECULE_MCP_DISABLE_HEARTBEAT),
+    disableInbox: isSet(env.MOLECULE_MCP_DISABLE_INBOX),
+    delegationTimeoutMs: delegationTimeoutSecs * 1000,
+    delegationSyncViaInbox: env.DELEGATION_SYNC_VIA_INBOX === '1',
+    agentSkills: (env.MOLECULE_AGENT_SKILLS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  }
+  // Org ids are header values: anything outside a conservative charset is dropped rather than sent.
+  if (orgId && /^[A-Za-z0-9_-]{1,128}$/.test(orgId)) config.orgId = orgId
+  if (env.MOLECULE_AGENT_NAME?.trim()) config.agentName = env.MOLECULE_AGENT_NAME.trim()
+  if (env.MOLECULE_AGENT_DESCRIPTION?.trim()) config.agentDescription = env.MOLECULE_AGENT_DESCRIPTION.trim()
+  return config
+}
+
+function isSet(value: string | undefined): boolean {
+  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false'
+}

@@ -1,0 +1,99 @@
+import { Server } from '@modelcontextprotocol/sdk/server/index.js'
+import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js'
+import {
+  createPlatformTools,
+  inputJsonSchema,
+  type Tool,
+  type ToolContext,
+  ToolRegistry,
+} from '@molecule/tools'
+import type { Logger } from 'pino'
+import { CHANNEL_METHOD, channelParams } from './channel-push.js'
+import { inboxTools } from './inbox-tools.js'
+import { buildInstructions } from './instructions.js'
+import type { WorkspacePool } from './workspace-pool.js'
+
+export const SERVER_NAME = 'molecule'
+
+export interface BridgeServerOptions {
+  pool: WorkspacePool
+  logger: Logger
+  version: string
+  push: boolean
+  env: Record<string, string | undefined>
+  /** Overrides for tests (e.g. a short delegation budget). */
+  tools?: Tool[]
+}
+
+function parseTier(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined
+  const tier = Number(raw)
+  return Number.isInteger(tier) && tier >= 0 ? tier : undefined
+}
+
+/**
+ * The MCP server: a static tool set (platform tools + inbox tools), instructions, and optional channel push.
+ * Every call runs as a workspace chosen by the tools' routing rules through the pool.
+ */
+export function createBridgeServer(options: BridgeServerOptions): Server {
+  const { pool, logger, env } = options
+  const config = pool.config
+  const registry = new ToolRegistry([
+    ...(options.tools ??
+      createPlatformTools({
+        env,
+        syncViaDelegations: config.delegationSyncViaInbox,
+        delegationTimeoutMs: config.delegationTimeoutMs,
+      })),
+    ...inboxTools(pool),
+  ])
+  const listed = registry.list().map((tool) => ({
+    name: tool.name,
+    description: tool.description,
+    inputSchema: inputJsonSchema(tool) as { type: 'object'; [key: string]: unknown },
+  }))
+
+  const server = new Server(
+    { name: SERVER_NAME, version: options.version },
+    {
+      capabilities: { tools: { listChanged: false }, experimental: { 'claude/channel': {} } },
+      instructions: buildInstructions({
+        pollTimeoutSecs: config.pollTimeoutSecs,
+        multi: pool.multi,
+        push: options.push,
+      }),
+    },
+  )
+
+  const tier = parseTier(env.TIER ?? env.WORKSPACE_TIER)
+  const roles = env.MOLECULE_RBAC_ROLES?.split(',')
+    .map((r) => r.trim())
+    .filter(Boolean)
+
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: listed }))
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const primary = pool.primary
+    const ctx: ToolContext = {
+      workspaceId: primary.id,
+      platform: primary.client,
+      logger: logger.child({ tool: request.params.name }),
+      signal: extra.signal,
+      workspaces: pool,
+      ...(tier !== undefined ? { tier } : {}),
+      ...(roles && roles.length > 0 ? { roles } : {}),
+    }
+    const result = await registry.call(request.params.name, ctx, request.params.arguments ?? {})
+    return { content: [{ type: 'text', text: result.text }], ...(result.isError ? { isError: true } : {}) }
+  })
+
+  if (options.push) {
+    pool.onMessage((message) => {
+      server
+        .notification({ method: CHANNEL_METHOD, params: channelParams(message) })
+        .catch((err: unknown) => {
+          logger.debug({ err: (err as Error)?.message }, 'channel push failed (host gone?)')
+        })
+    })
+  }
+  return server
+}

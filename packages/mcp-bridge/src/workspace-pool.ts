@@ -1,0 +1,158 @@
+import type { InboxMessage, PlatformClient } from '@molecule/platform-client'
+import type { WorkspaceDirectory } from '@molecule/tools'
+import type { Logger } from 'pino'
+import type { BridgeConfig } from './bridge-config.js'
+import { presentMessage } from './inbox-message.js'
+import { WorkspaceSession } from './workspace-session.js'
+
+const PEER_MAP_LIMIT = 1024
+
+/**
+ * All workspaces of one bridge process. Routes each tool call to the acting workspace's own session and
+ * merges their inboxes into one view (oldest first), stamping each message with the workspace it arrived at.
+ */
+export class WorkspacePool implements WorkspaceDirectory {
+  readonly sessions: WorkspaceSession[]
+  readonly #byId = new Map<string, WorkspaceSession>()
+  readonly #peerWorkspace = new Map<string, string>()
+  readonly #arrival = new Map<string, string>()
+  readonly #listeners = new Set<(message: InboxMessage) => void>()
+  #userReplyWorkspace: string | undefined
+
+  constructor(
+    readonly config: BridgeConfig,
+    logger: Logger,
+    options: { fetch?: typeof fetch } = {},
+  ) {
+    this.sessions = config.workspaces.map(
+      (entry) =>
+        new WorkspaceSession({
+          entry,
+          config,
+          logger,
+          onMessage: (message, session) => this.#received(message, session),
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+        }),
+    )
+    for (const session of this.sessions) this.#byId.set(session.id, session)
+  }
+
+  get primary(): WorkspaceSession {
+    const first = this.sessions[0]
+    if (!first) throw new Error('no workspaces configured')
+    return first
+  }
+
+  get multi(): boolean {
+    return this.config.mode === 'multi'
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(this.sessions.map((s) => s.start()))
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.sessions.map((s) => s.stop()))
+  }
+
+  // ── WorkspaceDirectory ───────────────────────────────────────────────────────────────────────────────────
+
+  ids(): string[] {
+    return this.sessions.map((s) => s.id)
+  }
+
+  clientFor(workspaceId: string): PlatformClient | undefined {
+    return this.#byId.get(workspaceId)?.client
+  }
+
+  problemWith(workspaceId: string): string | undefined {
+    return this.#byId.get(workspaceId)?.problem
+  }
+
+  rememberPeer(peerId: string, workspaceId: string): void {
+    if (!this.#byId.has(workspaceId)) return
+    this.#peerWorkspace.delete(peerId)
+    this.#peerWorkspace.set(peerId, workspaceId)
+    if (this.#peerWorkspace.size > PEER_MAP_LIMIT) {
+      const oldest = this.#peerWorkspace.keys().next().value
+      if (oldest !== undefined) this.#peerWorkspace.delete(oldest)
+    }
+  }
+
+  workspaceForPeer(peerId: string): string | undefined {
+    return this.#peerWorkspace.get(peerId)
+  }
+
+  userReplyWorkspace(): string | undefined {
+    return this.#userReplyWorkspace
+  }
+
+  // ── inbox ────────────────────────────────────────────────────────────────────────────────────────────────
+
+  get inboxEnabled(): boolean {
+    return !this.config.disableInbox
+  }
+
+  #received(message: InboxMessage, session: WorkspaceSession): void {
+    this.#arrival.set(message.activity_id, session.id)
+    // A peer that wrote to workspace B gets its reply from B, not from the primary.
+    if (message.peer_id) this.rememberPeer(message.peer_id, session.id)
+    const presented = this.#present(message, session.id)
+    for (const listener of this.#listeners) listener(presented)
+  }
+
+  #present(message: InboxMessage, arrival: string): InboxMessage {
+    return presentMessage(message, this.multi ? arrival : undefined)
+  }
+
+  /** Unacknowledged messages of every workspace, oldest first. */
+  pending(): InboxMessage[] {
+    const all: InboxMessage[] = []
+    for (const session of this.sessions) {
+      for (const message of session.poller?.pending() ?? []) all.push(this.#present(message, session.id))
+    }
+    return all.sort((a, b) => (a.created_at ?? '').localeCompare(b.created_at ?? ''))
+  }
+
+  /** Messages handed to the agent: a user message sets where `send_message_to_user` replies by default. */
+  surfaced(messages: InboxMessage[]): InboxMessage[] {
+    const user = messages.find((m) => m.kind === 'canvas_user')
+    if (user) this.#userReplyWorkspace = this.#arrival.get(user.activity_id)
+    return messages
+  }
+
+  async waitForMessage(timeoutMs: number, signal?: AbortSignal): Promise<InboxMessage | undefined> {
+    const head = this.pending()[0]
+    if (head || timeoutMs <= 0) return head
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer)
+        this.#listeners.delete(onMessage)
+        signal?.removeEventListener('abort', finish)
+        resolve(this.pending()[0])
+      }
+      const onMessage = () => finish()
+      const timer = setTimeout(finish, timeoutMs)
+      this.#listeners.add(onMessage)
+      signal?.addEventListener('abort', finish, { once: true })
+    })
+  }
+
+  /** Acknowledges one message: only now may its workspace's durable cursor move past it. */
+  async pop(activityId: string): Promise<boolean> {
+    const owner = this.#arrival.get(activityId)
+    const sessions = owner ? [this.#byId.get(owner)] : this.sessions
+    for (const session of sessions) {
+      if (await session?.poller?.ack(activityId)) {
+        this.#arrival.delete(activityId)
+        return true
+      }
+    }
+    return false
+  }
+
+  onMessage(listener: (message: InboxMessage) => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+}

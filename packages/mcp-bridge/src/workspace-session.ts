@@ -1,0 +1,166 @@
+import {
+  HeartbeatLoop,
+  type InboxMessage,
+  InboxPoller,
+  isPlatformError,
+  PlatformClient,
+  type RegisterBody,
+} from '@molecule/platform-client'
+import type { Logger } from 'pino'
+import type { BridgeConfig, WorkspaceEntry } from './bridge-config.js'
+
+export interface SessionOptions {
+  entry: WorkspaceEntry
+  config: BridgeConfig
+  logger: Logger
+  onMessage: (message: InboxMessage, session: WorkspaceSession) => void
+  /** Injected for tests; default global fetch. */
+  fetch?: typeof fetch
+}
+
+/**
+ * Everything one served workspace needs, isolated from the others: its own client (token + platform URL),
+ * registration, heartbeat and inbox poller. A failure here (bad token, unreachable platform) is recorded as
+ * `problem` for the tools to report and never touches the other sessions.
+ */
+export class WorkspaceSession {
+  readonly id: string
+  readonly client: PlatformClient
+  readonly poller: InboxPoller | undefined
+  #heartbeat: HeartbeatLoop | undefined
+  #problem: string | undefined
+  #registered = false
+  #retryTimer: NodeJS.Timeout | undefined
+  #stopped = false
+  readonly #logger: Logger
+
+  constructor(private readonly options: SessionOptions) {
+    const { entry, config } = options
+    this.id = entry.id
+    this.#logger = options.logger.child({ workspaceId: entry.id })
+    const headers: Record<string, string> = {}
+    this.client = new PlatformClient({
+      platformUrl: entry.platformUrl,
+      workspaceId: entry.id,
+      token: entry.token,
+      origin: entry.platformUrl,
+      // The org header belongs to this process's own tenant only: never stamped on an entry with its own URL.
+      ...(config.orgId && !entry.ownUrl ? { orgId: config.orgId } : {}),
+      headers,
+      logger: this.#logger,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    })
+    if (!config.disableInbox) {
+      this.poller = new InboxPoller({
+        client: this.client,
+        cursorDir: config.configsDir,
+        intervalMs: config.pollIntervalMs,
+        logger: this.#logger,
+        onMessage: (message) => options.onMessage(message, this),
+      })
+    }
+  }
+
+  /** Why this workspace cannot act, or undefined when it can. */
+  get problem(): string | undefined {
+    return this.#problem
+  }
+
+  get registered(): boolean {
+    return this.#registered
+  }
+
+  get heartbeat(): HeartbeatLoop | undefined {
+    return this.#heartbeat
+  }
+
+  registerBody(): RegisterBody {
+    const { config } = this.options
+    const card: RegisterBody['agent_card'] = {
+      name: config.agentName ?? `molecule-mcp-${this.id.slice(0, 8)}`,
+      skills: config.agentSkills.map((name) => ({ name })),
+    }
+    if (config.agentDescription) card.description = config.agentDescription
+    return { url: '', agent_card: card, delivery_mode: 'poll' }
+  }
+
+  /** Registers, then starts heartbeat and inbox. Never throws: problems are recorded per workspace. */
+  async start(): Promise<void> {
+    if (this.options.config.disableHeartbeat) {
+      this.poller?.start()
+      return
+    }
+    await this.registerOnce('boot')
+  }
+
+  private async registerOnce(reason: string): Promise<void> {
+    if (this.#stopped) return
+    try {
+      await this.client.register(this.registerBody(), { retry: false })
+      this.#registered = true
+      this.#problem = undefined
+      this.#logger.info({ reason }, 'registered (poll delivery)')
+      this.startLoops()
+    } catch (err) {
+      const status = isPlatformError(err) ? err.status : undefined
+      if (status === 401 || status === 403) {
+        this.#problem = `the platform rejected its token (HTTP ${status}); it was revoked or belongs to another workspace — create a new token for ${this.id} and restart molecule-mcp`
+        this.#logger.error(
+          { status },
+          `workspace ${this.id}: token rejected; this workspace is disabled, the others keep running`,
+        )
+        this.stopLoops()
+        return
+      }
+      const why = isPlatformError(err) ? err.message : String(err)
+      this.#problem = `not registered yet: ${why}`
+      this.#logger.warn({ err: why }, 'register failed; retrying')
+      this.scheduleRetry()
+    }
+  }
+
+  private scheduleRetry(): void {
+    if (this.#stopped || this.#retryTimer) return
+    const delay = Math.min(30_000, Math.max(1_000, this.options.config.heartbeatIntervalMs))
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined
+      void this.registerOnce('retry')
+    }, delay)
+    this.#retryTimer.unref()
+  }
+
+  private startLoops(): void {
+    if (this.#stopped) return
+    if (!this.#heartbeat) {
+      const startedAt = Date.now()
+      this.#heartbeat = new HeartbeatLoop({
+        client: this.client,
+        intervalMs: this.options.config.heartbeatIntervalMs,
+        logger: this.#logger,
+        snapshot: () => ({
+          error_rate: 0,
+          sample_error: '',
+          active_tasks: 0,
+          uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
+        }),
+        // A 401/404 heartbeat: register again once; a rejected token disables only this workspace.
+        onReregister: () => this.registerOnce('heartbeat rejected'),
+      })
+      this.#heartbeat.start()
+    }
+    this.poller?.start()
+  }
+
+  private stopLoops(): void {
+    const heartbeat = this.#heartbeat
+    this.#heartbeat = undefined
+    void heartbeat?.stop()
+    void this.poller?.stop()
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true
+    if (this.#retryTimer) clearTimeout(this.#retryTimer)
+    await Promise.all([this.#heartbeat?.stop(), this.poller?.stop()])
+  }
+}
