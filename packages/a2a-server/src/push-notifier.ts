@@ -1,0 +1,150 @@
+import type { PushNotificationConfig, Task } from '@molecule/adapter-core'
+import type { Logger } from 'pino'
+import { pushTargetProblem, type Resolver } from './url-guard.js'
+
+export interface PushNotificationOptions {
+  /** Allow loopback/private/link-local targets (tests, trusted networks). Default false. */
+  allowPrivateTargets?: boolean
+  /** Attempts per delivery, first included. Default 3. */
+  attempts?: number
+  /** First retry delay; doubles each retry. Default 500 ms. */
+  backoffMs?: number
+  /** Per-attempt timeout. Default 5 s. */
+  timeoutMs?: number
+  /** Most configs per task. Default 10. */
+  maxConfigsPerTask?: number
+  /** DNS resolver used by the private-target check (tests inject one). */
+  resolve?: Resolver
+}
+
+/**
+ * Stores push configs per task and POSTs the task (v0.3 shape) to each URL on every status change,
+ * in order per task, retrying 5xx / network errors with exponential backoff. The config token is sent
+ * as `X-A2A-Notification-Token`; `authentication.credentials` as `Authorization: <scheme> <credentials>`.
+ */
+export class PushNotifier {
+  readonly #configs = new Map<string, PushNotificationConfig[]>()
+  readonly #chains = new Map<string, Promise<void>>()
+  readonly #opts: Required<Omit<PushNotificationOptions, 'resolve'>> & { resolve?: Resolver }
+  readonly #logger: Logger
+
+  constructor(options: PushNotificationOptions, logger: Logger) {
+    this.#opts = {
+      allowPrivateTargets: options.allowPrivateTargets ?? false,
+      attempts: Math.max(1, options.attempts ?? 3),
+      backoffMs: options.backoffMs ?? 500,
+      timeoutMs: options.timeoutMs ?? 5_000,
+      maxConfigsPerTask: options.maxConfigsPerTask ?? 10,
+      ...(options.resolve ? { resolve: options.resolve } : {}),
+    }
+    this.#logger = logger
+  }
+
+  /** Returns a reason when the URL is refused. */
+  async check(url: string): Promise<string | undefined> {
+    return pushTargetProblem(url, this.#opts.allowPrivateTargets, this.#opts.resolve)
+  }
+
+  set(taskId: string, config: PushNotificationConfig): PushNotificationConfig | string {
+    const list = this.#configs.get(taskId) ?? []
+    const id = config.id ?? taskId
+    const stored = { ...config, id }
+    const at = list.findIndex((c) => c.id === id)
+    if (at >= 0) list[at] = stored
+    else if (list.length >= this.#opts.maxConfigsPerTask)
+      return `at most ${this.#opts.maxConfigsPerTask} push configs per task`
+    else list.push(stored)
+    this.#configs.set(taskId, list)
+    return stored
+  }
+
+  get(taskId: string, configId?: string): PushNotificationConfig | undefined {
+    const list = this.#configs.get(taskId)
+    if (!list) return undefined
+    return configId === undefined ? list[0] : list.find((c) => c.id === configId)
+  }
+
+  list(taskId: string): PushNotificationConfig[] {
+    return this.#configs.get(taskId) ?? []
+  }
+
+  delete(taskId: string, configId: string): boolean {
+    const list = this.#configs.get(taskId)
+    if (!list) return false
+    const next = list.filter((c) => c.id !== configId)
+    if (next.length === 0) this.#configs.delete(taskId)
+    else this.#configs.set(taskId, next)
+    return next.length !== list.length
+  }
+
+  /** Forgets a task's configs (after its final notification went out). */
+  forget(taskId: string): void {
+    this.#configs.delete(taskId)
+  }
+
+  has(taskId: string): boolean {
+    return this.#configs.has(taskId)
+  }
+
+  /** Queues a notification of the task's current state to each config; never throws. */
+  notify(task: Task): Promise<void> {
+    const configs = this.#configs.get(task.id)
+    if (!configs || configs.length === 0) return Promise.resolve()
+    const body = JSON.stringify(task)
+    const previous = this.#chains.get(task.id) ?? Promise.resolve()
+    const next = previous.then(() =>
+      Promise.all(configs.map((c) => this.#deliver(task.id, c, body))).then(() => undefined),
+    )
+    this.#chains.set(task.id, next)
+    void next.then(() => {
+      if (this.#chains.get(task.id) === next) this.#chains.delete(task.id)
+    })
+    return next
+  }
+
+  /** Resolves when every queued notification has been attempted. */
+  async idle(): Promise<void> {
+    await Promise.all([...this.#chains.values()])
+  }
+
+  async #deliver(taskId: string, config: PushNotificationConfig, body: string): Promise<void> {
+    const log = this.#logger.child({ taskId, pushConfigId: config.id })
+    // Re-checked at delivery: DNS may have changed since the config was accepted.
+    const problem = await this.check(config.url)
+    if (problem) {
+      log.warn({ problem }, 'push notification target refused')
+      return
+    }
+    const headers: Record<string, string> = { 'content-type': 'application/json' }
+    if (config.token) headers['x-a2a-notification-token'] = config.token
+    const scheme = config.authentication?.schemes[0]
+    if (scheme && config.authentication?.credentials)
+      headers.authorization = `${scheme} ${config.authentication.credentials}`
+    let delay = this.#opts.backoffMs
+    for (let attempt = 1; attempt <= this.#opts.attempts; attempt++) {
+      try {
+        const res = await fetch(config.url, {
+          method: 'POST',
+          headers,
+          body,
+          redirect: 'manual',
+          signal: AbortSignal.timeout(this.#opts.timeoutMs),
+        })
+        await res.body?.cancel()
+        if (res.ok) return
+        if (res.status < 500 && res.status !== 429) {
+          log.warn({ status: res.status }, 'push notification rejected by receiver')
+          return
+        }
+        log.debug({ status: res.status, attempt }, 'push notification failed; retrying')
+      } catch (err) {
+        log.debug({ err: (err as Error).message, attempt }, 'push notification failed; retrying')
+      }
+      if (attempt < this.#opts.attempts) {
+        await new Promise((r) => setTimeout(r, delay))
+        delay *= 2
+      }
+    }
+    log.warn({ attempts: this.#opts.attempts }, 'push notification undeliverable; giving up')
+  }
+}

@@ -1,0 +1,400 @@
+import {
+  type AgentCard,
+  fromV1PushConfig,
+  fromV1State,
+  MessageShapeError,
+  normalizeMessage,
+  type PushNotificationConfig,
+  pushNotificationConfigSchema,
+  type StreamEvent,
+  type Task,
+  taskPushNotificationConfigSchema,
+  taskPushNotificationConfigV1Schema,
+  toV1Message,
+  toV1PushConfig,
+  toV1StreamEvent,
+  toV1Task,
+} from '@molecule/adapter-core'
+import type { z } from 'zod'
+import { RpcError, RpcErrorCode, type RpcId, resultBody, rpc } from './jsonrpc.js'
+import type { PushNotifier } from './push-notifier.js'
+import type { StreamListener, TaskEngine, TaskRun } from './task-engine.js'
+import type { TaskStore } from './task-store.js'
+
+/** Per-call facts the handlers need. */
+export interface RpcCall {
+  id: RpcId
+  params: unknown
+  traceparent: string | undefined
+}
+
+/** A handler answers with the JSON of `result`, or a whole Response (SSE streams). */
+export type RpcAnswer = string | Response
+
+type Handler = (call: RpcCall) => Promise<RpcAnswer>
+
+export interface RpcMethodsOptions {
+  engine: TaskEngine
+  store: TaskStore
+  push: PushNotifier | undefined
+  extendedCard: () => AgentCard | undefined
+  sseKeepAliveMs: number
+}
+
+type Params = Record<string, unknown>
+
+function paramsObject(params: unknown): Params {
+  if (params === null || typeof params !== 'object' || Array.isArray(params))
+    throw rpc.invalidParams('params must be an object')
+  return params as Params
+}
+
+function requiredString(p: Params, key: string): string {
+  const value = p[key]
+  if (typeof value !== 'string' || value.length === 0)
+    throw rpc.invalidParams(`params.${key} must be a non-empty string`)
+  return value
+}
+
+function optionalCount(p: Params | undefined, key: string, field: string): number | undefined {
+  const value = p?.[key]
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+    throw rpc.invalidParams(`${field} must be a non-negative integer`)
+  return value
+}
+
+function optionalObject(p: Params, key: string): Params | undefined {
+  const value = p[key]
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw rpc.invalidParams(`params.${key} must be an object`)
+  return value as Params
+}
+
+/** The task with at most `historyLength` most recent messages (0 = none); no copy when unlimited. */
+function withHistory(task: Task, historyLength: number | undefined): Task {
+  if (historyLength === undefined || task.history === undefined) return task
+  const { history, ...rest } = task
+  return historyLength === 0 ? rest : { ...rest, history: history.slice(-historyLength) }
+}
+
+function zodProblem(error: z.ZodError, prefix: string): string {
+  const issue = error.issues[0]
+  const where = issue?.path.length ? `${prefix}.${issue.path.join('.')}` : prefix
+  return `${where}: ${issue?.message ?? 'invalid'}`
+}
+
+const encoder = new TextEncoder()
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
+}
+
+/** The A2A JSON-RPC methods, v0.3 and v1.0, over one task engine. */
+export class RpcMethods {
+  readonly #o: RpcMethodsOptions
+  readonly table: ReadonlyMap<string, Handler>
+
+  constructor(options: RpcMethodsOptions) {
+    this.#o = options
+    this.table = new Map<string, Handler>([
+      ['message/send', (c) => this.#send(c, false)],
+      ['message/stream', (c) => this.#stream(c, false)],
+      ['tasks/get', (c) => this.#getTask(c, false)],
+      ['tasks/cancel', (c) => this.#cancel(c, false)],
+      ['tasks/resubscribe', (c) => this.#resubscribe(c, false)],
+      ['tasks/pushNotificationConfig/set', (c) => this.#pushSet(c, false)],
+      ['tasks/pushNotificationConfig/get', (c) => this.#pushGet(c, false)],
+      ['tasks/pushNotificationConfig/list', (c) => this.#pushList(c, false)],
+      ['tasks/pushNotificationConfig/delete', (c) => this.#pushDelete(c, false)],
+      ['agent/getAuthenticatedExtendedCard', () => this.#extendedCard()],
+      ['SendMessage', (c) => this.#send(c, true)],
+      ['SendStreamingMessage', (c) => this.#stream(c, true)],
+      ['GetTask', (c) => this.#getTask(c, true)],
+      ['ListTasks', (c) => this.#listTasks(c)],
+      ['CancelTask', (c) => this.#cancel(c, true)],
+      ['SubscribeToTask', (c) => this.#resubscribe(c, true)],
+      ['CreateTaskPushNotificationConfig', (c) => this.#pushSet(c, true)],
+      ['GetTaskPushNotificationConfig', (c) => this.#pushGet(c, true)],
+      ['ListTaskPushNotificationConfigs', (c) => this.#pushList(c, true)],
+      ['DeleteTaskPushNotificationConfig', (c) => this.#pushDelete(c, true)],
+      ['GetExtendedAgentCard', () => this.#extendedCard()],
+    ])
+  }
+
+  async #readSend(call: RpcCall, v1: boolean) {
+    const p = paramsObject(call.params)
+    let message: ReturnType<typeof normalizeMessage>
+    try {
+      message = normalizeMessage(p.message, 'params.message')
+    } catch (err) {
+      if (err instanceof MessageShapeError) throw rpc.invalidParams(err.message)
+      throw err
+    }
+    const config = optionalObject(p, 'configuration')
+    const historyLength = optionalCount(config, 'historyLength', 'params.configuration.historyLength')
+    const returnImmediately = v1 ? config?.returnImmediately === true : config?.blocking === false
+    const metadata = optionalObject(p, 'metadata')
+    let pushConfig: PushNotificationConfig | undefined
+    const rawPush = v1 ? config?.taskPushNotificationConfig : config?.pushNotificationConfig
+    if (rawPush !== undefined && rawPush !== null) {
+      pushConfig = v1
+        ? this.#parsePushV1({ taskId: '-', ...(rawPush as object) }).pushNotificationConfig
+        : this.#parsePush(rawPush, 'params.configuration.pushNotificationConfig')
+      await this.#checkPushUrl(pushConfig.url)
+    }
+    const traceparent = call.traceparent ?? validTraceparent(metadata?.traceparent)
+    return { message, historyLength, returnImmediately, metadata, pushConfig, traceparent }
+  }
+
+  async #send(call: RpcCall, v1: boolean): Promise<RpcAnswer> {
+    const req = await this.#readSend(call, v1)
+    const run = await this.#o.engine.start({
+      message: req.message,
+      metadata: req.metadata,
+      traceparent: req.traceparent,
+      ...(req.pushConfig ? { pushConfig: req.pushConfig } : {}),
+    })
+    if (!req.returnImmediately) await run.done
+    // A completed task answers with the agent's reply (what Molecule clients read as result.parts);
+    // anything else — still running, failed, input-required — answers with the task.
+    const reply = run.task.status.state === 'completed' ? run.reply : undefined
+    if (v1)
+      return JSON.stringify(
+        reply
+          ? { message: toV1Message(reply) }
+          : { task: toV1Task(withHistory(run.task, req.historyLength)) },
+      )
+    return JSON.stringify(reply ?? withHistory(run.task, req.historyLength))
+  }
+
+  async #stream(call: RpcCall, v1: boolean): Promise<RpcAnswer> {
+    const req = await this.#readSend(call, v1)
+    const stream = this.#openStream(call.id, v1)
+    try {
+      const run = await this.#o.engine.start({
+        message: req.message,
+        metadata: req.metadata,
+        traceparent: req.traceparent,
+        listener: stream.listener,
+        ...(req.pushConfig ? { pushConfig: req.pushConfig } : {}),
+      })
+      stream.attach(run)
+    } catch (err) {
+      stream.abandon()
+      throw err
+    }
+    return stream.response
+  }
+
+  async #resubscribe(call: RpcCall, v1: boolean): Promise<RpcAnswer> {
+    const id = requiredString(paramsObject(call.params), 'id')
+    const task = await this.#o.engine.get(id)
+    if (task === undefined) throw rpc.taskNotFound(id)
+    const stream = this.#openStream(call.id, v1)
+    const run = this.#o.engine.runs.get(id)
+    stream.listener(task)
+    if (run === undefined) stream.end()
+    else {
+      run.listeners.add(stream.listener)
+      stream.attach(run)
+    }
+    return stream.response
+  }
+
+  /** An SSE response fed by task events; ends after the final event or when the client leaves. */
+  #openStream(id: RpcId, v1: boolean) {
+    let controller!: ReadableStreamDefaultController<Uint8Array>
+    let closed = false
+    let run: TaskRun | undefined
+    let keepAlive: NodeJS.Timeout | undefined
+    const cleanup = () => {
+      closed = true
+      if (keepAlive) clearInterval(keepAlive)
+      run?.listeners.delete(listener)
+    }
+    const end = () => {
+      if (closed) return
+      cleanup()
+      controller.close()
+    }
+    const listener: StreamListener = (event: StreamEvent) => {
+      if (closed) return
+      const result = JSON.stringify(v1 ? toV1StreamEvent(event) : event)
+      controller.enqueue(encoder.encode(`data: ${resultBody(id, result)}\n\n`))
+      if (event.kind === 'status-update' && event.final) end()
+    }
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        controller = c
+      },
+      // The client went away: stop feeding it; the task itself keeps running.
+      cancel: cleanup,
+    })
+    const keepAliveMs = this.#o.sseKeepAliveMs
+    if (keepAliveMs > 0) {
+      keepAlive = setInterval(() => {
+        if (!closed) controller.enqueue(encoder.encode(': keep-alive\n\n'))
+      }, keepAliveMs)
+      keepAlive.unref()
+    }
+    return {
+      listener,
+      end,
+      attach(r: TaskRun) {
+        run = r
+        if (closed) r.listeners.delete(listener)
+        else if (r.finished) end()
+      },
+      abandon() {
+        cleanup()
+        void body.cancel().catch(() => {})
+      },
+      response: new Response(body, { status: 200, headers: SSE_HEADERS }),
+    }
+  }
+
+  async #getTask(call: RpcCall, v1: boolean): Promise<RpcAnswer> {
+    const p = paramsObject(call.params)
+    const id = requiredString(p, 'id')
+    const historyLength = optionalCount(p, 'historyLength', 'params.historyLength')
+    const task = await this.#o.engine.get(id)
+    if (task === undefined) throw rpc.taskNotFound(id)
+    const shaped = withHistory(task, historyLength)
+    return JSON.stringify(v1 ? toV1Task(shaped) : shaped)
+  }
+
+  async #listTasks(call: RpcCall): Promise<RpcAnswer> {
+    const p = call.params === undefined ? {} : paramsObject(call.params)
+    const list = this.#o.store.list
+    if (list === undefined)
+      throw new RpcError(RpcErrorCode.UnsupportedOperation, 'This task store cannot list tasks')
+    const pageSize = optionalCount(p, 'pageSize', 'params.pageSize') ?? 50
+    if (pageSize < 1 || pageSize > 100) throw rpc.invalidParams('params.pageSize must be 1…100')
+    const historyLength = optionalCount(p, 'historyLength', 'params.historyLength')
+    const contextId = typeof p.contextId === 'string' && p.contextId ? p.contextId : undefined
+    const status =
+      typeof p.status === 'string' && p.status && p.status !== 'TASK_STATE_UNSPECIFIED'
+        ? fromV1State(p.status)
+        : undefined
+    let tasks = await list.call(this.#o.store, {
+      limit: status === undefined ? pageSize : 10_000,
+      ...(contextId ? { contextId } : {}),
+    })
+    if (status !== undefined) tasks = tasks.filter((t) => t.status.state === status).slice(0, pageSize)
+    const shaped = tasks.map((t) => {
+      const h = withHistory(t, historyLength)
+      return toV1Task(p.includeArtifacts === true ? h : { ...h, artifacts: [] })
+    })
+    return JSON.stringify({ tasks: shaped, nextPageToken: '', pageSize, totalSize: shaped.length })
+  }
+
+  async #cancel(call: RpcCall, v1: boolean): Promise<RpcAnswer> {
+    const id = requiredString(paramsObject(call.params), 'id')
+    const task = await this.#o.engine.cancel(id)
+    return JSON.stringify(v1 ? toV1Task(task) : task)
+  }
+
+  #pushOrThrow(): PushNotifier {
+    if (this.#o.push === undefined)
+      throw new RpcError(
+        RpcErrorCode.PushNotificationNotSupported,
+        'Push notifications are not supported by this agent (capabilities.pushNotifications is false)',
+      )
+    return this.#o.push
+  }
+
+  #parsePush(raw: unknown, field: string): PushNotificationConfig {
+    const parsed = pushNotificationConfigSchema.safeParse(raw)
+    if (!parsed.success) throw rpc.invalidParams(zodProblem(parsed.error, field))
+    return parsed.data as PushNotificationConfig
+  }
+
+  #parsePushV1(raw: unknown) {
+    const parsed = taskPushNotificationConfigV1Schema.safeParse(raw)
+    if (!parsed.success) throw rpc.invalidParams(zodProblem(parsed.error, 'params'))
+    return fromV1PushConfig(parsed.data as Parameters<typeof fromV1PushConfig>[0])
+  }
+
+  async #checkPushUrl(url: string): Promise<void> {
+    const problem = await this.#pushOrThrow().check(url)
+    if (problem) throw rpc.invalidParams(`push notification url ${problem}`)
+  }
+
+  async #existingTask(taskId: string): Promise<Task> {
+    const task = await this.#o.engine.get(taskId)
+    if (task === undefined) throw rpc.taskNotFound(taskId)
+    return task
+  }
+
+  async #pushSet(call: RpcCall, v1: boolean): Promise<RpcAnswer> {
+    const push = this.#pushOrThrow()
+    let config: { taskId: string; pushNotificationConfig: PushNotificationConfig }
+    if (v1) config = this.#parsePushV1(call.params)
+    else {
+      const parsed = taskPushNotificationConfigSchema.safeParse(call.params)
+      if (!parsed.success) throw rpc.invalidParams(zodProblem(parsed.error, 'params'))
+      config = parsed.data as typeof config
+    }
+    await this.#existingTask(config.taskId)
+    await this.#checkPushUrl(config.pushNotificationConfig.url)
+    const stored = push.set(config.taskId, config.pushNotificationConfig)
+    if (typeof stored === 'string') throw rpc.invalidParams(stored)
+    const out = { taskId: config.taskId, pushNotificationConfig: stored }
+    return JSON.stringify(v1 ? toV1PushConfig(out) : out)
+  }
+
+  async #pushGet(call: RpcCall, v1: boolean): Promise<RpcAnswer> {
+    const push = this.#pushOrThrow()
+    const p = paramsObject(call.params)
+    const taskId = requiredString(p, v1 ? 'taskId' : 'id')
+    const rawConfigId = v1 ? p.id : p.pushNotificationConfigId
+    const configId = typeof rawConfigId === 'string' && rawConfigId ? rawConfigId : undefined
+    await this.#existingTask(taskId)
+    const config = push.get(taskId, configId)
+    if (config === undefined)
+      throw rpc.invalidParams(
+        `No push notification config${configId ? ` "${configId}"` : ''} for task ${taskId}`,
+      )
+    const out = { taskId, pushNotificationConfig: config }
+    return JSON.stringify(v1 ? toV1PushConfig(out) : out)
+  }
+
+  async #pushList(call: RpcCall, v1: boolean): Promise<RpcAnswer> {
+    const push = this.#pushOrThrow()
+    const taskId = requiredString(paramsObject(call.params), v1 ? 'taskId' : 'id')
+    await this.#existingTask(taskId)
+    const list = push.list(taskId).map((pushNotificationConfig) => ({ taskId, pushNotificationConfig }))
+    return JSON.stringify(v1 ? { configs: list.map(toV1PushConfig), nextPageToken: '' } : list)
+  }
+
+  async #pushDelete(call: RpcCall, v1: boolean): Promise<RpcAnswer> {
+    const push = this.#pushOrThrow()
+    const p = paramsObject(call.params)
+    const taskId = requiredString(p, v1 ? 'taskId' : 'id')
+    const configId = requiredString(p, v1 ? 'id' : 'pushNotificationConfigId')
+    await this.#existingTask(taskId)
+    if (!push.delete(taskId, configId))
+      throw rpc.invalidParams(`No push notification config "${configId}" for task ${taskId}`)
+    return v1 ? '{}' : 'null'
+  }
+
+  async #extendedCard(): Promise<RpcAnswer> {
+    const card = this.#o.extendedCard()
+    if (card === undefined)
+      throw new RpcError(
+        RpcErrorCode.ExtendedCardNotConfigured,
+        'This agent has no authenticated extended card',
+      )
+    return JSON.stringify(card)
+  }
+}
+
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/
+
+/** A W3C traceparent value, or undefined when absent or malformed. */
+export function validTraceparent(value: unknown): string | undefined {
+  return typeof value === 'string' && TRACEPARENT.test(value) ? value : undefined
+}

@@ -1,0 +1,281 @@
+import type { AddressInfo } from 'node:net'
+import { type ServerType, serve } from '@hono/node-server'
+import { type AgentCard, defineExecutor, type ExecuteFn, type Executor } from '@molecule/adapter-core'
+import { Hono } from 'hono'
+import { type Logger, pino } from 'pino'
+import { serializeCard } from './card.js'
+import { errorBody, RpcError, RpcErrorCode, type RpcId, resultBody, validId } from './jsonrpc.js'
+import { type PushNotificationOptions, PushNotifier } from './push-notifier.js'
+import { RpcMethods, validTraceparent } from './rpc-methods.js'
+import { type TaskActivity, TaskEngine } from './task-engine.js'
+import { InMemoryTaskStore, type TaskStore } from './task-store.js'
+import {
+  defaultTranscript,
+  parseTranscriptQuery,
+  type TranscriptSource,
+  transcriptAuthorized,
+} from './transcript-route.js'
+
+export interface A2AServerOptions {
+  /** The agent card (v0.3 shape; `url` is where clients POST). Replace it later with `setCard`. */
+  card: AgentCard
+  executor: Executor | ExecuteFn
+  /** Default: a bounded `InMemoryTaskStore` (10k tasks, 1 h TTL for finished ones). */
+  taskStore?: TaskStore
+  /** Default: pino at info on stderr, with secrets redacted. */
+  logger?: Logger
+  /** The workspace token `/transcript` callers must present; undefined/empty means 401 (fail closed). */
+  transcriptToken?: () => string | undefined
+  /** Serves `/transcript`; default: the "unsupported" page. */
+  transcript?: TranscriptSource
+  /** Largest accepted request body. Default 1 MiB. */
+  bodyLimitBytes?: number
+  /** Active only when `card.capabilities.pushNotifications` is true. */
+  pushNotifications?: PushNotificationOptions
+  /** Messages kept per task. Default 50. */
+  maxHistory?: number
+  /** Interval of SSE keep-alive comments. Default 15 s; 0 disables. */
+  sseKeepAliveMs?: number
+  /** Answer for `agent/getAuthenticatedExtendedCard` / `GetExtendedAgentCard`; default: -32007. */
+  extendedCard?: AgentCard
+  onTaskStart?: (activity: TaskActivity) => void
+  onTaskEnd?: (activity: TaskActivity) => void
+}
+
+export interface A2AServer {
+  /** The hono app (mount it elsewhere or call `app.fetch` directly). */
+  readonly app: Hono
+  listen(options?: { port?: number; host?: string }): Promise<{ port: number; url: string }>
+  /** Stops listening and drops open connections (streams included). */
+  close(): Promise<void>
+  setCard(card: AgentCard): void
+  activeTaskCount(): number
+  on(event: 'taskStart' | 'taskEnd', listener: (activity: TaskActivity) => void): () => void
+  /** Refuses new tasks, waits up to `graceMs` for running ones, then cancels the rest (returned). */
+  drain(options?: { graceMs?: number }): Promise<{ canceled: string[] }>
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' }
+const TOO_LARGE = Symbol('too large')
+
+function json(body: string, status = 200): Response {
+  return new Response(body, { status, headers: JSON_HEADERS })
+}
+
+function defaultLogger(): Logger {
+  return pino(
+    {
+      name: 'a2a-server',
+      redact: {
+        paths: ['authorization', '*.authorization', 'token', '*.token', 'headers.authorization'],
+        censor: '[REDACTED]',
+      },
+    },
+    pino.destination(2),
+  )
+}
+
+async function readBody(req: Request, limit: number): Promise<string | typeof TOO_LARGE> {
+  const declared = req.headers.get('content-length')
+  if (declared !== null) {
+    if (Number(declared) > limit) return TOO_LARGE
+    return req.text()
+  }
+  // No length (chunked): count while reading so a huge body is refused without buffering it.
+  if (req.body === null) return ''
+  const reader = req.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > limit) {
+      await reader.cancel().catch(() => {})
+      return TOO_LARGE
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+/** Versions this server answers (`A2A-Version` header or query); empty means 0.3 per spec. */
+function versionProblem(version: string | null | undefined): string | undefined {
+  if (!version) return undefined
+  const v = version.trim()
+  if (v === '' || /^0\.3(\.\d+)?$/.test(v) || /^1(\.0(\.\d+)?)?$/.test(v)) return undefined
+  return `A2A-Version ${JSON.stringify(v.slice(0, 20))} is not supported; use 0.3 or 1.0`
+}
+
+export function createA2AServer(options: A2AServerOptions): A2AServer {
+  const logger = options.logger ?? defaultLogger()
+  const ownStore = options.taskStore === undefined ? new InMemoryTaskStore() : undefined
+  const store: TaskStore = options.taskStore ?? (ownStore as InMemoryTaskStore)
+  const bodyLimit = options.bodyLimitBytes ?? 1024 * 1024
+  const listeners = {
+    taskStart: new Set<(a: TaskActivity) => void>(),
+    taskEnd: new Set<(a: TaskActivity) => void>(),
+  }
+  if (options.onTaskStart) listeners.taskStart.add(options.onTaskStart)
+  if (options.onTaskEnd) listeners.taskEnd.add(options.onTaskEnd)
+
+  let card = options.card
+  let cardJson = serializeCard(card)
+  const push =
+    card.capabilities.pushNotifications === true
+      ? new PushNotifier(options.pushNotifications ?? {}, logger)
+      : undefined
+
+  const engine = new TaskEngine({
+    executor: defineExecutor(options.executor),
+    store,
+    logger,
+    push,
+    maxHistory: Math.max(1, options.maxHistory ?? 50),
+    onTaskStart: (a) => {
+      for (const l of listeners.taskStart) l(a)
+    },
+    onTaskEnd: (a) => {
+      for (const l of listeners.taskEnd) l(a)
+    },
+  })
+  const methods = new RpcMethods({
+    engine,
+    store,
+    push,
+    extendedCard: () => options.extendedCard,
+    sseKeepAliveMs: options.sseKeepAliveMs ?? 15_000,
+  })
+  const transcript = options.transcript ?? defaultTranscript(card.name)
+
+  async function handleRpc(req: Request): Promise<Response> {
+    const raw = await readBody(req, bodyLimit)
+    if (raw === TOO_LARGE)
+      return json(
+        errorBody(null, new RpcError(RpcErrorCode.InvalidRequest, `Request body exceeds ${bodyLimit} bytes`)),
+        413,
+      )
+    let body: unknown
+    try {
+      body = JSON.parse(raw)
+    } catch {
+      return json(
+        errorBody(null, new RpcError(RpcErrorCode.ParseError, 'Parse error: body is not valid JSON')),
+      )
+    }
+    if (body === null || typeof body !== 'object' || Array.isArray(body))
+      return json(
+        errorBody(
+          null,
+          new RpcError(
+            RpcErrorCode.InvalidRequest,
+            Array.isArray(body) ? 'Batch requests are not supported' : 'Request must be a JSON object',
+          ),
+        ),
+      )
+    const envelope = body as { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown }
+    const id: RpcId = validId(envelope.id) ? envelope.id : null
+    // The platform forwards heartbeat self-messages without `jsonrpc`/`id`; accept a missing
+    // version, refuse a wrong one.
+    if (envelope.jsonrpc !== undefined && envelope.jsonrpc !== '2.0')
+      return json(errorBody(id, new RpcError(RpcErrorCode.InvalidRequest, 'jsonrpc must be "2.0"')))
+    if (envelope.id !== undefined && !validId(envelope.id))
+      return json(
+        errorBody(null, new RpcError(RpcErrorCode.InvalidRequest, 'id must be a string, number or null')),
+      )
+    if (typeof envelope.method !== 'string')
+      return json(errorBody(id, new RpcError(RpcErrorCode.InvalidRequest, 'method must be a string')))
+    const handler = methods.table.get(envelope.method)
+    if (handler === undefined)
+      return json(
+        errorBody(
+          id,
+          new RpcError(RpcErrorCode.MethodNotFound, `Method not found: ${envelope.method.slice(0, 100)}`),
+        ),
+      )
+    const versionHeader = req.headers.get('a2a-version')
+    const problem = versionProblem(versionHeader)
+    if (problem) return json(errorBody(id, new RpcError(RpcErrorCode.VersionNotSupported, problem)))
+    try {
+      const answer = await handler({
+        id,
+        params: envelope.params,
+        traceparent: validTraceparent(req.headers.get('traceparent')),
+      })
+      return typeof answer === 'string' ? json(resultBody(id, answer)) : answer
+    } catch (err) {
+      if (err instanceof RpcError) {
+        const status = err.message.startsWith('Server is shutting down') ? 503 : 200
+        return json(errorBody(id, err), status)
+      }
+      logger.error({ err, method: envelope.method, requestId: id }, 'JSON-RPC handler failed')
+      return json(errorBody(id, new RpcError(RpcErrorCode.InternalError, 'Internal error')), 500)
+    }
+  }
+
+  const app = new Hono()
+  const serveCard = () => new Response(cardJson, { headers: JSON_HEADERS })
+  app.get('/.well-known/agent-card.json', serveCard)
+  app.get('/.well-known/agent.json', serveCard)
+  app.post('/', (c) => handleRpc(c.req.raw))
+  app.post('/a2a', (c) => handleRpc(c.req.raw))
+  app.get('/health', () =>
+    json(JSON.stringify({ status: engine.accepting ? 'ok' : 'draining', activeTasks: engine.runs.size })),
+  )
+  app.get('/transcript', async (c) => {
+    if (!transcriptAuthorized(options.transcriptToken?.(), c.req.header('authorization')))
+      return json('{"error":"unauthorized"}', 401)
+    const query = parseTranscriptQuery(c.req.query('since'), c.req.query('limit'))
+    if (query === undefined) return json('{"error":"since and limit must be integers"}', 400)
+    try {
+      return json(JSON.stringify(await transcript(query.since, query.limit)))
+    } catch (err) {
+      logger.error({ err }, 'transcript source failed')
+      return json('{"error":"transcript unavailable"}', 500)
+    }
+  })
+  app.notFound(() => json('{"error":"not found"}', 404))
+  app.onError((err) => {
+    logger.error({ err }, 'request failed')
+    return json(errorBody(null, new RpcError(RpcErrorCode.InternalError, 'Internal error')), 500)
+  })
+
+  let server: ServerType | undefined
+
+  return {
+    app,
+    listen({ port = 0, host = '127.0.0.1' } = {}) {
+      return new Promise((resolve, reject) => {
+        const s = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => {
+          const shownHost = info.family === 'IPv6' ? `[${info.address}]` : info.address
+          resolve({ port: info.port, url: `http://${shownHost}:${info.port}` })
+        })
+        s.once('error', reject)
+        server = s
+      })
+    },
+    async close() {
+      ownStore?.close()
+      const s = server
+      server = undefined
+      if (s === undefined) return
+      await new Promise<void>((resolve) => {
+        s.close(() => resolve())
+        const http = s as { closeAllConnections?: () => void }
+        http.closeAllConnections?.()
+      })
+    },
+    setCard(next) {
+      cardJson = serializeCard(next)
+      card = next
+    },
+    activeTaskCount: () => engine.runs.size,
+    on(event, listener) {
+      listeners[event].add(listener)
+      return () => listeners[event].delete(listener)
+    },
+    async drain({ graceMs = 10_000 } = {}) {
+      return { canceled: await engine.drain(graceMs) }
+    },
+  }
+}

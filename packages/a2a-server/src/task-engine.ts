@@ -1,0 +1,359 @@
+import { randomUUID } from 'node:crypto'
+import {
+  type Executor,
+  extractText,
+  INTERRUPTED_STATES,
+  isTerminalState,
+  type Message,
+  type Metadata,
+  type Part,
+  type PushNotificationConfig,
+  type RequestContext,
+  replyMessage,
+  runExecutor,
+  type StreamEvent,
+  type Task,
+  type TaskEventSink,
+  type TaskOutcome,
+  type TaskState,
+  textMessage,
+} from '@molecule/adapter-core'
+import type { Logger } from 'pino'
+import { RpcError, RpcErrorCode, rpc } from './jsonrpc.js'
+import type { PushNotifier } from './push-notifier.js'
+import type { TaskStore } from './task-store.js'
+
+/** What `taskStart` / `taskEnd` listeners receive (the runtime's heartbeat counts these). */
+export interface TaskActivity {
+  taskId: string
+  contextId: string
+  /** The incoming request text, first 60 characters (heartbeat `current_task`). */
+  summary: string
+  /** Final state; set on `taskEnd` only. */
+  state?: TaskState
+}
+
+export type StreamListener = (event: StreamEvent) => void
+
+/** One execution of the executor for a task (a task may run again after input-required). */
+export class TaskRun {
+  readonly controller = new AbortController()
+  readonly listeners = new Set<StreamListener>()
+  finished = false
+  reply: Message | undefined
+  done!: Promise<void>
+
+  constructor(
+    readonly task: Task,
+    readonly summary: string,
+  ) {}
+
+  emit(event: StreamEvent): void {
+    for (const listener of this.listeners) listener(event)
+  }
+}
+
+export interface StartParams {
+  message: Message
+  metadata: Metadata | undefined
+  traceparent: string | undefined
+  /** Subscribed before anything runs, so a stream sees every event from the first snapshot on. */
+  listener?: StreamListener
+  /** Push config sent with the message (already checked against the URL guard). */
+  pushConfig?: PushNotificationConfig
+}
+
+export interface TaskEngineOptions {
+  executor: Executor
+  store: TaskStore
+  logger: Logger
+  push: PushNotifier | undefined
+  maxHistory: number
+  onTaskStart: (activity: TaskActivity) => void
+  onTaskEnd: (activity: TaskActivity) => void
+}
+
+function now(): string {
+  return new Date().toISOString()
+}
+
+function brief(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 60)}...` : text
+}
+
+/**
+ * The task state machine: creates or resumes tasks, runs the executor, records every event on the
+ * stored task and fans events out to stream listeners. No transition ever leaves a terminal state.
+ */
+export class TaskEngine {
+  readonly runs = new Map<string, TaskRun>()
+  accepting = true
+  readonly #o: TaskEngineOptions
+
+  constructor(options: TaskEngineOptions) {
+    this.#o = options
+  }
+
+  async get(taskId: string): Promise<Task | undefined> {
+    return this.runs.get(taskId)?.task ?? (await this.#o.store.get(taskId))
+  }
+
+  /** Creates (or resumes an interrupted) task and starts the executor. Throws `RpcError`. */
+  async start(params: StartParams): Promise<TaskRun> {
+    if (!this.accepting)
+      throw new RpcError(RpcErrorCode.InternalError, 'Server is shutting down; not accepting new tasks')
+    const { message } = params
+    let task: Task
+    if (message.taskId !== undefined) {
+      const existing = await this.get(message.taskId)
+      if (existing === undefined) throw rpc.taskNotFound(message.taskId)
+      if (this.runs.has(existing.id))
+        throw new RpcError(
+          RpcErrorCode.InvalidRequest,
+          `Task ${existing.id} is still ${existing.status.state}; wait for it to finish or cancel it`,
+        )
+      if (!INTERRUPTED_STATES.has(existing.status.state))
+        throw new RpcError(
+          RpcErrorCode.InvalidRequest,
+          `Task ${existing.id} is ${existing.status.state} and cannot be continued; send the message without taskId to start a new task`,
+        )
+      if (message.contextId !== undefined && message.contextId !== existing.contextId)
+        throw rpc.invalidParams(`params.message.contextId does not match the context of task ${existing.id}`)
+      task = existing
+      message.contextId = task.contextId
+      this.#appendHistory(task, message)
+    } else {
+      const contextId = message.contextId ?? randomUUID()
+      const id = randomUUID()
+      message.contextId = contextId
+      message.taskId = id
+      task = {
+        kind: 'task',
+        id,
+        contextId,
+        status: { state: 'submitted', timestamp: now() },
+        history: [message],
+      }
+    }
+    const text = extractText(message)
+    const run = new TaskRun(task, brief(text))
+    if (params.listener) run.listeners.add(params.listener)
+    this.runs.set(task.id, run)
+    if (params.pushConfig) this.#o.push?.set(task.id, params.pushConfig)
+    await this.#o.store.set(task)
+    run.emit(task)
+    run.done = this.#execute(run, message, text, params)
+    return run
+  }
+
+  async #execute(run: TaskRun, message: Message, text: string, params: StartParams): Promise<void> {
+    const { task } = run
+    const o = this.#o
+    const activity: TaskActivity = { taskId: task.id, contextId: task.contextId, summary: run.summary }
+    try {
+      o.onTaskStart(activity)
+    } catch (err) {
+      o.logger.warn({ err }, 'taskStart listener threw')
+    }
+    this.#setStatus(run, 'working', undefined)
+    const history = task.history ?? []
+    let logger: Logger | undefined
+    const ctx: RequestContext = {
+      taskId: task.id,
+      contextId: task.contextId,
+      message,
+      text,
+      history: history.slice(0, Math.max(0, history.length - 1)),
+      metadata: params.metadata,
+      signal: run.controller.signal,
+      traceparent: params.traceparent,
+      // Child loggers cost an allocation; most executors never log.
+      get logger() {
+        logger ??= o.logger.child({ taskId: task.id, contextId: task.contextId })
+        return logger
+      },
+    }
+    const sink: TaskEventSink = {
+      status: (note) => {
+        if (!run.finished) this.#setStatus(run, 'working', note)
+      },
+      artifact: (chunk) => {
+        if (run.finished) return
+        this.#addArtifact(task, chunk.artifactId, chunk.parts, chunk.append, chunk.name)
+        const artifact: { artifactId: string; parts: Part[]; name?: string } = {
+          artifactId: chunk.artifactId,
+          parts: chunk.parts,
+        }
+        if (chunk.name !== undefined) artifact.name = chunk.name
+        run.emit({
+          kind: 'artifact-update',
+          taskId: task.id,
+          contextId: task.contextId,
+          artifact,
+          append: chunk.append,
+          lastChunk: chunk.lastChunk,
+        })
+      },
+    }
+    let outcome: TaskOutcome
+    try {
+      outcome = await runExecutor(o.executor, ctx, sink, `${task.id}-output`)
+    } catch (err) {
+      // runExecutor turns executor errors into outcomes; this is a bug in our own code.
+      o.logger.error({ err, taskId: task.id }, 'task run crashed')
+      outcome = { state: 'failed', text: 'Internal error while running the task' }
+    }
+    if (!run.finished) await this.#finish(run, outcome)
+  }
+
+  async #finish(run: TaskRun, outcome: TaskOutcome): Promise<void> {
+    const { task } = run
+    run.finished = true
+    let statusMessage: Message | undefined
+    if (outcome.state === 'completed') {
+      statusMessage = replyMessage(outcome, task.id, task.contextId)
+      run.reply = statusMessage
+    } else if (outcome.state !== 'canceled') {
+      statusMessage = textMessage('agent', outcome.text, { taskId: task.id, contextId: task.contextId })
+    }
+    if (statusMessage) this.#appendHistory(task, statusMessage)
+    task.status =
+      statusMessage === undefined
+        ? { state: outcome.state, timestamp: now() }
+        : { state: outcome.state, message: statusMessage, timestamp: now() }
+    this.runs.delete(task.id)
+    try {
+      await this.#o.store.set(task)
+    } catch (err) {
+      this.#o.logger.error({ err, taskId: task.id }, 'task store write failed')
+    }
+    run.emit({
+      kind: 'status-update',
+      taskId: task.id,
+      contextId: task.contextId,
+      status: task.status,
+      final: true,
+    })
+    run.listeners.clear()
+    const push = this.#o.push
+    if (push?.has(task.id)) {
+      const delivered = push.notify(task)
+      if (isTerminalState(task.status.state)) void delivered.then(() => push.forget(task.id))
+    }
+    try {
+      this.#o.onTaskEnd({
+        taskId: task.id,
+        contextId: task.contextId,
+        summary: run.summary,
+        state: task.status.state,
+      })
+    } catch (err) {
+      this.#o.logger.warn({ err }, 'taskEnd listener threw')
+    }
+  }
+
+  #setStatus(run: TaskRun, state: 'working', note: string | undefined): void {
+    const { task } = run
+    const changed = task.status.state !== state
+    task.status =
+      note === undefined
+        ? { state, timestamp: now() }
+        : {
+            state,
+            message: textMessage('agent', note, { taskId: task.id, contextId: task.contextId }),
+            timestamp: now(),
+          }
+    run.emit({
+      kind: 'status-update',
+      taskId: task.id,
+      contextId: task.contextId,
+      status: task.status,
+      final: false,
+    })
+    if (changed && this.#o.push?.has(task.id)) void this.#o.push.notify(task)
+  }
+
+  #addArtifact(task: Task, artifactId: string, parts: Part[], append: boolean, name?: string): void {
+    task.artifacts ??= []
+    const existing = append ? task.artifacts.find((a) => a.artifactId === artifactId) : undefined
+    if (existing === undefined) {
+      const artifact: { artifactId: string; parts: Part[]; name?: string } = {
+        artifactId,
+        parts: [...parts],
+      }
+      if (name !== undefined) artifact.name = name
+      task.artifacts.push(artifact)
+      return
+    }
+    for (const part of parts) {
+      const last = existing.parts[existing.parts.length - 1]
+      // Streamed text chunks are merged so a long answer stays one part, not thousands.
+      if (last?.kind === 'text' && part.kind === 'text' && part.metadata === undefined)
+        existing.parts[existing.parts.length - 1] = { ...last, text: last.text + part.text }
+      else existing.parts.push(part)
+    }
+  }
+
+  #appendHistory(task: Task, message: Message): void {
+    const history = task.history ?? []
+    history.push(message)
+    const max = this.#o.maxHistory
+    if (history.length > max) history.splice(0, history.length - max)
+    task.history = history
+  }
+
+  /** Cancels a running or interrupted task. Throws -32001 / -32002 per spec. */
+  async cancel(taskId: string): Promise<Task> {
+    const run = this.runs.get(taskId)
+    if (run !== undefined) {
+      run.controller.abort()
+      try {
+        const cancel = this.#o.executor.cancel
+        if (cancel) {
+          const ctxLite = {
+            taskId,
+            contextId: run.task.contextId,
+            signal: run.controller.signal,
+          } as RequestContext
+          await cancel.call(this.#o.executor, ctxLite)
+        }
+      } catch (err) {
+        this.#o.logger.warn({ err, taskId }, 'executor cancel hook threw')
+      }
+      if (!run.finished) await this.#finish(run, { state: 'canceled' })
+      return run.task
+    }
+    const task = await this.#o.store.get(taskId)
+    if (task === undefined) throw rpc.taskNotFound(taskId)
+    if (isTerminalState(task.status.state))
+      throw new RpcError(
+        RpcErrorCode.TaskNotCancelable,
+        `Task ${taskId} is already ${task.status.state} and cannot be canceled`,
+      )
+    task.status = { state: 'canceled', timestamp: now() }
+    await this.#o.store.set(task)
+    return task
+  }
+
+  /** Stops accepting tasks, waits up to `graceMs` for running ones, cancels the rest. */
+  async drain(graceMs: number): Promise<string[]> {
+    this.accepting = false
+    const pending = [...this.runs.values()].map((r) => r.done)
+    if (pending.length > 0) {
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([
+        Promise.allSettled(pending),
+        new Promise((r) => {
+          timer = setTimeout(r, graceMs)
+        }),
+      ])
+      clearTimeout(timer)
+    }
+    const canceled: string[] = []
+    for (const id of [...this.runs.keys()]) {
+      await this.cancel(id)
+      canceled.push(id)
+    }
+    return canceled
+  }
+}
