@@ -1,10 +1,24 @@
 import { defineConfig } from 'tsup'
 
+// One self-contained file: every dependency (MCP SDK, zod, pino, the @molecule packages) is bundled, so the
+// result runs with plain `node` and no node_modules.
 export default defineConfig({
-  entry: ['src/index.ts', 'src/molecule-mcp.ts'],
+  entry: { 'molecule-mcp': 'src/molecule-mcp.ts' },
   format: ['esm'],
   target: 'node20',
-  dts: { entry: 'src/index.ts' },
+  platform: 'node',
+  noExternal: [/.*/],
+  splitting: false,
   clean: true,
-  sourcemap: true,
+  minify: true,
+  sourcemap: false,
+  dts: false,
+  banner: {
+    // CommonJS dependencies (pino) call require() for node built-ins; give the ESM bundle a real one.
+    js: "#!/usr/bin/env node\nimport { createRequire as __molecule_createRequire } from 'node:module';\nconst require = __molecule_createRequire(import.meta.url);",
+  },
+  esbuildOptions(options) {
+    // Bundle workspace packages from their TypeScript sources: no prior build of them is needed.
+    options.conditions = ['@molecule/source']
+  },
 })

@@ -1,0 +1,3 @@
+import { runCli } from '@molecule/mcp-bridge'
+
+await runCli()
