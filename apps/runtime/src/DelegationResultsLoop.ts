@@ -49,7 +49,7 @@ export class DelegationResultsLoop {
   #lastSelfMessageAt = Number.NEGATIVE_INFINITY
   #parentName: string | null | undefined
   #timer: NodeJS.Timeout | undefined
-  #running: Promise<void> | undefined
+  #running: Promise<unknown> | undefined
   #stopped = false
 
   constructor(options: DelegationResultsLoopOptions) {

@@ -9,10 +9,10 @@ import {
   defineExecutor,
   type Executor,
   loadAdapter,
+  runtimeCapabilities,
   type SetupResult,
   unsupportedTranscript,
 } from '@molecule/adapter-core'
-import { generateAgentsMd, loadConfig, loadEnv, renderPreflightReport, runPreflight } from '@molecule/config'
 import {
   type HeartbeatBody,
   HeartbeatLoop,
@@ -24,6 +24,13 @@ import { createPlatformTools, describeInputIssues, type Tool, type ToolContext }
 import type { Logger } from 'pino'
 import { builtinAdapters } from './adapters/index.js'
 import { advertisedHost, type CardInput, platformAgentCard, servedAgentCard } from './agentCard.js'
+import {
+  generateAgentsMd,
+  loadConfig,
+  loadEnv,
+  renderPreflightReport,
+  runPreflight,
+} from './configFallback.js'
 import { DelegationResultsLoop } from './DelegationResultsLoop.js'
 import { createLogger } from './logger.js'
 import { RuntimeError } from './RuntimeError.js'
@@ -232,10 +239,10 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
     executor,
     logger: log.child({ component: 'a2a' }),
     transcriptToken: () => tokens.read(),
-    transcript: (since: number, limit: number) =>
+    transcript: (since, limit) =>
       adapter.transcriptLines?.(since, limit) ?? unsupportedTranscript(adapter.name, since),
     pushNotifications: { allowPrivateTargets: true },
-    onTaskStart: (task: { text?: string }) => activity.start(task.text || 'task'),
+    onTaskStart: (task) => activity.start(task.summary || 'task'),
     onTaskEnd: () => activity.end(),
   })
   const listening = await server
@@ -282,7 +289,7 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
       const caps = adapter.capabilities?.()
       const idle = adapter.idleTimeoutOverride?.()
       body.runtime_metadata = {
-        capabilities: caps ? capabilitiesToWire(caps) : capabilitiesToWire({} as never),
+        capabilities: { ...capabilitiesToWire(caps ?? runtimeCapabilities()) },
         ...(typeof idle === 'number' && Number.isInteger(idle) && idle > 0
           ? { idle_timeout_seconds: idle }
           : {}),
@@ -305,10 +312,16 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
   })
 
   registration.start()
-  heartbeat.start()
-  delegations.start()
-
   const registered = registration.registered.then(() => undefined)
+  // Heartbeats and delegation polls start once the platform knows us (and we hold a token): earlier ones
+  // only earn 401s. A2A already serves meanwhile.
+  registered.then(
+    () => {
+      heartbeat?.start()
+      delegations.start()
+    },
+    () => undefined,
+  )
   let initialPrompt: Promise<unknown> = Promise.resolve()
   if (config.initial_prompt) {
     initialPrompt = registered
@@ -352,10 +365,8 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
         { reason, activeTasks: activity.activeTasks, graceMs: settings.shutdownGraceMs },
         'shutting down',
       )
-      const drained = await server.drain({ graceMs: settings.shutdownGraceMs })
-      const cancelled = Array.isArray(drained)
-        ? drained.length
-        : Number((drained as { cancelled?: unknown })?.cancelled ?? 0)
+      const { canceled } = await server.drain({ graceMs: settings.shutdownGraceMs })
+      const cancelled = canceled.length
       let adapterState: Record<string, unknown> = {}
       try {
         adapterState = (await adapter.preStopState?.()) ?? {}
