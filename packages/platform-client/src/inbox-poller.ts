@@ -34,6 +34,8 @@ interface Entry {
 
 const MAX_PAGES_PER_POLL = 10
 const MAX_SEEN_IDS = 5_000
+/** The platform's maximum page size (activity list cap). */
+const COLD_START_LIMIT = 500
 
 /**
  * Polls `GET /workspaces/:id/activity?type=a2a_receive&since_id=…` and queues inbound messages. Delivery is
@@ -203,7 +205,10 @@ export class InboxPoller {
         }
         throw err
       }
+      let processed: ActivityRow | undefined
       for (const row of rows) {
+        if (this.pendingCount() >= this.maxPending) break
+        processed = row
         if (this.seen.has(row.id)) continue
         this.remember(row.id)
         const message = parseInboxRow(row, this.client.workspaceId)
@@ -217,10 +222,10 @@ export class InboxPoller {
           }
         }
       }
-      const last = rows.at(-1)
-      if (last) this.fetchCursor = last.id
+      // Only rows actually taken move the fetch cursor; the rest are fetched again once there is room.
+      if (processed) this.fetchCursor = processed.id
       await this.advanceDurableCursor()
-      if (rows.length < this.limit) break
+      if (processed !== rows.at(-1) || rows.length < this.limit) break
     }
     if (queued.length) for (const wake of [...this.waiters]) wake()
     return queued
@@ -234,11 +239,18 @@ export class InboxPoller {
         { signal, retry: false },
       )
     }
-    // Without a cursor the platform answers newest first; the inbox wants arrival order.
+    // Without a cursor the platform answers newest first and cuts at `limit`, dropping the OLDEST rows of the
+    // window; ask for the platform maximum so a backlog is not silently skipped, and say so when it is full.
     const rows = await this.client.listActivity(
-      { type: 'a2a_receive', sinceSecs: this.windowSecs, limit: this.limit },
+      { type: 'a2a_receive', sinceSecs: this.windowSecs, limit: COLD_START_LIMIT },
       { signal, retry: false },
     )
+    if (rows.length >= COLD_START_LIMIT) {
+      this.logger.warn(
+        { workspaceId: this.client.workspaceId, windowSecs: this.windowSecs, rows: rows.length },
+        'inbox backlog exceeds one page at cold start; older messages of the look-back window are skipped',
+      )
+    }
     return [...rows].reverse()
   }
 

@@ -1,0 +1,201 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { recordingLogger } from '../test/support/recording-logger.js'
+import { PlatformClient } from './client.js'
+import { InboxPoller, type InboxPollerOptions } from './inbox-poller.js'
+
+let platform: RunningDevPlatform
+let lead: PlatformClient
+let ext: PlatformClient
+let extId: string
+let cursorDir: string
+const pollers: InboxPoller[] = []
+
+beforeAll(async () => {
+  platform = await startDevPlatform({ logLevel: 'silent' })
+  const leadId = (await platform.createWorkspace({ name: 'lead' })).id
+  lead = new PlatformClient({ platformUrl: platform.url, workspaceId: leadId })
+  await lead.register({ url: 'http://127.0.0.1:9/lead', agent_card: { name: 'lead' } })
+})
+
+beforeEach(async () => {
+  // a fresh poll-mode bridge workspace per test, child of lead (so lead may message it)
+  extId = (await platform.createWorkspace({ name: 'ext', parent_id: lead.workspaceId, external: true })).id
+  const token = platform.state.tokens.mint(extId).token
+  ext = new PlatformClient({ platformUrl: platform.url, workspaceId: extId, token })
+  await ext.register({ url: '', delivery_mode: 'poll', agent_card: { name: 'ext' } })
+  cursorDir = mkdtempSync(join(tmpdir(), 'molecule-inbox-'))
+})
+
+afterEach(async () => {
+  await Promise.all(pollers.splice(0).map((p) => p.stop()))
+})
+
+afterAll(async () => {
+  await platform?.close()
+})
+
+function poller(extra: Partial<InboxPollerOptions> = {}): InboxPoller {
+  const p = new InboxPoller({ client: ext, cursorDir, intervalMs: 10, ...extra })
+  pollers.push(p)
+  return p
+}
+
+async function send(text: string): Promise<void> {
+  const res = await lead.sendA2A(extId, {
+    jsonrpc: '2.0',
+    id: text,
+    method: 'message/send',
+    params: { message: { role: 'user', messageId: `m-${text}`, parts: [{ kind: 'text', text }] } },
+  })
+  expect(res.kind).toBe('queued-poll')
+}
+
+describe('InboxPoller', () => {
+  it('delivers peer messages in order with the envelope fields, skipping own notify echoes', async () => {
+    await send('one')
+    await ext.notify({ message: 'my own reply to the human' })
+    await send('two')
+    const p = poller()
+    const got = await p.pollOnce()
+    expect(got.map((m) => m.text)).toEqual(['one', 'two'])
+    expect(got[0]).toMatchObject({ kind: 'peer_agent', peer_id: lead.workspaceId, method: 'message/send' })
+    expect(got[0]?.activity_id).toMatch(/^[0-9a-f-]{36}$/)
+    expect(p.pending().map((m) => m.text)).toEqual(['one', 'two'])
+    expect(await p.pollOnce()).toEqual([])
+  })
+
+  it('advances the durable cursor only on acknowledgement, in order', async () => {
+    await send('a')
+    await send('b')
+    await send('c')
+    const p = poller()
+    const [a, b, c] = await p.pollOnce()
+    expect(p.cursorPath).toContain(`inbox-cursor-${extId}.json`)
+    expect(existsSync(p.cursorPath)).toBe(false)
+    expect(await p.ack(c!.activity_id)).toBe(true)
+    expect(p.cursor).toBeUndefined() // a and b still unacknowledged
+    expect(await p.ack(a!.activity_id)).toBe(true)
+    expect(p.cursor).toBe(a!.activity_id)
+    expect(JSON.parse(readFileSync(p.cursorPath, 'utf8'))).toMatchObject({
+      workspace_id: extId,
+      cursor: a!.activity_id,
+    })
+    expect(await p.ack(b!.activity_id)).toBe(true)
+    expect(p.cursor).toBe(c!.activity_id)
+    expect(await p.ack(b!.activity_id)).toBe(false)
+    expect(await p.ack('unknown')).toBe(false)
+    expect(p.pending()).toEqual([])
+  })
+
+  it('redelivers fetched-but-unacknowledged messages after a restart; acknowledged ones are not redelivered', async () => {
+    await send('first')
+    await send('second')
+    await send('third')
+    const before = poller()
+    const fetched = await before.pollOnce()
+    expect(fetched).toHaveLength(3)
+    await before.ack(fetched[0]!.activity_id)
+    await before.stop()
+
+    const after = poller()
+    const again = await after.pollOnce()
+    expect(again.map((m) => m.text)).toEqual(['second', 'third'])
+    expect(again.map((m) => m.activity_id)).toEqual(fetched.slice(1).map((m) => m.activity_id))
+    // pop() = take + acknowledge
+    expect((await after.pop())?.text).toBe('second')
+    expect((await after.pop())?.text).toBe('third')
+    await after.stop()
+
+    const third = poller()
+    expect(await third.pollOnce()).toEqual([])
+  })
+
+  it('resets the cursor on 410, says so in a log, and re-reads the look-back window', async () => {
+    await send('kept')
+    writeFileSync(
+      join(cursorDir, `inbox-cursor-${extId}.json`),
+      JSON.stringify({ workspace_id: extId, cursor: '00000000-0000-4000-8000-000000000000' }),
+    )
+    const logger = recordingLogger()
+    const p = poller({ logger })
+    const got = await p.pollOnce()
+    expect(got.map((m) => m.text)).toEqual(['kept'])
+    const warn = logger.at('warn').find((l) => l.msg?.includes('410'))
+    expect(warn?.msg).toContain('resetting')
+    expect(existsSync(p.cursorPath)).toBe(false)
+    await p.ack(got[0]!.activity_id)
+    expect(JSON.parse(readFileSync(p.cursorPath, 'utf8')).cursor).toBe(got[0]!.activity_id)
+    // the new cursor is valid: nothing more, and no duplicate
+    await send('next')
+    expect((await p.pollOnce()).map((m) => m.text)).toEqual(['next'])
+  })
+
+  it('runs on its interval, calls onMessage, wakes waitForMessage, and stops promptly', async () => {
+    const seen: string[] = []
+    const p = poller({ onMessage: (m) => seen.push(m.text) })
+    p.start()
+    const waiting = p.waitForMessage(3000)
+    await send('ping')
+    const msg = await waiting
+    expect(msg?.text).toBe('ping')
+    expect(seen).toEqual(['ping'])
+    expect(await p.waitForMessage(0)).toMatchObject({ text: 'ping' })
+    const started = Date.now()
+    await p.stop()
+    expect(Date.now() - started).toBeLessThan(500)
+  })
+
+  it('waitForMessage gives up after its timeout', async () => {
+    const p = poller()
+    const started = Date.now()
+    expect(await p.waitForMessage(50)).toBeUndefined()
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45)
+  })
+
+  it('holds back (never drops) when maxPending is reached', async () => {
+    for (const t of ['p1', 'p2', 'p3']) await send(t)
+    const p = poller({ maxPending: 2, limit: 1 })
+    await p.pollOnce()
+    expect(p.pending().map((m) => m.text)).toEqual(['p1', 'p2'])
+    await p.pop()
+    await p.pollOnce()
+    expect(p.pending().map((m) => m.text)).toEqual(['p2', 'p3'])
+  })
+
+  it('pages through a backlog after the cursor (several requests per poll)', async () => {
+    await send('seed')
+    const p = poller({ limit: 1 })
+    expect(await p.pop()).toBeUndefined() // nothing fetched yet
+    const [seed] = await p.pollOnce()
+    await p.ack(seed!.activity_id)
+    for (const t of ['x1', 'x2', 'x3', 'x4']) await send(t)
+    expect((await p.pollOnce()).map((m) => m.text)).toEqual(['x1', 'x2', 'x3', 'x4'])
+  })
+
+  it('keeps polling through platform errors without throwing from the loop', async () => {
+    const logger = recordingLogger()
+    const revoked = new PlatformClient({
+      platformUrl: platform.url,
+      workspaceId: extId,
+      token: 'not-a-live-token',
+    })
+    const p = new InboxPoller({
+      client: revoked,
+      cursorDir,
+      intervalMs: 2,
+      logger,
+      failureLog: { everyFailures: 10 },
+    })
+    pollers.push(p)
+    p.start()
+    const deadline = Date.now() + 3000
+    while (logger.at('error').length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5))
+    await p.stop()
+    expect(logger.at('error')[0]?.obj).toMatchObject({ code: 'PLATFORM_UNAUTHORIZED' })
+    expect(JSON.stringify(logger.lines)).not.toContain('not-a-live-token')
+  })
+})
