@@ -1,0 +1,133 @@
+import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { assertBuilt, baseEnv, externalWorkspace, runBundle, singleEnv, tempDir } from './harness.js'
+
+let platform: RunningDevPlatform
+
+beforeAll(async () => {
+  assertBuilt()
+  platform = await startDevPlatform({ port: 0, logLevel: 'silent' })
+})
+afterAll(async () => {
+  await platform?.close()
+})
+
+const UUID = '6f1c2d3e-4a5b-4c6d-8e7f-001122334455'
+
+describe('invalid MOLECULE_WORKSPACES exits 2 with every problem listed', () => {
+  const cases: Array<[string, string, RegExp[]]> = [
+    ['bad JSON', '[{"id": ', [/^molecule-mcp: invalid MOLECULE_WORKSPACES:/m, /not valid JSON/]],
+    ['not an array', '{"id":"a"}', [/must be a JSON array/]],
+    ['empty array', '[]', [/empty array/]],
+    ['non-object entry', '[42]', [/entry 0: must be an object/]],
+    ['missing token', `[{"id":"${UUID}"}]`, [/entry 0: "token" is missing or blank/]],
+    ['blank id', '[{"id":" ","token":"t"}]', [/entry 0: "id" is missing or blank/]],
+    [
+      'duplicate id',
+      `[{"id":"${UUID}","token":"t"},{"id":"${UUID}","token":"u"}]`,
+      [/entry 1: duplicate id/],
+    ],
+    ['id outside the pattern', '[{"id":"../../etc","token":"t"}]', [/entry 0: id '..\/..\/etc' must match/]],
+    [
+      'non-string platform_url',
+      `[{"id":"${UUID}","token":"t","platform_url":5}]`,
+      [/"platform_url" must be a string/],
+    ],
+  ]
+  for (const [name, value, patterns] of cases) {
+    it(name, async () => {
+      const env = { ...baseEnv(platform.url, tempDir('mcp-bad-')), MOLECULE_WORKSPACES: value }
+      const { code, stderr, stdout } = await runBundle([], env)
+      expect(code).toBe(2)
+      expect(stdout).toBe('')
+      for (const pattern of patterns) expect(stderr).toMatch(pattern)
+      expect(stderr).not.toMatch(/at .*\.js:\d+/)
+    })
+  }
+
+  it('lists several problems at once, one per line', async () => {
+    const env = { ...baseEnv('', tempDir('mcp-bad-')), MOLECULE_WORKSPACES: '[{"id":"X"},{"token":"t"}]' }
+    env.PLATFORM_URL = ''
+    const { code, stderr } = await runBundle([], env)
+    expect(code).toBe(2)
+    const lines = stderr.split('\n').filter((l) => l.startsWith('  entry'))
+    expect(lines.length).toBeGreaterThanOrEqual(4)
+    expect(stderr).toMatch(/no "platform_url" and PLATFORM_URL is not set/)
+  })
+
+  it('accepts per-entry platform_url without PLATFORM_URL (doctor runs)', async () => {
+    const ws = await externalWorkspace(platform, 'Doctor Solo')
+    const env = {
+      ...baseEnv('', tempDir('mcp-doc-')),
+      MOLECULE_WORKSPACES: JSON.stringify([{ id: ws.id, token: ws.token, platform_url: `${platform.url}/` }]),
+    }
+    env.PLATFORM_URL = ''
+    const { code, stdout } = await runBundle(['doctor'], env)
+    expect(stdout).toContain(ws.id)
+    expect(stdout).toMatch(/All checks passed/)
+    expect(code).toBe(0)
+  })
+})
+
+describe('command line', () => {
+  it('--help documents every env var and --version prints the version', async () => {
+    const help = await runBundle(['--help'], { PATH: process.env.PATH ?? '' })
+    expect(help.code).toBe(0)
+    for (const name of [
+      'PLATFORM_URL',
+      'WORKSPACE_ID',
+      'MOLECULE_WORKSPACE_TOKEN',
+      'MOLECULE_WORKSPACE_TOKEN_FILE',
+      'MOLECULE_WORKSPACES',
+      'CONFIGS_DIR',
+      'MOLECULE_HEARTBEAT_INTERVAL_MS',
+      'MOLECULE_MCP_POLL_INTERVAL_MS',
+      'MOLECULE_MCP_POLL_TIMEOUT_SECS',
+      'MOLECULE_MCP_VERBOSE',
+      'MOLECULE_MCP_DISABLE_INBOX',
+      'DELEGATION_TIMEOUT',
+      'MOLECULE_ORG_ID',
+    ]) {
+      expect(help.stdout).toContain(name)
+    }
+    const version = await runBundle(['--version'], { PATH: process.env.PATH ?? '' })
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/)
+  })
+
+  it('doctor prints a per-workspace table and fails with a fix for a revoked token', async () => {
+    const good = await externalWorkspace(platform, 'Doc Good')
+    const bad = await externalWorkspace(platform, 'Doc Bad')
+    platform.state.tokens.revokeAll(bad.id)
+    platform.state.tokens.mint(bad.id)
+    const env = {
+      ...baseEnv(platform.url, tempDir('mcp-doc-')),
+      MOLECULE_WORKSPACES: JSON.stringify([
+        { id: good.id, token: good.token },
+        { id: bad.id, token: bad.token },
+      ]),
+    }
+    const { code, stdout } = await runBundle(['doctor'], env)
+    expect(code).toBe(1)
+    const goodLine = stdout.split('\n').find((l) => l.startsWith(good.id)) ?? ''
+    const badLine = stdout.split('\n').find((l) => l.startsWith(bad.id)) ?? ''
+    expect(goodLine).not.toContain('FAIL')
+    expect(badLine).toContain('FAIL')
+    expect(stdout).toMatch(new RegExp(`next \\(${bad.id}\\): the token .* is invalid or revoked`))
+  })
+
+  it('doctor reports an unreachable platform', async () => {
+    const env = singleEnv('http://127.0.0.1:9', tempDir('mcp-doc-'), { id: UUID, token: 't', name: 'x' })
+    const { code, stdout } = await runBundle(['doctor'], env)
+    expect(code).toBe(1)
+    expect(stdout).toMatch(/cannot reach http:\/\/127\.0\.0\.1:9/)
+  })
+
+  it('a single workspace whose token is rejected exits 3', async () => {
+    const ws = await externalWorkspace(platform, 'Single Bad')
+    platform.state.tokens.revokeAll(ws.id)
+    platform.state.tokens.mint(ws.id)
+    const { code, stderr } = await runBundle([], singleEnv(platform.url, tempDir('mcp-single-'), ws))
+    expect(code).toBe(3)
+    expect(stderr).toMatch(/rejected its token/)
+  })
+})
