@@ -7,6 +7,7 @@ import {
   startFakeAgent,
   startTestPlatform,
   type TestPlatform,
+  type TestResponse,
 } from './test-helpers.js'
 
 let p: TestPlatform
@@ -62,7 +63,7 @@ describe('A2A proxy, push mode', () => {
         extra: 1,
       },
     })
-    const forwarded = agent.received[0] as Record<string, any>
+    const forwarded = agent.received[0] as TestResponse['body']
     expect(forwarded.jsonrpc).toBe('2.0')
     expect(typeof forwarded.id).toBe('string')
     expect(forwarded.extra).toBeUndefined()
@@ -266,7 +267,7 @@ describe('busy queue', () => {
       interval: 10,
     })
     const row = p.state.activity.rows.find((r) => r.workspace_id === target.id && r.status === 'ok')
-    expect((row?.response_body as any).result.parts[0].text).toBe('echo: slow')
+    expect(row?.response_body).toMatchObject({ result: { parts: [{ text: 'echo: slow' }] } })
   })
 
   it('answers 503 busy with Retry-After for agents declaring native sessions', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
-import { sendBody, startTestPlatform, type TestPlatform } from './test-helpers.js'
+import { sendBody, startTestPlatform, type TestPlatform, type TestResponse } from './test-helpers.js'
 
 let p: TestPlatform
 afterEach(async () => p?.close())
@@ -17,7 +17,8 @@ describe('GET /workspaces/:id/activity', () => {
       await p.call('POST', `/workspaces/${ws.id}/a2a`, { body: sendBody(text) })
     }
     const all = await p.call('GET', `/workspaces/${ws.id}/activity?type=a2a_receive`, { token: ws.token })
-    const texts = (rows: any[]) => rows.map((r) => r.request_body.params.message.parts[0].text)
+    const texts = (rows: TestResponse['body'][]) =>
+      rows.map((r) => r.request_body.params.message.parts[0].text)
     expect(texts(all.body)).toEqual(['four', 'three', 'two', 'one'])
     const first = all.body[3].id
     const after = await p.call('GET', `/workspaces/${ws.id}/activity?type=a2a_receive&since_id=${first}`, {
