@@ -151,9 +151,10 @@ export function createA2AServer(options: A2AServerOptions): A2AServer {
   async function handleRpc(req: Request): Promise<Response> {
     const raw = await readBody(req, bodyLimit)
     if (raw === TOO_LARGE)
-      return json(
+      // The unread rest of the body makes the connection unusable: tell the client not to reuse it.
+      return new Response(
         errorBody(null, new RpcError(RpcErrorCode.InvalidRequest, `Request body exceeds ${bodyLimit} bytes`)),
-        413,
+        { status: 413, headers: { 'content-type': 'application/json', connection: 'close' } },
       )
     let body: unknown
     try {

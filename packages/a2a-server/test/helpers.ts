@@ -4,6 +4,10 @@ import { type A2AServer, type A2AServerOptions, createA2AServer } from '../src/i
 
 export const silent = pino({ level: 'silent' })
 
+/** Wire JSON as tests read it: assertions check the shape, so the type stays open. */
+// biome-ignore lint/suspicious/noExplicitAny: test-only view of arbitrary wire JSON
+export type Json = any
+
 export function testCard(url: string, extra: Partial<AgentCard> = {}): AgentCard {
   return {
     name: 'echo-agent',
@@ -23,7 +27,7 @@ export const echo: ExecuteFn = async (ctx) => `echo: ${ctx.text}`
 export interface Running {
   server: A2AServer
   url: string
-  rpc(body: unknown, headers?: Record<string, string>): Promise<{ status: number; json: any }>
+  rpc(body: unknown, headers?: Record<string, string>): Promise<{ status: number; json: Json }>
   close(): Promise<void>
 }
 
@@ -71,7 +75,7 @@ export function sendBody(text: string, extra: Record<string, unknown> = {}, id: 
 }
 
 /** Reads an SSE response into parsed `data:` payloads. */
-export async function readSse(res: Response): Promise<any[]> {
+export async function readSse(res: Response): Promise<Json[]> {
   const text = await res.text()
   return text
     .split('\n\n')

@@ -3,7 +3,7 @@ import { Client, ClientFactory } from '@a2a-js/sdk/client'
 import { LegacyJsonRpcTransport } from '@a2a-js/sdk/compat/v0_3/client'
 import type { ExecuteFn } from '@molecule/adapter-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Running, start } from './helpers.js'
+import { type Json, type Running, start } from './helpers.js'
 
 // The SDK's proto-style request types spell out every field; build them once here.
 function request(text: string, taskId = '') {
@@ -31,9 +31,9 @@ function request(text: string, taskId = '') {
   }
 }
 
-function textOf(result: any): string {
+function textOf(result: Json): string {
   const parts = result.parts ?? result.status?.message?.parts ?? []
-  return parts.map((p: any) => p.content?.value ?? p.text ?? '').join('')
+  return parts.map((p: Json) => p.content?.value ?? p.text ?? '').join('')
 }
 
 // Streams three chunks; waits on the signal when asked to ("wait"), so cancel can be tested.
@@ -68,14 +68,14 @@ describe.each([
   })
 
   it('message send answers with the agent reply', async () => {
-    const result: any = await client().sendMessage(request('hi'))
+    const result: Json = await client().sendMessage(request('hi'))
     expect(textOf(result)).toBe('one two three')
     expect(result.role).toBe(Role.ROLE_AGENT)
     expect(result.taskId).toBeTruthy()
   })
 
   it('stream runs to completion with status, artifact chunks and a final state', async () => {
-    const events: any[] = []
+    const events: Json[] = []
     for await (const ev of client().sendMessageStream(request('go'))) events.push(ev.payload)
     const cases = events.map((e) => e?.$case)
     expect(cases[0]).toBe('task')
@@ -87,22 +87,22 @@ describe.each([
   })
 
   it('get returns the finished task with its artifact and history', async () => {
-    const reply: any = await client().sendMessage(request('again'))
-    const task: any = await client().getTask({ tenant: '', id: reply.taskId, historyLength: 10 })
+    const reply: Json = await client().sendMessage(request('again'))
+    const task: Json = await client().getTask({ tenant: '', id: reply.taskId, historyLength: 10 })
     expect(task.status.state).toBe(TaskState.TASK_STATE_COMPLETED)
     expect(textOf(task.artifacts[0])).toBe('one two three')
     expect(task.history).toHaveLength(2)
   })
 
   it('cancel stops a running task', async () => {
-    const started: any[] = []
+    const started: Json[] = []
     const stream = client().sendMessageStream(request('wait'))
     const first = await stream.next()
     started.push(first.value?.payload)
     const taskId = started[0].value.id
-    const canceled: any = await client().cancelTask({ tenant: '', id: taskId, metadata: undefined })
+    const canceled: Json = await client().cancelTask({ tenant: '', id: taskId, metadata: undefined })
     expect(canceled.status.state).toBe(TaskState.TASK_STATE_CANCELED)
-    const rest: any[] = []
+    const rest: Json[] = []
     for await (const ev of stream) rest.push(ev.payload)
     expect(rest.at(-1).value.status.state).toBe(TaskState.TASK_STATE_CANCELED)
     await expect(client().cancelTask({ tenant: '', id: taskId, metadata: undefined })).rejects.toThrow()
