@@ -3,16 +3,16 @@
 // Run from the repo root after a build:  pnpm --filter @molecule/bench boot   (target: ≤ 300 ms)
 import { spawn } from 'node:child_process'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { fileURLToPath } from 'node:url'
 import { startDevPlatform } from '@molecule/dev-platform'
 
 const RUNS = Number(process.env.BOOT_RUNS ?? 10)
-const require = createRequire(import.meta.url)
+// The package exports only its API; the bin sits next to dist/ (…/apps/runtime/dist/index.js).
 const runtimeBin = join(
-  dirname(require.resolve('@molecule/runtime/package.json')),
+  dirname(dirname(fileURLToPath(import.meta.resolve('@molecule/runtime')))),
   'bin',
   'molecule-runtime.js',
 )
