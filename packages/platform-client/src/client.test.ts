@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs'
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
@@ -254,6 +254,42 @@ describe('memory, approvals, context', () => {
       workflow_id: 'task-9',
       step_name: 'llm_call',
     })
+  })
+})
+
+describe('escape hatch and edge cases', () => {
+  it('rawRequest keeps the identity headers and returns every status instead of throwing', async () => {
+    const state = await worker.rawRequest('GET', `/workspaces/${workerId}/state`, { idempotent: true })
+    expect(state).toMatchObject({ status: 200, body: { workspace_id: workerId, deleted: false } })
+    const missing = await worker.rawRequest('GET', '/no/such/route')
+    expect(missing.status).toBe(404)
+  })
+
+  it('listActivity passes before_ts and since_secs through', async () => {
+    await worker.reportActivity({ activityType: 'task_update', summary: 'later' })
+    const future = new Date(Date.now() + 60_000).toISOString()
+    expect((await worker.listActivity({ type: 'task_update', beforeTs: future, sinceSecs: 60 })).length).toBe(
+      1,
+    )
+    expect(await worker.listActivity({ type: 'task_update', beforeTs: '2000-01-01T00:00:00Z' })).toEqual([])
+  })
+
+  it('register stays successful when the minted token cannot be persisted (kept in memory, logged)', async () => {
+    const blocker = join(mkdtempSync(join(tmpdir(), 'molecule-ro-')), 'not-a-dir')
+    writeFileSync(blocker, 'x')
+    const id = (await platform.createWorkspace({ name: 'readonly' })).id
+    const errors: string[] = []
+    const c = new PlatformClient({
+      platformUrl: platform.url,
+      workspaceId: id,
+      token: new TokenStore(blocker),
+      logger: { debug() {}, info() {}, warn() {}, error: (_o, m) => errors.push(String(m)) },
+    })
+    const res = await c.register({ url: agent.url, agent_card: { name: 'ro' } })
+    expect(res.auth_token).toBeTypeOf('string')
+    expect(c.getToken()).toBe(res.auth_token)
+    expect(errors[0]).toContain('kept in memory')
+    await expect(c.heartbeat()).resolves.toMatchObject({ status: 'ok' })
   })
 })
 

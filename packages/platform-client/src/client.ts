@@ -55,6 +55,7 @@ import type {
   HeartbeatBody,
   ListActivityQuery,
   NotifyInput,
+  RawRequestOptions,
   RecordDelegationInput,
   RegisterBody,
   ReportActivityInput,
@@ -169,6 +170,31 @@ export class PlatformClient {
     return `/workspaces/${enc(this.workspaceId)}${suffix}`
   }
 
+  /**
+   * Escape hatch for endpoints without a typed method: same headers, timeout, 401 re-read and (when
+   * `idempotent`) retries as the typed calls. Every status is returned, none thrown; transport failures throw.
+   */
+  async rawRequest(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    path: string,
+    options: RawRequestOptions = {},
+  ): Promise<{ status: number; body: unknown }> {
+    const spec: RequestSpec<unknown> = {
+      method,
+      path,
+      schema: z.unknown(),
+      idempotent: options.idempotent ?? false,
+      acceptAnyStatus: true,
+    }
+    if (options.query) spec.query = options.query
+    if (options.json !== undefined) spec.json = options.json
+    if (options.signal) spec.signal = options.signal
+    if (options.timeoutMs !== undefined) spec.timeoutMs = options.timeoutMs
+    if (options.retry !== undefined) spec.retry = options.retry
+    const res = await this.http.request(spec)
+    return { status: res.status, body: res.data }
+  }
+
   // ── registry ────────────────────────────────────────────────────────────────────────────────────────────────
 
   /**
@@ -187,8 +213,16 @@ export class PlatformClient {
       opts,
     )
     if (res.auth_token) {
-      await this.tokens.write(res.auth_token)
       this.logger.info({ tokenPrefix: res.auth_token.slice(0, 8) }, 'platform minted a workspace token')
+      try {
+        await this.tokens.write(res.auth_token)
+      } catch (err) {
+        // The platform shows a minted token only once: keep it in memory and stay registered rather than fail.
+        this.logger.error(
+          { err: (err as Error).message },
+          'could not persist the minted token; it is kept in memory only and will be lost on restart',
+        )
+      }
     }
     return res
   }
@@ -450,6 +484,7 @@ export class PlatformClient {
           since_secs: query.sinceSecs,
           source: query.source,
           peer_id: query.peerId,
+          before_ts: query.beforeTs,
           limit: query.limit,
         },
         schema: z

@@ -32,6 +32,8 @@ export interface RequestSpec<T> {
   retry?: boolean
   /** Non-2xx statuses that are returned to the caller instead of thrown (e.g. 404 on "latest checkpoint"). */
   acceptStatuses?: number[]
+  /** Return every status to the caller (raw escape hatch); bodies are parsed leniently. */
+  acceptAnyStatus?: boolean
 }
 
 export interface PlatformResponse<T> {
@@ -117,9 +119,11 @@ export class PlatformHttp {
           await this.pause(attempt - 1, failure.retryAfterMs, spec.signal, endpoint, failure)
           continue
         }
-        throw failure
+        if (!spec.acceptAnyStatus) throw failure
       }
 
+      if (spec.acceptAnyStatus)
+        return { status: response.status, data: lenientJson(text) as T, headers: response.headers }
       if (spec.schema === null)
         return { status: response.status, data: undefined as T, headers: response.headers }
       return {
@@ -217,6 +221,15 @@ export class PlatformHttp {
     if (spec.json !== undefined) headers['content-type'] = 'application/json'
     if (token) headers.authorization = `Bearer ${token}`
     return headers
+  }
+}
+
+function lenientJson(text: string): unknown {
+  if (text === '') return null
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
   }
 }
 

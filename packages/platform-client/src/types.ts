@@ -124,6 +124,8 @@ export interface ListActivityQuery {
   sinceSecs?: number
   source?: 'canvas' | 'agent'
   peerId?: string
+  /** RFC 3339: only rows strictly older ([later] platforms). */
+  beforeTs?: string
   limit?: number
 }
 
@@ -163,4 +165,11 @@ export interface CallOptions {
   timeoutMs?: number
   /** `false` disables retries of an idempotent call (e.g. when an outer loop owns the backoff). */
   retry?: boolean
+}
+
+export interface RawRequestOptions extends CallOptions {
+  query?: Record<string, string | number | undefined>
+  json?: unknown
+  /** Retry on 5xx/429/timeouts like the typed idempotent calls. Default false. */
+  idempotent?: boolean
 }
