@@ -46,7 +46,10 @@ describe('invalid MOLECULE_WORKSPACES exits 2 with every problem listed', () => 
   }
 
   it('lists several problems at once, one per line', async () => {
-    const env = { ...baseEnv('', tempDir('mcp-bad-')), MOLECULE_WORKSPACES: '[{"id":"X"},{"token":"t"}]' }
+    const env: Record<string, string> = {
+      ...baseEnv('', tempDir('mcp-bad-')),
+      MOLECULE_WORKSPACES: '[{"id":"X"},{"token":"t"}]',
+    }
     env.PLATFORM_URL = ''
     const { code, stderr } = await runBundle([], env)
     expect(code).toBe(2)
@@ -57,7 +60,7 @@ describe('invalid MOLECULE_WORKSPACES exits 2 with every problem listed', () => 
 
   it('accepts per-entry platform_url without PLATFORM_URL (doctor runs)', async () => {
     const ws = await externalWorkspace(platform, 'Doctor Solo')
-    const env = {
+    const env: Record<string, string> = {
       ...baseEnv('', tempDir('mcp-doc-')),
       MOLECULE_WORKSPACES: JSON.stringify([{ id: ws.id, token: ws.token, platform_url: `${platform.url}/` }]),
     }

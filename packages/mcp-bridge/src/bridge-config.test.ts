@@ -1,0 +1,117 @@
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import {
+  BridgeConfigError,
+  loadBridgeConfig,
+  pollTimeoutSecs,
+  readTokenFile,
+  resolveConfigsDir,
+} from './bridge-config.js'
+
+const dir = () => mkdtempSync(join(tmpdir(), 'bridge-config-'))
+const ID = 'b1e2c3d4-0000-4000-8000-000000000001'
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadBridgeConfig(env)
+  } catch (err) {
+    if (err instanceof BridgeConfigError) return err.problems
+    throw err
+  }
+  return []
+}
+
+describe('loadBridgeConfig', () => {
+  it('reads single mode, strips the trailing slash, defaults the timers', () => {
+    const config = loadBridgeConfig({
+      PLATFORM_URL: 'http://127.0.0.1:8080/',
+      WORKSPACE_ID: ID,
+      MOLECULE_WORKSPACE_TOKEN: 'tok',
+      CONFIGS_DIR: dir(),
+    })
+    expect(config.mode).toBe('single')
+    expect(config.workspaces).toEqual([
+      { id: ID, token: 'tok', platformUrl: 'http://127.0.0.1:8080', ownUrl: false },
+    ])
+    expect(config.heartbeatIntervalMs).toBe(20_000)
+    expect(config.pollIntervalMs).toBe(5_000)
+    expect(config.pollTimeoutSecs).toBe(2)
+  })
+
+  it('reads the token from MOLECULE_WORKSPACE_TOKEN_FILE and reports file problems specifically', () => {
+    const d = dir()
+    writeFileSync(join(d, 'tok'), 'from-file\n')
+    const config = loadBridgeConfig({
+      PLATFORM_URL: 'http://p',
+      WORKSPACE_ID: ID,
+      MOLECULE_WORKSPACE_TOKEN_FILE: join(d, 'tok'),
+      CONFIGS_DIR: d,
+    })
+    expect(config.workspaces[0]?.token).toBe('from-file')
+    writeFileSync(join(d, 'empty'), '  \n')
+    writeFileSync(join(d, 'spaced'), 'two words')
+    expect(readTokenFile(join(d, 'empty')).problem).toMatch(/is empty/)
+    expect(readTokenFile(join(d, 'spaced')).problem).toMatch(/whitespace inside/)
+    expect(readTokenFile(join(d, 'missing')).problem).toMatch(/does not exist/)
+    expect(readTokenFile(d).problem).toMatch(/is a directory/)
+    writeFileSync(join(d, 'binary'), Buffer.from([0xff, 0xfe, 0x00]))
+    expect(readTokenFile(join(d, 'binary')).problem).toMatch(/not UTF-8/)
+  })
+
+  it('lists every single-mode problem', () => {
+    expect(problemsOf({ WORKSPACE_ID: 'BAD ID', MOLECULE_HEARTBEAT_INTERVAL_MS: '-1' })).toEqual([
+      expect.stringMatching(/PLATFORM_URL is not set/),
+      expect.stringMatching(/WORKSPACE_ID: id 'BAD ID' must match/),
+      expect.stringMatching(/no token/),
+      expect.stringMatching(/MOLECULE_HEARTBEAT_INTERVAL_MS: '-1' must be a positive integer/),
+    ])
+  })
+
+  it('multi mode: per-entry URLs, aliases, PLATFORM_URL optional when every entry has one', () => {
+    const config = loadBridgeConfig({
+      CONFIGS_DIR: dir(),
+      MOLECULE_ORG_ID: 'org-1',
+      MOLECULE_WORKSPACES: JSON.stringify([
+        { id: ID, token: 'a', platform_url: 'https://one.example/' },
+        { workspace_id: 'second', workspace_token: 'b', platformUrl: 'https://two.example' },
+      ]),
+    })
+    expect(config.mode).toBe('multi')
+    expect(config.workspaces.map((w) => [w.id, w.platformUrl, w.ownUrl])).toEqual([
+      [ID, 'https://one.example', true],
+      ['second', 'https://two.example', true],
+    ])
+    expect(config.orgId).toBe('org-1')
+  })
+
+  it('multi mode: entries without a URL use PLATFORM_URL; a bad URL is named', () => {
+    expect(
+      loadBridgeConfig({
+        CONFIGS_DIR: dir(),
+        PLATFORM_URL: 'http://main',
+        MOLECULE_WORKSPACES: JSON.stringify([{ id: ID, token: 'a', platform_url: '' }]),
+      }).workspaces[0],
+    ).toMatchObject({ platformUrl: 'http://main', ownUrl: false })
+    expect(
+      problemsOf({ MOLECULE_WORKSPACES: JSON.stringify([{ id: ID, token: 'a', platform_url: 'ftp://x' }]) }),
+    ).toEqual([expect.stringMatching(/entry 0 platform_url: 'ftp:\/\/x' must start with http/)])
+  })
+
+  it('clamps the poll timeout hint', () => {
+    expect(pollTimeoutSecs('0')).toBe(0)
+    expect(pollTimeoutSecs('90')).toBe(60)
+    expect(pollTimeoutSecs('-3')).toBe(2)
+    expect(pollTimeoutSecs('abc')).toBe(2)
+    expect(pollTimeoutSecs('7')).toBe(7)
+  })
+
+  it('falls back to ~/.molecule-workspace created 0700 when CONFIGS_DIR is unset and /configs is absent', () => {
+    const home = dir()
+    const resolved = resolveConfigsDir({}, home)
+    if (resolved === '/configs') return // a machine with a writable /configs legitimately wins
+    expect(resolved).toBe(join(home, '.molecule-workspace'))
+    expect(statSync(resolved).mode & 0o777).toBe(0o700)
+  })
+})
