@@ -50,7 +50,9 @@ export const installUploadRoutes: RouteInstaller = (app, { state, gates }) => {
     for (const file of files) {
       const name = file.name || 'file'
       const path = `${UPLOAD_DIR}/${randomBytes(16).toString('hex')}-${sanitise(name)}`
-      const mimeType = file.type || MIME_BY_EXT[extname(name).toLowerCase()] || 'application/octet-stream'
+      // Browsers and FormData label unknown parts octet-stream; the extension is more telling then.
+      const declared = file.type && file.type !== 'application/octet-stream' ? file.type : undefined
+      const mimeType = declared ?? MIME_BY_EXT[extname(name).toLowerCase()] ?? 'application/octet-stream'
       const bytes = new Uint8Array(await file.arrayBuffer())
       state.uploads.set(`${id}:${path}`, { workspaceId: id, path, name, mimeType, bytes })
       stored.push({ uri: `workspace:${path}`, name, mimeType, size: bytes.byteLength })
