@@ -365,6 +365,8 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
         { reason, activeTasks: activity.activeTasks, graceMs: settings.shutdownGraceMs },
         'shutting down',
       )
+      // What was running when the stop began: if some of it had to be cancelled, the snapshot names it.
+      const interruptedTask = activity.currentTask
       const { canceled } = await server.drain({ graceMs: settings.shutdownGraceMs })
       const cancelled = canceled.length
       let adapterState: Record<string, unknown> = {}
@@ -376,8 +378,8 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
       const wrote = await snapshots.write(
         buildSnapshot({
           workspaceId,
-          currentTask: activity.currentTask,
-          activeTasks: activity.activeTasks,
+          currentTask: cancelled > 0 ? activity.currentTask || interruptedTask : activity.currentTask,
+          activeTasks: Math.max(activity.activeTasks, cancelled),
           uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000),
           adapterState,
         }),

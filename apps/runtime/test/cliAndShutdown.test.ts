@@ -1,0 +1,170 @@
+import { readFile } from 'node:fs/promises'
+import { Role, TaskState } from '@a2a-js/sdk'
+import { ClientFactory } from '@a2a-js/sdk/client'
+import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { waitGone } from './support/processes.js'
+import {
+  descendantsOf,
+  type RuntimeProcess,
+  sendBody,
+  spawnRuntime,
+  workspaceDirs,
+} from './support/runtimeProcess.js'
+
+let platform: RunningDevPlatform
+const running: RuntimeProcess[] = []
+
+beforeAll(async () => {
+  platform = await startDevPlatform({ port: 0, logLevel: 'silent' })
+})
+afterAll(() => platform.close())
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((rt) => rt.stop('SIGKILL')))
+})
+
+function cliConfig(script: string, timeoutSeconds: number): string {
+  return [
+    'name: CLI Test',
+    'runtime: cli',
+    'runtime_config:',
+    '  command: sh',
+    `  args: ["-c", ${JSON.stringify(script)}]`,
+    `  timeout: ${timeoutSeconds}`,
+    '  kill_grace_ms: 300',
+    'a2a:',
+    '  port: 8000',
+    '  push_notifications: false',
+    '',
+  ].join('\n')
+}
+
+async function startCli(script: string, timeoutSeconds: number, env: Record<string, string> = {}) {
+  const ws = await platform.createWorkspace({ name: 'cli' })
+  const dirs = await workspaceDirs(cliConfig(script, timeoutSeconds))
+  const rt = spawnRuntime(ws.id, platform.url, dirs, env)
+  running.push(rt)
+  const listening = await rt.waitForMsg('A2A server listening')
+  await rt.waitForMsg('registered')
+  return { rt, dirs, url: String(listening.url), id: ws.id }
+}
+
+/** Waits until the runtime has at least `count` live descendants (the CLI's shell and its children). */
+async function descendants(rt: RuntimeProcess, count: number): Promise<number[]> {
+  const end = Date.now() + 5000
+  for (;;) {
+    const found = descendantsOf(rt.pid)
+    if (found.length >= count) return found
+    if (Date.now() > end) throw new Error(`expected ${count} descendants, found ${found.length}`)
+    await new Promise((r) => setTimeout(r, 25))
+  }
+}
+
+function post(url: string, body: unknown): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+}
+
+describe('SIGTERM shutdown', () => {
+  it('during a long cli task: cancels it after the grace period, writes the snapshot, exits 0, leaves no process', async () => {
+    const { rt, dirs, url, id } = await startCli('sleep 30', 60, { MOLECULE_SHUTDOWN_GRACE_MS: '600' })
+    const reply = post(url, sendBody('a long job with Bearer abc.def.ghi inside')).then(
+      (res) => res.status,
+      () => 'closed',
+    )
+    const children = await descendants(rt, 1)
+    const started = Date.now()
+    const exit = await rt.stop('SIGTERM')
+    const elapsed = Date.now() - started
+    expect(exit).toEqual({ code: 0, signal: null })
+    expect(elapsed).toBeGreaterThanOrEqual(500)
+    expect(elapsed).toBeLessThan(600 + 2500)
+    for (const pid of children) expect(await waitGone(pid)).toBe(true)
+    await reply
+    const snapshot = JSON.parse(await readFile(dirs.snapshot, 'utf8')) as Record<string, unknown>
+    expect(snapshot.workspace_id).toBe(id)
+    expect(typeof snapshot.timestamp).toBe('string')
+    // The interrupted task is recorded, scrubbed of the bearer token it mentioned.
+    expect(snapshot.active_tasks).toBe(1)
+    expect(snapshot.current_task).toBe('a long job with [REDACTED:BEARER_TOKEN] inside')
+    expect(rt.lines.some((line) => line.msg === 'pre-stop snapshot written')).toBe(true)
+    expect(rt.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('lets a task that finishes within the grace period complete before exiting 0', async () => {
+    const { rt, url } = await startCli('sleep 0.4; echo finished in time', 60, {
+      MOLECULE_SHUTDOWN_GRACE_MS: '5000',
+    })
+    const reply = post(url, sendBody('quick job')).then(
+      async (res) => (await res.json()) as { result?: { parts?: Array<{ text?: string }> } },
+    )
+    await descendants(rt, 1)
+    const exit = await rt.stop('SIGTERM')
+    expect(exit.code).toBe(0)
+    expect((await reply).result?.parts?.[0]?.text).toBe('finished in time')
+  })
+})
+
+describe('cli adapter in a running workspace', () => {
+  it('a timeout fails the task with a sanitized error and kills the whole process group', async () => {
+    const { rt, url } = await startCli(
+      'echo "secret OPENAI_API_KEY=sk-abcdefabcdefabcdefabcdef" >&2; sleep 30 & sleep 30',
+      0.5,
+    )
+    const reply = post(url, sendBody('run forever'))
+    const children = await descendants(rt, 2)
+    const res = await reply
+    const body = (await res.json()) as {
+      result: { status?: { state: string; message?: { parts: Array<{ text: string }> } } }
+    }
+    expect(body.result.status?.state).toBe('failed')
+    expect(body.result.status?.message?.parts[0]?.text).toBe(
+      'Agent error (timeout) — see workspace logs for details.',
+    )
+    for (const pid of children) expect(await waitGone(pid)).toBe(true)
+    expect(descendantsOf(rt.pid)).toEqual([])
+    expect(rt.child.exitCode).toBeNull()
+  })
+
+  it('tasks/cancel from the @a2a-js/sdk client kills the process group', async () => {
+    const { rt, url } = await startCli('sleep 30 & sleep 30', 60)
+    const client = await new ClientFactory().createFromUrl(url)
+    const stream = client.sendMessageStream({
+      tenant: '',
+      message: {
+        messageId: crypto.randomUUID(),
+        contextId: '',
+        taskId: '',
+        role: Role.ROLE_USER,
+        parts: [
+          {
+            content: { $case: 'text', value: 'cancel me' },
+            metadata: undefined,
+            filename: '',
+            mediaType: '',
+          },
+        ],
+        metadata: undefined,
+        extensions: [],
+        referenceTaskIds: [],
+      },
+      configuration: undefined,
+      metadata: undefined,
+    })
+    const first = await stream.next()
+    const taskId = (first.value as { payload: { value: { id: string } } }).payload.value.id
+    const children = await descendants(rt, 2)
+    const canceled = (await client.cancelTask({ tenant: '', id: taskId, metadata: undefined })) as {
+      status: { state: number }
+    }
+    expect(canceled.status.state).toBe(TaskState.TASK_STATE_CANCELED)
+    for await (const _event of stream) {
+      // drain to the terminal event
+    }
+    for (const pid of children) expect(await waitGone(pid)).toBe(true)
+    expect(descendantsOf(rt.pid)).toEqual([])
+  })
+})

@@ -1,0 +1,79 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { spawnRuntime, workspaceDirs } from './support/runtimeProcess.js'
+
+// Nothing listens here: every case must fail before any platform call.
+const NO_PLATFORM = 'http://127.0.0.1:9'
+const STACK_LINE = /\n\s+at .+\(?.*:\d+:\d+\)?/
+
+async function bootFails(
+  configYaml: string,
+  env: Record<string, string> = {},
+  workspaceId = crypto.randomUUID(),
+) {
+  const dirs = await workspaceDirs(configYaml)
+  const rt = spawnRuntime(workspaceId, NO_PLATFORM, dirs, env)
+  const exit = await rt.exited
+  return { exit, stderr: rt.stderr, dirs }
+}
+
+describe('bad configuration: clear report on stderr, exit 1, no stack trace', () => {
+  it('prints the preflight report for a bad port and a missing required env var, after writing AGENTS.md', async () => {
+    const { exit, stderr, dirs } = await bootFails(
+      'name: Broken\nruntime: echo\nruntime_config:\n  required_env: [MOLECULE_TEST_MISSING_KEY]\na2a:\n  port: 0\n',
+    )
+    expect(exit).toEqual({ code: 1, signal: null })
+    expect(stderr).toContain('Preflight checks:')
+    expect(stderr).toMatch(/\[FAIL\] A2A port: .*a2a\.port/)
+    expect(stderr).toMatch(/\[FAIL\] Required env: .*MOLECULE_TEST_MISSING_KEY/)
+    expect(stderr).toContain('Fix:')
+    expect(stderr).not.toMatch(STACK_LINE)
+    expect(existsSync(join(dirs.workspace, 'AGENTS.md'))).toBe(true)
+  })
+
+  it('reports an adapter module that does not exist as a Runtime failure', async () => {
+    const { exit, stderr } = await bootFails('name: X\nruntime: echo\n', {
+      ADAPTER_MODULE: './no/such/adapter.js',
+    })
+    expect(exit.code).toBe(1)
+    expect(stderr).toMatch(/\[FAIL\] Runtime: .*no\/such\/adapter\.js/)
+    expect(stderr).not.toMatch(STACK_LINE)
+  })
+
+  it('reports an unknown built-in runtime, listing the built-ins', async () => {
+    const { exit, stderr } = await bootFails('name: X\nruntime: langgraph\n')
+    expect(exit.code).toBe(1)
+    expect(stderr).toMatch(/\[FAIL\] Runtime: .*built-ins: echo, cli/)
+  })
+
+  it('names the line of a YAML syntax error', async () => {
+    const { exit, stderr } = await bootFails('name: X\nruntime: echo\na2a:\n  port: [8000\n')
+    expect(exit.code).toBe(1)
+    expect(stderr).toMatch(/config\.yaml/)
+    expect(stderr).toMatch(/line \d+/)
+    expect(stderr).not.toMatch(STACK_LINE)
+  })
+
+  it('rejects a wrongly typed field, naming it', async () => {
+    const { exit, stderr } = await bootFails('name: X\nruntime: echo\na2a:\n  port: eighty\n')
+    expect(exit.code).toBe(1)
+    expect(stderr).toContain('a2a.port')
+    expect(stderr).not.toMatch(STACK_LINE)
+  })
+
+  it('refuses to start without WORKSPACE_ID', async () => {
+    const { exit, stderr } = await bootFails('name: X\nruntime: echo\n', {}, '')
+    expect(exit.code).toBe(1)
+    expect(stderr).toContain('WORKSPACE_ID')
+    expect(stderr).not.toMatch(STACK_LINE)
+  })
+
+  it('rejects an invalid timer variable, naming it', async () => {
+    const { exit, stderr } = await bootFails('name: X\nruntime: echo\n', {
+      MOLECULE_SHUTDOWN_GRACE_MS: 'soon',
+    })
+    expect(exit.code).toBe(1)
+    expect(stderr).toContain('MOLECULE_SHUTDOWN_GRACE_MS')
+  })
+})
