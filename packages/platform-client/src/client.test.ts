@@ -265,6 +265,22 @@ describe('escape hatch and edge cases', () => {
     expect(missing.status).toBe(404)
   })
 
+  it('getState reports live and deleted workspaces without throwing on 404', async () => {
+    await expect(worker.getState()).resolves.toMatchObject({ httpStatus: 200, deleted: false, paused: false })
+    const gone = (await platform.createWorkspace({ name: 'gone', mint_token: true })) as {
+      id: string
+      token: string
+    }
+    const goneClient = new PlatformClient({
+      platformUrl: platform.url,
+      workspaceId: gone.id,
+      token: gone.token,
+    })
+    expect((await goneClient.getState()).httpStatus).toBe(200)
+    platform.state.workspaces.delete(gone.id)
+    await expect(goneClient.getState()).resolves.toMatchObject({ deleted: true })
+  })
+
   it('listActivity passes before_ts and since_secs through', async () => {
     await worker.reportActivity({ activityType: 'task_update', summary: 'later' })
     const future = new Date(Date.now() + 60_000).toISOString()

@@ -45,6 +45,8 @@ import {
   UploadResponseSchema,
   type Workspace,
   WorkspaceSchema,
+  type WorkspaceState,
+  WorkspaceStateSchema,
 } from './schemas.js'
 import { MemoryTokenSource, type TokenSource } from './token-store.js'
 import type {
@@ -296,6 +298,24 @@ export class PlatformClient {
   }
 
   /**
+   * `GET /workspaces/:id/state` — the remote-agent shutdown signal: `deleted: true` (a 404, returned rather than
+   * thrown) or `paused: true` mean this agent should stop.
+   */
+  async getState(opts?: CallOptions): Promise<WorkspaceState & { httpStatus: number }> {
+    const res = await this.http.request({
+      method: 'GET',
+      path: this.ws('/state'),
+      schema: WorkspaceStateSchema,
+      idempotent: true,
+      acceptStatuses: [404],
+      ...(opts?.signal ? { signal: opts.signal } : {}),
+      ...(opts?.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+      ...(opts?.retry !== undefined ? { retry: opts.retry } : {}),
+    })
+    return { ...res.data, httpStatus: res.status }
+  }
+
+  /**
    * `POST /workspaces/:targetId/a2a` — a JSON-RPC body through the platform proxy, as this workspace
    * (`X-Workspace-ID`). Not retried (a retry could deliver twice). Non-2xx answers throw `PlatformError`
    * (`status` 402/403/404/502/503…, `retryAfterMs` when the target is busy).
@@ -307,10 +327,12 @@ export class PlatformClient {
       json: jsonRpcBody,
       schema: z.unknown(),
       idempotent: false,
+      // Newer platforms and bridges also read the caller from this header (platform-api §5.2).
+      headers: { 'X-Source-Workspace-Id': this.workspaceId },
     }
     if (opts?.timeoutMs !== undefined) {
       spec.timeoutMs = opts.timeoutMs
-      spec.headers = { 'X-Timeout': String(Math.max(1, Math.ceil(opts.timeoutMs / 1000))) }
+      spec.headers = { ...spec.headers, 'X-Timeout': String(Math.max(1, Math.ceil(opts.timeoutMs / 1000))) }
     }
     if (opts?.signal) spec.signal = opts.signal
     const res = await this.http.request(spec)

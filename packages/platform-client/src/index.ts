@@ -48,6 +48,7 @@ export type {
   UpdateDelegationResponse,
   UploadResponse,
   Workspace,
+  WorkspaceState,
 } from './schemas.js'
 export { MemoryTokenSource, TOKEN_FILE_NAME, type TokenSource, TokenStore } from './token-store.js'
 export type * from './types.js'

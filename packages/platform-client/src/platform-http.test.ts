@@ -214,6 +214,8 @@ describe('PlatformHttp via PlatformClient', () => {
       method: 'message/send',
     })
     expect(server.requests.at(-1)?.headers['x-timeout']).toBe('5')
+    expect(server.requests.at(-1)?.headers['x-source-workspace-id']).toBe(WS)
+    expect(server.requests.at(-1)?.headers['x-workspace-id']).toBe(WS)
     reply = {
       status: 503,
       body: { error: 'busy', busy: true, retry_after: 30 },

@@ -196,3 +196,12 @@ export const A2AQueuedPollSchema = z.looseObject({
   delivery_mode: z.literal('poll'),
   method: optStr,
 })
+
+/** `GET /workspaces/:id/state` (W2): 404 bodies carry `deleted: true`. */
+export const WorkspaceStateSchema = z.looseObject({
+  workspace_id: optStr,
+  status: optStr,
+  paused: z.boolean().nullish(),
+  deleted: z.boolean().nullish(),
+})
+export type WorkspaceState = z.infer<typeof WorkspaceStateSchema>
