@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { examplesDir, LocalCluster } from './localCluster.js'
+import { examplesDir, LocalCluster, replyText } from './localCluster.js'
 
 function say(line = ''): void {
   process.stdout.write(`${line}\n`)
@@ -21,10 +21,10 @@ export async function runDemo(_argv: string[]): Promise<number> {
   const cluster = await LocalCluster.start({ port: 0, logLevel: process.env.MOLECULE_LOG_LEVEL ?? 'silent' })
   try {
     say(`Molecule demo — an embedded dev platform at ${cluster.platform.url} and two workspaces:`)
-    const beta = await cluster.add({ name: 'beta', example: 'echo' })
+    const beta = await cluster.add({ name: 'beta', example: 'relay', adapterModule: relay })
     const alpha = await cluster.add({ name: 'alpha', example: 'relay', adapterModule: relay })
     say(`  alpha  ${alpha.id}  example relay adapter (examples/adapter-template), A2A ${alpha.runtime.url}`)
-    say(`  beta   ${beta.id}  built-in echo adapter, A2A ${beta.runtime.url}`)
+    say(`  beta   ${beta.id}  the same adapter, A2A ${beta.runtime.url}`)
     say(
       'Both registered with the platform and are heartbeating. Messages go through POST /workspaces/:id/a2a.',
     )
@@ -45,10 +45,10 @@ export async function runDemo(_argv: string[]): Promise<number> {
             row.workspace_id === beta.id && row.source_id === alpha.id && row.activity_type === 'a2a_receive',
         )
         for (const hop of hops) {
-          const ms = hop.duration_ms === null ? '' : ` in ${hop.duration_ms} ms`
-          say(
-            `alpha → beta  : (delegate_task via the platform, ${hop.status}${ms}) ${hop.summary ?? ''}`.trimEnd(),
-          )
+          const asked = replyText((hop.request_body as { params?: { message?: unknown } })?.params?.message)
+          const answered = replyText((hop.response_body as { result?: unknown })?.result)
+          say(`alpha → beta  : ${asked}   (delegate_task, through the platform proxy)`)
+          say(`beta  → alpha : ${answered}   (${hop.duration_ms ?? '?'} ms)`)
         }
       }
       say(`alpha → user  : ${reply}`)

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -61,7 +61,9 @@ export class LocalCluster {
     const configDir = join(dir, 'configs')
     await mkdir(configDir, { recursive: true })
     await mkdir(join(dir, 'workspace'), { recursive: true })
-    const template = await readFile(join(examplesDir(), 'workspaces', spec.example, 'config.yaml'), 'utf8')
+    // The whole example directory (config.yaml, system-prompt.md, ...), renamed to this workspace.
+    await cp(join(examplesDir(), 'workspaces', spec.example), configDir, { recursive: true })
+    const template = await readFile(join(configDir, 'config.yaml'), 'utf8')
     await writeFile(join(configDir, 'config.yaml'), template.replace(/^name:.*$/m, `name: ${spec.name}`))
     const { id } = await this.platform.createWorkspace({ name: spec.name, role: spec.example })
     const env: NodeJS.ProcessEnv = {

@@ -6,7 +6,7 @@ import {
   textMessage,
 } from '@molecule/adapter-core'
 import { describe, expect, it } from 'vitest'
-import { Adapter, findPeerId, parseAsk } from './index.js'
+import { Adapter, findPeerId, parseAsk, unwrapPeerResult } from './index.js'
 
 const PEER = '5c1d2e3f-0000-4000-8000-000000000002'
 
@@ -61,6 +61,11 @@ describe('example relay adapter', () => {
     expect(findPeerId('beta', { text: `- Beta (${PEER}) online` })).toBe(PEER)
     expect(findPeerId('gamma', { text: `- Beta (${PEER})` })).toBeUndefined()
     expect(findPeerId(PEER, { text: '' })).toBe(PEER)
+  })
+
+  it('drops the peer-result markers for display', () => {
+    expect(unwrapPeerResult('[A2A_RESULT_FROM_PEER]\nfour\n[/A2A_RESULT_FROM_PEER]')).toBe('four')
+    expect(unwrapPeerResult('plain')).toBe('plain')
   })
 
   it('echoes plain messages', async () => {

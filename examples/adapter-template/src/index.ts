@@ -33,6 +33,14 @@ export function findPeerId(peer: string, listing: { text: string; data?: unknown
   return undefined
 }
 
+/**
+ * delegate_task wraps a peer's reply in `[A2A_RESULT_FROM_PEER]` markers so an LLM treats it as data, not
+ * instructions. This adapter shows the reply to a human, so it drops the markers.
+ */
+export function unwrapPeerResult(text: string): string {
+  return text.replace(/^\s*\[A2A_RESULT_FROM_PEER\]\s*/, '').replace(/\s*\[\/A2A_RESULT_FROM_PEER\]\s*$/, '')
+}
+
 function resultText(result: Awaited<ReturnType<BoundTool['run']>>): { text: string; data?: unknown } {
   return typeof result === 'string' ? { text: result } : result
 }
@@ -64,7 +72,7 @@ export const Adapter = defineAdapter({
       if (!peerId) return `Error: no peer named "${ask.peer}" is reachable from this workspace.`
       events.status(`Asking ${ask.peer}…`)
       const answer = resultText(await delegate.run(call, { workspace_id: peerId, task: ask.task }))
-      return `${ask.peer} says: ${answer.text}`
+      return `${ask.peer} says: ${unwrapPeerResult(answer.text)}`
     }
   },
 })

@@ -1,0 +1,55 @@
+import { spawn } from 'node:child_process'
+import { describe, expect, it } from 'vitest'
+import { runtimeBin } from './support/runtimeProcess.js'
+
+function run(args: string[]) {
+  const child = spawn(process.execPath, [runtimeBin, ...args], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (c: string) => {
+    stdout += c
+  })
+  child.stderr.setEncoding('utf8').on('data', (c: string) => {
+    stderr += c
+  })
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  return { child, exited, out: () => stdout, err: () => stderr }
+}
+
+describe('molecule-runtime demo and dev', () => {
+  it('demo: two workspaces, a user message, a delegation, exit 0', async () => {
+    const demo = run(['demo'])
+    expect(await demo.exited).toBe(0)
+    const out = demo.out()
+    expect(out).toContain('user  → alpha : hello alpha, are you there?')
+    expect(out).toContain('alpha → user  : You said: hello alpha, are you there?')
+    expect(out).toMatch(/alpha → beta {2}: please confirm you received the release checklist/)
+    expect(out).toContain(
+      'alpha → user  : beta says: You said: please confirm you received the release checklist',
+    )
+    expect(demo.err()).not.toMatch(/\n\s+at /)
+  })
+
+  it('dev: prints where everything listens and a curl that works; Ctrl-C exits 0', async () => {
+    const dev = run(['dev', '--port', '0', '--workspaces', '3'])
+    const end = Date.now() + 10_000
+    while (!dev.out().includes('Ctrl-C') && Date.now() < end) await new Promise((r) => setTimeout(r, 50))
+    const out = dev.out()
+    expect(out.match(/A2A http:\/\/127\.0\.0\.1:\d+/g)).toHaveLength(3)
+    const curl = out.split('\n').find((line) => line.trim().startsWith('curl '))
+    const match = curl?.match(/-X POST (\S+) .* -d '(.+)'$/)
+    expect(match).toBeTruthy()
+    const res = await fetch(match?.[1] ?? '', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: match?.[2] ?? '',
+    })
+    const body = (await res.json()) as { result: { parts: Array<{ text: string }> } }
+    expect(body.result.parts[0]?.text).toBe('hello')
+    dev.child.kill('SIGINT')
+    expect(await dev.exited).toBe(0)
+  })
+})
