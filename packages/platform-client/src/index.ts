@@ -14,6 +14,7 @@ export {
   type PlatformErrorCode,
 } from './errors.js'
 export { FailureLog, type FailureLogOptions } from './failure-log.js'
+export { buildHeartbeatBody, type HeartbeatState } from './heartbeat-body.js'
 export { HeartbeatLoop, type HeartbeatLoopOptions } from './heartbeat-loop.js'
 export { InboxCursorFile } from './inbox-cursor-file.js'
 export {
