@@ -1,0 +1,1 @@
+export { isMoleculeError, MoleculeError, type MoleculeErrorOptions } from './errors.ts'
