@@ -75,9 +75,31 @@ function defaultLogger(): Logger {
   )
 }
 
-async function readBody(req: Request, limit: number): Promise<string | typeof TOO_LARGE> {
-  const declared = req.headers.get('content-length')
-  if (declared !== null) {
+type HeaderReader = (name: string) => string | undefined
+
+/**
+ * Reads request headers from node's already-parsed IncomingMessage when running under
+ * @hono/node-server: touching `Request.headers` there builds a whole Headers object per request.
+ */
+function headerReader(req: Request, env: unknown): HeaderReader {
+  const incoming = (
+    env as { incoming?: { headers?: Record<string, string | string[] | undefined> } } | undefined
+  )?.incoming?.headers
+  if (incoming)
+    return (name) => {
+      const v = incoming[name]
+      return Array.isArray(v) ? v.join(', ') : v
+    }
+  return (name) => req.headers.get(name) ?? undefined
+}
+
+async function readBody(
+  req: Request,
+  header: HeaderReader,
+  limit: number,
+): Promise<string | typeof TOO_LARGE> {
+  const declared = header('content-length')
+  if (declared !== undefined) {
     if (Number(declared) > limit) return TOO_LARGE
     return req.text()
   }
@@ -148,8 +170,9 @@ export function createA2AServer(options: A2AServerOptions): A2AServer {
   })
   const transcript = options.transcript ?? defaultTranscript(card.name)
 
-  async function handleRpc(req: Request): Promise<Response> {
-    const raw = await readBody(req, bodyLimit)
+  async function handleRpc(req: Request, env: unknown): Promise<Response> {
+    const header = headerReader(req, env)
+    const raw = await readBody(req, header, bodyLimit)
     if (raw === TOO_LARGE)
       // The unread rest of the body makes the connection unusable: tell the client not to reuse it.
       return new Response(
@@ -194,14 +217,14 @@ export function createA2AServer(options: A2AServerOptions): A2AServer {
           new RpcError(RpcErrorCode.MethodNotFound, `Method not found: ${envelope.method.slice(0, 100)}`),
         ),
       )
-    const versionHeader = req.headers.get('a2a-version')
+    const versionHeader = header('a2a-version')
     const problem = versionProblem(versionHeader)
     if (problem) return json(errorBody(id, new RpcError(RpcErrorCode.VersionNotSupported, problem)))
     try {
       const answer = await handler({
         id,
         params: envelope.params,
-        traceparent: validTraceparent(req.headers.get('traceparent')),
+        traceparent: validTraceparent(header('traceparent')),
       })
       return typeof answer === 'string' ? json(resultBody(id, answer)) : answer
     } catch (err) {
@@ -218,8 +241,8 @@ export function createA2AServer(options: A2AServerOptions): A2AServer {
   const serveCard = () => new Response(cardJson, { headers: JSON_HEADERS })
   app.get('/.well-known/agent-card.json', serveCard)
   app.get('/.well-known/agent.json', serveCard)
-  app.post('/', (c) => handleRpc(c.req.raw))
-  app.post('/a2a', (c) => handleRpc(c.req.raw))
+  app.post('/', (c) => handleRpc(c.req.raw, c.env))
+  app.post('/a2a', (c) => handleRpc(c.req.raw, c.env))
   app.get('/health', () =>
     json(JSON.stringify({ status: engine.accepting ? 'ok' : 'draining', activeTasks: engine.runs.size })),
   )

@@ -37,8 +37,11 @@ export type StreamListener = (event: StreamEvent) => void
 
 /** One execution of the executor for a task (a task may run again after input-required). */
 export class TaskRun {
-  readonly controller = new AbortController()
   readonly listeners = new Set<StreamListener>()
+  canceled = false
+  // AbortController is costly to build (~5 µs); most runs are never canceled, and most executors
+  // never look at the signal, so it exists only once someone asks for it.
+  #controller: AbortController | undefined
   finished = false
   reply: Message | undefined
   done!: Promise<void>
@@ -47,6 +50,17 @@ export class TaskRun {
     readonly task: Task,
     readonly summary: string,
   ) {}
+
+  get signal(): AbortSignal {
+    this.#controller ??= new AbortController()
+    if (this.canceled) this.#controller.abort()
+    return this.#controller.signal
+  }
+
+  cancel(): void {
+    this.canceled = true
+    this.#controller?.abort()
+  }
 
   emit(event: StreamEvent): void {
     for (const listener of this.listeners) listener(event)
@@ -165,7 +179,9 @@ export class TaskEngine {
       text,
       history: history.slice(0, Math.max(0, history.length - 1)),
       metadata: params.metadata,
-      signal: run.controller.signal,
+      get signal() {
+        return run.signal
+      },
       traceparent: params.traceparent,
       // Child loggers cost an allocation; most executors never log.
       get logger() {
@@ -197,7 +213,7 @@ export class TaskEngine {
     }
     let outcome: TaskOutcome
     try {
-      outcome = await runExecutor(o.executor, ctx, sink, `${task.id}-output`)
+      outcome = await runExecutor(o.executor, ctx, sink, `${task.id}-output`, () => run.canceled)
     } catch (err) {
       // runExecutor turns executor errors into outcomes; this is a bug in our own code.
       o.logger.error({ err, taskId: task.id }, 'task run crashed')
@@ -306,14 +322,14 @@ export class TaskEngine {
   async cancel(taskId: string): Promise<Task> {
     const run = this.runs.get(taskId)
     if (run !== undefined) {
-      run.controller.abort()
+      run.cancel()
       try {
         const cancel = this.#o.executor.cancel
         if (cancel) {
           const ctxLite = {
             taskId,
             contextId: run.task.contextId,
-            signal: run.controller.signal,
+            signal: run.signal,
           } as RequestContext
           await cancel.call(this.#o.executor, ctxLite)
         }

@@ -128,13 +128,15 @@ export async function runExecutor(
   ctx: RequestContext,
   sink: TaskEventSink,
   mainArtifactId: string,
+  // Lets a caller that creates `ctx.signal` lazily check for cancel without materialising it.
+  isCanceled: () => boolean = () => ctx.signal.aborted,
 ): Promise<TaskOutcome> {
   let outcome: TaskOutcome | undefined
   let streamed = ''
   const opened = new Set<string>()
 
   const finished = (what: string): boolean => {
-    if (outcome === undefined && !ctx.signal.aborted) return false
+    if (outcome === undefined && !isCanceled()) return false
     ctx.logger.warn({ event: what }, 'task event after the task finished; ignored')
     return true
   }
@@ -176,7 +178,7 @@ export async function runExecutor(
     const result = executor.execute(ctx, events)
     if (isAsyncIterable(result)) {
       for await (const item of result) {
-        if (ctx.signal.aborted) break
+        if (isCanceled()) break
         if (typeof item === 'string') events.artifact(item)
         else if (item.type === 'status') events.status(item.text)
         else if (item.type === 'artifact') events.artifact(item)
@@ -187,17 +189,17 @@ export async function runExecutor(
       }
     } else {
       const value = await result
-      if (outcome === undefined && !ctx.signal.aborted) {
+      if (outcome === undefined && !isCanceled()) {
         if (typeof value === 'string') outcome = { state: 'completed', text: value }
         else if (isMessage(value)) outcome = { state: 'completed', message: value }
       }
     }
   } catch (err) {
-    if (ctx.signal.aborted) return { state: 'canceled' }
+    if (isCanceled()) return { state: 'canceled' }
     ctx.logger.error({ err }, 'executor failed')
     if (outcome === undefined) outcome = { state: 'failed', text: sanitizedAgentError(err) }
   }
-  if (ctx.signal.aborted) return { state: 'canceled' }
+  if (isCanceled()) return { state: 'canceled' }
   if (outcome === undefined) outcome = { state: 'completed' }
   if (outcome.state === 'completed' && outcome.message === undefined && outcome.text === undefined) {
     const text = streamed.trim()
