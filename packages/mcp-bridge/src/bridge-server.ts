@@ -47,11 +47,16 @@ export function createBridgeServer(options: BridgeServerOptions): Server {
       })),
     ...inboxTools(pool),
   ])
-  const listed = registry.list().map((tool) => ({
-    name: tool.name,
-    description: tool.description,
-    inputSchema: inputJsonSchema(tool) as { type: 'object'; [key: string]: unknown },
-  }))
+  // Built on the first tools/list, not at start: JSON-schema conversion is not on the cold-start path.
+  let listed:
+    | Array<{ name: string; description: string; inputSchema: { type: 'object'; [key: string]: unknown } }>
+    | undefined
+  const listTools = () =>
+    (listed ??= registry.list().map((tool) => ({
+      name: tool.name,
+      description: tool.description,
+      inputSchema: inputJsonSchema(tool) as { type: 'object'; [key: string]: unknown },
+    })))
 
   const server = new Server(
     { name: SERVER_NAME, version: options.version },
@@ -70,7 +75,7 @@ export function createBridgeServer(options: BridgeServerOptions): Server {
     .map((r) => r.trim())
     .filter(Boolean)
 
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: listed }))
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: listTools() }))
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const primary = pool.primary
     const ctx: ToolContext = {
