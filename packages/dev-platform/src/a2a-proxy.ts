@@ -77,12 +77,22 @@ export class A2aProxy {
    * The proxy algorithm of the upstream platform (caller auth already checked by the route).
    * `callerId` null = the canvas / a human user.
    */
-  async dispatch(targetId: string, callerId: string | null, parsedBody: unknown): Promise<ProxyResult> {
+  async dispatch(
+    targetId: string,
+    callerId: string | null,
+    parsedBody: unknown,
+    { bypassHierarchy = false }: { bypassHierarchy?: boolean } = {},
+  ): Promise<ProxyResult> {
     if (callerId && RESERVED_CALLER_PREFIXES.some((prefix) => callerId.startsWith(prefix))) {
       return { status: 403, body: { error: 'invalid caller ID' } }
     }
     const lookup = (id: string) => this.state.get(id)
-    if (callerId && callerId !== targetId && !canCommunicate(lookup, callerId, targetId)) {
+    if (
+      callerId &&
+      callerId !== targetId &&
+      !bypassHierarchy &&
+      !canCommunicate(lookup, callerId, targetId)
+    ) {
       return {
         status: 403,
         body: { error: 'access denied: workspaces cannot communicate per hierarchy rules' },

@@ -39,6 +39,10 @@ export interface Workspace {
   x: number
   y: number
   collapsed: boolean
+  /** May `POST /workspaces/:id/broadcast` (off by default, like upstream). */
+  broadcast_enabled: boolean
+  /** May `POST /workspaces/:id/notify` reach the human (on by default). */
+  talk_to_user_enabled: boolean
   last_heartbeat_at: number | null
   last_outbound_at: number | null
   /** When the status last changed (the provisioning timeout counts from here). */
@@ -93,6 +97,8 @@ export function buildWorkspace(input: NewWorkspace, now: number): Workspace {
     x: input.x ?? 0,
     y: input.y ?? 0,
     collapsed: false,
+    broadcast_enabled: false,
+    talk_to_user_enabled: true,
     last_heartbeat_at: null,
     last_outbound_at: null,
     status_since: now,
@@ -126,6 +132,9 @@ export function describeWorkspace(ws: Workspace): Record<string, unknown> {
     y: ws.y,
     collapsed: ws.collapsed,
     agent_card: ws.agent_card,
+    broadcast_enabled: ws.broadcast_enabled,
+    talk_to_user_enabled: ws.talk_to_user_enabled,
+    last_heartbeat_at: ws.last_heartbeat_at === null ? null : isoTime(ws.last_heartbeat_at),
     last_outbound_at: ws.last_outbound_at === null ? null : isoTime(ws.last_outbound_at),
   }
 }
@@ -139,7 +148,6 @@ export function describeWorkspaceFull(ws: Workspace): Record<string, unknown> {
     budget_limit: ws.budget_limit,
     monthly_spend: ws.monthly_spend,
     workspace_dir: ws.workspace_dir,
-    last_heartbeat_at: ws.last_heartbeat_at === null ? null : isoTime(ws.last_heartbeat_at),
     created_at: isoTime(ws.created_at),
     updated_at: isoTime(ws.updated_at),
   }

@@ -135,6 +135,11 @@ export const installActivityRoutes: RouteInstaller = (app, { state, gates }) => 
     }
     const ws = state.get(id)
     if (!ws || ws.status === 'removed') return errorJson(c, 404, 'workspace not found')
+    if (!ws.talk_to_user_enabled) {
+      return errorJson(c, 403, 'talk_to_user_disabled', {
+        hint: 'this workspace may not message the user; delegate the reply to your parent workspace',
+      })
+    }
     const message = body.message
     state.events.emit(
       'AGENT_MESSAGE',

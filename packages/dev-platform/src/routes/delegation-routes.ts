@@ -43,7 +43,7 @@ export const installDelegationRoutes: RouteInstaller = (app, { state, gates, del
           status: row.status,
           created_at: isoTime(row.created_at),
           ...(row.delegation_id ? { delegation_id: row.delegation_id } : {}),
-          ...(row.error_detail ? { error: row.error_detail } : {}),
+          ...(row.error_detail ? { error: row.error_detail, error_detail: row.error_detail } : {}),
           ...(typeof text === 'string' && text ? { response_preview: preview(text, 300) } : {}),
         }
       }),

@@ -137,6 +137,8 @@ export const installHarnessRoutes: RouteInstaller = (app, { state, gates, logger
     if (typeof body.budget_limit === 'number' || body.budget_limit === null)
       ws.budget_limit = body.budget_limit
     if (body.delivery_mode === 'push' || body.delivery_mode === 'poll') ws.delivery_mode = body.delivery_mode
+    if (typeof body.broadcast_enabled === 'boolean') ws.broadcast_enabled = body.broadcast_enabled
+    if (typeof body.talk_to_user_enabled === 'boolean') ws.talk_to_user_enabled = body.talk_to_user_enabled
     ws.updated_at = state.now()
     return c.json({ status: 'updated' })
   })

@@ -1,8 +1,21 @@
-import { isoTime, isUuid } from '../ids.js'
+import { bearerOf } from '../auth-gates.js'
+import { isoTime, isUuid, newId } from '../ids.js'
+import type { PlatformState } from '../platform-state.js'
 import { describeWorkspace } from '../workspace.js'
-import { errorJson, gateResponse, type RouteInstaller, sendJson } from './route-context.js'
+import {
+  errorJson,
+  gateResponse,
+  isRecord,
+  type RouteInstaller,
+  readJson,
+  sendJson,
+} from './route-context.js'
 
 const MAX_A2A_BODY_BYTES = 1024 * 1024
+
+function workspaceOfBearer(state: PlatformState, token: string | undefined): string | undefined {
+  return token ? state.tokens.lookup(token)?.workspaceId : undefined
+}
 
 export const installWorkspaceRoutes: RouteInstaller = (app, { state, gates, proxy }) => {
   // W1: open, like upstream; removed workspaces answer 410 (upstream's later behaviour).
@@ -11,7 +24,7 @@ export const installWorkspaceRoutes: RouteInstaller = (app, { state, gates, prox
     if (!isUuid(id)) return errorJson(c, 400, 'invalid workspace ID')
     const ws = state.get(id)
     if (!ws) return errorJson(c, 404, 'workspace not found')
-    if (ws.status === 'removed') {
+    if (ws.status === 'removed' && c.req.query('include_removed') !== 'true') {
       return c.json(
         {
           id: ws.id,
@@ -38,8 +51,13 @@ export const installWorkspaceRoutes: RouteInstaller = (app, { state, gates, prox
   // A1: the A2A proxy. No X-Workspace-ID = a canvas/user caller, which needs no credentials at all.
   app.post('/workspaces/:id/a2a', async (c) => {
     const targetId = c.req.param('id')
-    // Bridges of the poll era identify themselves with X-Source-Workspace-Id; upstream ignored it.
-    const callerId = c.req.header('X-Workspace-ID') || c.req.header('X-Source-Workspace-Id') || null
+    // Bridges of the poll era identify themselves with X-Source-Workspace-Id (upstream ignored it); newer
+    // servers also derive the caller from a workspace bearer sent without any caller header.
+    const callerId =
+      c.req.header('X-Workspace-ID') ||
+      c.req.header('X-Source-Workspace-Id') ||
+      workspaceOfBearer(state, bearerOf(c)) ||
+      null
     if (callerId && callerId !== targetId) {
       const denied = gateResponse(c, gates.bootOrBearer(c, callerId, 'caller'))
       if (denied) return denied
@@ -58,5 +76,49 @@ export const installWorkspaceRoutes: RouteInstaller = (app, { state, gates, prox
       return c.body(result.raw, result.status as 200, { 'Content-Type': 'application/json' })
     }
     return sendJson(c, result.status, result.body)
+  })
+
+  // Broadcast: one message to every other live workspace (the platform's org), bypassing the hierarchy.
+  app.post('/workspaces/:id/broadcast', async (c) => {
+    const id = c.req.param('id')
+    const denied = gateResponse(c, gates.workspace(c, id))
+    if (denied) return denied
+    const ws = state.get(id)
+    if (!ws || ws.status === 'removed') return errorJson(c, 404, 'workspace not found')
+    if (!ws.broadcast_enabled) {
+      return errorJson(c, 403, 'broadcast not enabled for this workspace', {
+        hint: `enable it with PATCH /workspaces/${id} {"broadcast_enabled":true}`,
+      })
+    }
+    const body = await readJson(c)
+    if (!isRecord(body) || typeof body.message !== 'string' || !body.message.trim()) {
+      return errorJson(c, 400, 'message is required')
+    }
+    const text = body.message
+    const targets = [...state.workspaces.values()].filter((w) => w.id !== id && w.status !== 'removed')
+    const results = await Promise.all(
+      targets.map((target) =>
+        proxy.dispatch(
+          target.id,
+          id,
+          {
+            jsonrpc: '2.0',
+            id: newId(),
+            method: 'message/send',
+            params: {
+              message: {
+                role: 'user',
+                messageId: newId(),
+                parts: [{ kind: 'text', text }],
+                metadata: { broadcast: true, source_workspace_id: id },
+              },
+            },
+          },
+          { bypassHierarchy: true },
+        ),
+      ),
+    )
+    const delivered = results.filter((r) => r.status < 300).length
+    return c.json({ status: 'sent', delivered, targets: targets.length })
   })
 }
