@@ -14,7 +14,7 @@ function describeCheckpoint(cp: CheckpointRecord) {
   }
 }
 
-/** Boot-time context (instructions, shared context), checkpoints, key/value memory and small stubs. */
+/** Boot-time context (instructions, shared context), checkpoints, key/value memory, GitHub-token and budget answers. */
 export const installContextRoutes: RouteInstaller = (app, { state, gates, options }) => {
   app.get('/workspaces/:id/instructions/resolve', (c) => {
     const id = c.req.param('id')
