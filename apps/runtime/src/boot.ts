@@ -32,6 +32,7 @@ import {
   runPreflight,
 } from './configFallback.js'
 import { DelegationResultsLoop } from './DelegationResultsLoop.js'
+import { heartbeatBody as buildHeartbeatBody } from './heartbeatBody.js'
 import { createLogger } from './logger.js'
 import { RuntimeError } from './RuntimeError.js'
 import { type RuntimeSettings, readRuntimeSettings } from './runtimeSettings.js'
@@ -194,7 +195,7 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
     workspaceId,
     promptFiles: [...config.prompt_files],
     a2aPort: config.a2a.port,
-    heartbeat: activity,
+    heartbeat: runtimeHeartbeatHandle(activity, wedge, log, () => heartbeat?.pulse()),
     setup: setupResult,
   }
 
@@ -273,35 +274,8 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
     snapshot: () => heartbeatBody(),
     onReregister: (reason: string) => registration.reregister(reason),
   })
-  const heartbeatBody = (): HeartbeatBody => {
-    const body: HeartbeatBody = {
-      error_rate: 0,
-      sample_error: '',
-      active_tasks: activity.activeTasks,
-      current_task: activity.currentTask,
-      uptime_seconds: Math.floor((Date.now() - startedAt) / 1000),
-    }
-    if (wedge.wedged) {
-      body.runtime_state = 'wedged'
-      body.sample_error = wedge.reason
-    }
-    try {
-      const caps = adapter.capabilities?.()
-      const idle = adapter.idleTimeoutOverride?.()
-      body.runtime_metadata = {
-        capabilities: { ...capabilitiesToWire(caps ?? runtimeCapabilities()) },
-        ...(typeof idle === 'number' && Number.isInteger(idle) && idle > 0
-          ? { idle_timeout_seconds: idle }
-          : {}),
-      }
-    } catch (err) {
-      log.debug(
-        { err: describe(err) },
-        'adapter capabilities unavailable; heartbeat without runtime_metadata',
-      )
-    }
-    return body
-  }
+  const heartbeatBody = (): HeartbeatBody =>
+    buildHeartbeatBody(adapter, activity, wedge, startedAt, Date.now(), log)
 
   const delegations = new DelegationResultsLoop({
     platform,
@@ -346,7 +320,7 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
     idle = new IdleLoop({
       prompt: config.idle_prompt,
       platform,
-      intervalMs: config.idle_interval_seconds * 1000,
+      intervalMs: settings.idleIntervalMs ?? config.idle_interval_seconds * 1000,
       ...(settings.idleSettleMs !== undefined ? { settleMs: settings.idleSettleMs } : {}),
       activeTasks: () => activity.activeTasks,
       logger: log.child({ component: 'idle' }),
@@ -423,4 +397,43 @@ export function bindTools(tools: readonly Tool[], base: ToolContext): Tool[] {
       },
     }),
   )
+}
+
+/**
+ * The `heartbeat` handle adapters receive in `AdapterConfig`: adapter-core's `setCurrentTask`, plus the wedge
+ * switch of §2.9 (`markWedged(reason)` / `clearWedge()`) for non-recoverable per-process states such as an SDK
+ * stuck initialising. While wedged, every heartbeat carries `runtime_state: "wedged"` and the reason, and the
+ * platform shows the workspace as degraded; clearing it brings the workspace back online.
+ */
+export interface RuntimeHeartbeatHandle {
+  setCurrentTask(task: string): void
+  markWedged(reason: string): void
+  clearWedge(): void
+  readonly wedged: boolean
+}
+
+export function runtimeHeartbeatHandle(
+  activity: TaskActivity,
+  wedge: WedgeState,
+  log: Logger,
+  onChange: () => void = () => {},
+): RuntimeHeartbeatHandle {
+  return {
+    setCurrentTask: (task) => activity.setCurrentTask(task),
+    markWedged(reason) {
+      if (wedge.mark(reason)) {
+        log.error({ reason: wedge.reason }, 'runtime wedged; reporting degraded until cleared')
+        onChange()
+      }
+    },
+    clearWedge() {
+      if (wedge.clear()) {
+        log.info('runtime wedge cleared')
+        onChange()
+      }
+    },
+    get wedged() {
+      return wedge.wedged
+    },
+  }
 }

@@ -17,6 +17,8 @@ export interface RuntimeSettings {
   registerRetryMaxMs: number
   readinessIntervalMs: number
   idleSettleMs: number | undefined
+  /** Overrides config.yaml `idle_interval_seconds` (milliseconds; for tests and demos). */
+  idleIntervalMs: number | undefined
   logLevel: string
   snapshotPath: string | undefined
   delegationResultsFile: string
@@ -60,6 +62,7 @@ export function readRuntimeSettings(env: NodeJS.ProcessEnv): RuntimeSettings {
     registerRetryMaxMs: integer(env, 'MOLECULE_REGISTER_RETRY_MAX_MS', 1) ?? 30_000,
     readinessIntervalMs: integer(env, 'MOLECULE_READINESS_INTERVAL_MS', 1) ?? 1000,
     idleSettleMs: integer(env, 'MOLECULE_IDLE_SETTLE_MS', 0),
+    idleIntervalMs: integer(env, 'MOLECULE_IDLE_INTERVAL_MS', 10),
     logLevel: level,
     snapshotPath: env.AGENT_SNAPSHOT_PATH?.trim() || undefined,
     delegationResultsFile: env.DELEGATION_RESULTS_FILE?.trim() || '/tmp/delegation_results.jsonl',

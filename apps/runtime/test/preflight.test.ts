@@ -10,7 +10,7 @@ const STACK_LINE = /\n\s+at .+\(?.*:\d+:\d+\)?/
 async function bootFails(
   configYaml: string,
   env: Record<string, string> = {},
-  workspaceId = crypto.randomUUID(),
+  workspaceId: string = crypto.randomUUID(),
 ) {
   const dirs = await workspaceDirs(configYaml)
   const rt = spawnRuntime(workspaceId, NO_PLATFORM, dirs, env)

@@ -1,0 +1,77 @@
+import { runtimeCapabilities } from '@molecule/adapter-core'
+import pino from 'pino'
+import { describe, expect, it } from 'vitest'
+import { heartbeatBody } from './heartbeatBody.js'
+import { TaskActivity, WedgeState } from './TaskActivity.js'
+
+const log = pino({ level: 'silent' })
+
+describe('heartbeatBody', () => {
+  it('carries counters, uptime and all-false capabilities by default', () => {
+    const activity = new TaskActivity()
+    activity.start('summarise the report')
+    const body = heartbeatBody(
+      { name: 'x', createExecutor: () => () => '' },
+      activity,
+      new WedgeState(),
+      5000,
+      12_345,
+      log,
+    )
+    expect(body).toEqual({
+      error_rate: 0,
+      sample_error: '',
+      active_tasks: 1,
+      current_task: 'summarise the report',
+      uptime_seconds: 7,
+      runtime_metadata: {
+        capabilities: {
+          heartbeat: false,
+          scheduler: false,
+          session: false,
+          status_mgmt: false,
+          retry: false,
+          activity_decoration: false,
+          channel_dispatch: false,
+        },
+      },
+    })
+  })
+
+  it('adds the wedge fields and a positive integer idle override only', () => {
+    const wedge = new WedgeState()
+    wedge.mark('sdk stuck')
+    const adapter = {
+      name: 'x',
+      createExecutor: () => () => '',
+      capabilities: () => runtimeCapabilities({ providesNativeRetry: true }),
+      idleTimeoutOverride: () => 900,
+    }
+    const body = heartbeatBody(adapter, new TaskActivity(), wedge, 0, 0, log)
+    expect(body.runtime_state).toBe('wedged')
+    expect(body.sample_error).toBe('sdk stuck')
+    expect(body.runtime_metadata).toMatchObject({ capabilities: { retry: true }, idle_timeout_seconds: 900 })
+    const zero = heartbeatBody(
+      { ...adapter, idleTimeoutOverride: () => 0 },
+      new TaskActivity(),
+      wedge,
+      0,
+      0,
+      log,
+    )
+    expect(zero.runtime_metadata && 'idle_timeout_seconds' in zero.runtime_metadata).toBe(false)
+  })
+
+  it('omits runtime_metadata when the adapter introspection throws', () => {
+    const adapter = {
+      name: 'x',
+      createExecutor: () => () => '',
+      capabilities: () => {
+        throw new Error('boom')
+      },
+    }
+    expect(
+      heartbeatBody(adapter, new TaskActivity(), new WedgeState(), 0, 0, log).runtime_metadata,
+    ).toBeUndefined()
+  })
+})

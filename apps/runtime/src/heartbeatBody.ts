@@ -1,0 +1,46 @@
+import { type Adapter, capabilitiesToWire, runtimeCapabilities } from '@molecule/adapter-core'
+import type { HeartbeatBody } from '@molecule/platform-client'
+import type { Logger } from 'pino'
+import type { TaskActivity, WedgeState } from './TaskActivity.js'
+
+/**
+ * One heartbeat (§2.8–2.9): counters and uptime, the wedge overlay while wedged, and `runtime_metadata` from
+ * the LIVE adapter (upstream built a fresh adapter per beat). A throwing adapter hook drops the block rather than
+ * the beat; the idle-timeout override is sent only as a positive integer.
+ */
+export function heartbeatBody(
+  adapter: Adapter,
+  activity: TaskActivity,
+  wedge: WedgeState,
+  startedAt: number,
+  now: number,
+  log: Logger,
+): HeartbeatBody {
+  const body: HeartbeatBody = {
+    error_rate: 0,
+    sample_error: '',
+    active_tasks: activity.activeTasks,
+    current_task: activity.currentTask,
+    uptime_seconds: Math.floor((now - startedAt) / 1000),
+  }
+  if (wedge.wedged) {
+    body.runtime_state = 'wedged'
+    body.sample_error = wedge.reason
+  }
+  try {
+    const caps = adapter.capabilities?.()
+    const idle = adapter.idleTimeoutOverride?.()
+    body.runtime_metadata = {
+      capabilities: { ...capabilitiesToWire(caps ?? runtimeCapabilities()) },
+      ...(typeof idle === 'number' && Number.isInteger(idle) && idle > 0
+        ? { idle_timeout_seconds: idle }
+        : {}),
+    }
+  } catch (err) {
+    log.debug(
+      { err: (err as Error).message },
+      'adapter capabilities unavailable; heartbeat without runtime_metadata',
+    )
+  }
+  return body
+}
