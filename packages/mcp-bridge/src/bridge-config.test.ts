@@ -60,6 +60,13 @@ describe('loadBridgeConfig', () => {
     expect(readTokenFile(join(d, 'binary')).problem).toMatch(/not UTF-8/)
   })
 
+  it('falls back to <configs>/.auth_token when no token variable is set', () => {
+    const d = dir()
+    writeFileSync(join(d, '.auth_token'), 'saved-token')
+    const config = loadBridgeConfig({ PLATFORM_URL: 'http://p', WORKSPACE_ID: ID, CONFIGS_DIR: d })
+    expect(config.workspaces[0]?.token).toBe('saved-token')
+  })
+
   it('lists every single-mode problem', () => {
     expect(problemsOf({ WORKSPACE_ID: 'BAD ID', MOLECULE_HEARTBEAT_INTERVAL_MS: '-1' })).toEqual([
       expect.stringMatching(/PLATFORM_URL is not set/),

@@ -236,7 +236,10 @@ export function loadBridgeConfig(env: Env, options: { home?: string } = {}): Bri
       if (read.problem) problems.push(read.problem)
       token = read.token
     } else if (!token) {
-      problems.push('no token: set MOLECULE_WORKSPACE_TOKEN or MOLECULE_WORKSPACE_TOKEN_FILE')
+      // Last resort: a token an earlier run (or the runtime) saved in the configs dir.
+      const saved = savedToken(env, options.home)
+      if (saved) token = saved
+      else problems.push('no token: set MOLECULE_WORKSPACE_TOKEN or MOLECULE_WORKSPACE_TOKEN_FILE')
     }
     if (id && token && platformUrl) workspaces = [{ id, token, platformUrl, ownUrl: false }]
   }
@@ -269,6 +272,15 @@ export function loadBridgeConfig(env: Env, options: { home?: string } = {}): Bri
   if (env.MOLECULE_AGENT_NAME?.trim()) config.agentName = env.MOLECULE_AGENT_NAME.trim()
   if (env.MOLECULE_AGENT_DESCRIPTION?.trim()) config.agentDescription = env.MOLECULE_AGENT_DESCRIPTION.trim()
   return config
+}
+
+function savedToken(env: Env, home: string | undefined): string | undefined {
+  try {
+    const read = readTokenFile(join(resolveConfigsDir(env, home), '.auth_token'))
+    return read.token
+  } catch {
+    return undefined
+  }
 }
 
 function isSet(value: string | undefined): boolean {

@@ -1,3 +1,5 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import {
   HeartbeatLoop,
   type InboxMessage,
@@ -32,6 +34,7 @@ export class WorkspaceSession {
   #registered = false
   #retryTimer: NodeJS.Timeout | undefined
   #stopped = false
+  #inboundSecret: string | undefined
   readonly #logger: Logger
 
   constructor(private readonly options: SessionOptions) {
@@ -96,7 +99,8 @@ export class WorkspaceSession {
   private async registerOnce(reason: string): Promise<void> {
     if (this.#stopped) return
     try {
-      await this.client.register(this.registerBody(), { retry: false })
+      const res = await this.client.register(this.registerBody(), { retry: false })
+      this.saveInboundSecret(res.platform_inbound_secret)
       this.#registered = true
       this.#problem = undefined
       this.#logger.info({ reason }, 'registered (poll delivery)')
@@ -116,6 +120,26 @@ export class WorkspaceSession {
       this.#problem = `not registered yet: ${why}`
       this.#logger.warn({ err: why }, 'register failed; retrying')
       this.scheduleRetry()
+    }
+  }
+
+  /** The platform's shared secret for calls into this agent: kept in the configs dir, 0600, never logged. */
+  private saveInboundSecret(secret: string | undefined): void {
+    if (!secret || secret === this.#inboundSecret) return
+    this.#inboundSecret = secret
+    const { config } = this.options
+    const name = config.mode === 'single' ? '.platform_inbound_secret' : `.platform_inbound_secret_${this.id}`
+    try {
+      mkdirSync(config.configsDir, { recursive: true, mode: 0o700 })
+      const path = join(config.configsDir, name)
+      const temp = `${path}.${process.pid}.tmp`
+      writeFileSync(temp, secret, { mode: 0o600 })
+      renameSync(temp, path)
+    } catch (err) {
+      this.#logger.warn(
+        { err: (err as Error).message },
+        'cannot save the platform inbound secret; continuing',
+      )
     }
   }
 
@@ -145,6 +169,7 @@ export class WorkspaceSession {
         }),
         // A 401/404 heartbeat: register again once; a rejected token disables only this workspace.
         onReregister: () => this.registerOnce('heartbeat rejected'),
+        onResponse: (res) => this.saveInboundSecret(res.platform_inbound_secret),
       })
       this.#heartbeat.start()
     }

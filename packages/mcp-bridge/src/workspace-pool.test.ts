@@ -1,0 +1,132 @@
+import { mkdtempSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
+import pino from 'pino'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadBridgeConfig } from './bridge-config.js'
+import { WorkspacePool } from './workspace-pool.js'
+
+let platform: RunningDevPlatform
+
+beforeAll(async () => {
+  platform = await startDevPlatform({ port: 0, logLevel: 'silent' })
+})
+afterAll(async () => {
+  await platform?.close()
+})
+
+interface Seen {
+  url: string
+  headers: Record<string, string>
+}
+
+/** Real fetch to the dev platform, recording what each request carried. */
+function recordingFetch(seen: Seen[]): typeof fetch {
+  return async (input, init) => {
+    const headers = Object.fromEntries(
+      Object.entries((init?.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v]),
+    )
+    seen.push({ url: String(input), headers })
+    return fetch(input, init)
+  }
+}
+
+async function until(probe: () => boolean, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error('timed out')
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+describe('WorkspacePool isolation', () => {
+  it('each workspace uses its own token and URL; the org header never goes to a per-entry tenant', async () => {
+    const home = await platform.createWorkspace({ name: 'Home', external: true, mint_token: true })
+    const foreign = await platform.createWorkspace({ name: 'Foreign', external: true, mint_token: true })
+    const foreignUrl = platform.url.replace('127.0.0.1', 'localhost')
+    const configsDir = mkdtempSync(join(tmpdir(), 'pool-'))
+    const config = loadBridgeConfig({
+      PLATFORM_URL: platform.url,
+      CONFIGS_DIR: configsDir,
+      MOLECULE_ORG_ID: 'org-home',
+      MOLECULE_HEARTBEAT_INTERVAL_MS: '50',
+      MOLECULE_MCP_POLL_INTERVAL_MS: '50',
+      MOLECULE_WORKSPACES: JSON.stringify([
+        { id: home.id, token: home.token },
+        { id: foreign.id, token: foreign.token, platform_url: foreignUrl },
+      ]),
+    })
+    const seen: Seen[] = []
+    const pool = new WorkspacePool(config, pino({ level: 'silent' }), { fetch: recordingFetch(seen) })
+    await pool.start()
+    try {
+      await until(() => seen.filter((s) => s.url.includes('/activity')).length >= 4)
+      const toHome = seen.filter((s) => s.headers['x-workspace-id'] === home.id)
+      const toForeign = seen.filter((s) => s.headers['x-workspace-id'] === foreign.id)
+      expect(toHome.length).toBeGreaterThan(0)
+      expect(toForeign.length).toBeGreaterThan(0)
+      for (const s of toHome) {
+        expect(s.url.startsWith(platform.url)).toBe(true)
+        expect(s.headers.authorization).toBe(`Bearer ${home.token}`)
+        expect(s.headers['x-molecule-org-id']).toBe('org-home')
+      }
+      for (const s of toForeign) {
+        expect(s.url.startsWith(foreignUrl)).toBe(true)
+        expect(s.headers.authorization).toBe(`Bearer ${foreign.token}`)
+        expect(s.headers['x-molecule-org-id']).toBeUndefined()
+        expect(s.headers.origin).toBe(foreignUrl)
+      }
+      expect(platform.state.get(foreign.id)?.delivery_mode).toBe('poll')
+    } finally {
+      await pool.stop()
+    }
+  })
+
+  it('cursor files carry the full workspace id, so ids sharing a prefix never collide', async () => {
+    const configsDir = mkdtempSync(join(tmpdir(), 'pool-cursor-'))
+    const a = await platform.createWorkspace({
+      id: 'abcdef12-0000-4000-8000-000000000001',
+      name: 'P1',
+      external: true,
+      mint_token: true,
+    })
+    const b = await platform.createWorkspace({
+      id: 'abcdef12-0000-4000-8000-000000000002',
+      name: 'P2',
+      external: true,
+      mint_token: true,
+    })
+    const config = loadBridgeConfig({
+      PLATFORM_URL: platform.url,
+      CONFIGS_DIR: configsDir,
+      MOLECULE_MCP_POLL_INTERVAL_MS: '20',
+      MOLECULE_WORKSPACES: JSON.stringify([
+        { id: a.id, token: a.token },
+        { id: b.id, token: b.token },
+      ]),
+    })
+    const pool = new WorkspacePool(config, pino({ level: 'silent' }))
+    await pool.start()
+    try {
+      for (const ws of [a, b]) {
+        await fetch(`${platform.url}/workspaces/${ws.id}/a2a`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            jsonrpc: '2.0',
+            id: 1,
+            method: 'message/send',
+            params: { message: { role: 'user', messageId: ws.id, parts: [{ kind: 'text', text: ws.id }] } },
+          }),
+        })
+      }
+      await until(() => pool.pending().length === 2)
+      for (const message of pool.pending()) expect(await pool.pop(message.activity_id)).toBe(true)
+      const files = readdirSync(configsDir).filter((f) => f.includes('cursor'))
+      expect(files.sort()).toEqual([expect.stringContaining(a.id), expect.stringContaining(b.id)])
+    } finally {
+      await pool.stop()
+    }
+  })
+})
