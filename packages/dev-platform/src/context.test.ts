@@ -18,6 +18,8 @@ describe('boot-time context', () => {
     })
     expect((await p.call('GET', `/workspaces/${ws.id}/shared-context`, { token: ws.token })).body).toEqual([])
     const gh = await p.call('GET', `/workspaces/${ws.id}/github-installation-token`, { token: ws.token })
+    expect((await p.call('GET', `/workspaces/${ws.id}/secrets/values`, { token: ws.token })).body).toEqual({})
+    expect((await p.call('GET', `/workspaces/${ws.id}/secrets/values`)).status).toBe(401)
     expect(gh).toMatchObject({ status: 404, body: { error: 'no GitHub App configured' } })
   })
 
@@ -75,6 +77,22 @@ describe('boot-time context', () => {
     expect((await p.call('GET', `${base}/plan`, t)).body).toMatchObject({ key: 'plan', value: 2, version: 2 })
     expect((await p.call('DELETE', `${base}/plan`, t)).body).toEqual({ status: 'deleted' })
     expect((await p.call('GET', `${base}/plan`, t)).status).toBe(404)
+  })
+})
+
+describe('secrets bundle', () => {
+  it('overlays workspace secrets on global ones, for the workspace’s own token only', async () => {
+    const id = '0b6f7c1e-5d2a-4c8e-9a71-2f4d6e8b9c10'
+    p = await startTestPlatform({
+      secrets: { '*': { MODEL: 'small', REGION: 'eu' }, [id]: { MODEL: 'large' } },
+      adminToken: 'operator',
+    })
+    const ws = await p.register(id)
+    const res = await p.call('GET', `/workspaces/${id}/secrets/values`, { token: ws.token })
+    expect(res.body).toEqual({ MODEL: 'large', REGION: 'eu' })
+    // The admin token passes WorkspaceAuth but not the inner own-token check.
+    expect((await p.call('GET', `/workspaces/${id}/secrets/values`, { token: 'operator' })).status).toBe(401)
+    expect((await p.call('GET', '/workspaces/nope/secrets/values', { token: ws.token })).status).toBe(400)
   })
 })
 

@@ -39,6 +39,8 @@ export interface DevPlatformOptions {
   instructions?: Record<string, string>
   /** Files returned by `GET /workspaces/:id/shared-context`, per workspace id. */
   sharedContext?: Record<string, Array<{ path: string; content: string }>>
+  /** Values for `GET /workspaces/:id/secrets/values`, per workspace id; `*` applies to all (workspace wins). */
+  secrets?: Record<string, Record<string, string>>
   /** Clock, for tests. Default `Date.now`. */
   now?: () => number
 }
@@ -59,6 +61,7 @@ export interface ResolvedOptions {
   adminToken: string | undefined
   instructions: Record<string, string>
   sharedContext: Record<string, Array<{ path: string; content: string }>>
+  secrets: Record<string, Record<string, string>>
   now: () => number
 }
 
@@ -79,6 +82,7 @@ export function resolveOptions(options: DevPlatformOptions): ResolvedOptions {
     adminToken: options.adminToken || undefined,
     instructions: options.instructions ?? {},
     sharedContext: options.sharedContext ?? {},
+    secrets: options.secrets ?? {},
     now: options.now ?? Date.now,
   }
 }

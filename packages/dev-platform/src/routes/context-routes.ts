@@ -1,4 +1,4 @@
-import { isoTime, newId } from '../ids.js'
+import { isoTime, isUuid, newId } from '../ids.js'
 import type { CheckpointRecord, KvEntry } from '../platform-state.js'
 import { errorJson, gateResponse, isRecord, type RouteInstaller, readJson } from './route-context.js'
 
@@ -187,6 +187,15 @@ export const installContextRoutes: RouteInstaller = (app, { state, gates, option
     if (denied) return denied
     kvOf(id).delete(c.req.param('key'))
     return c.json({ status: 'deleted' })
+  })
+
+  // SV: secrets bundle for remote agents (global values overlaid by the workspace's own).
+  app.get('/workspaces/:id/secrets/values', (c) => {
+    const id = c.req.param('id')
+    if (!isUuid(id)) return errorJson(c, 400, 'invalid workspace ID')
+    const denied = gateResponse(c, gates.workspace(c, id) ?? gates.bootOrBearer(c, id))
+    if (denied) return denied
+    return c.json({ ...(options.secrets['*'] ?? {}), ...(options.secrets[id] ?? {}) })
   })
 
   // G1: no GitHub App in a dev platform.
