@@ -4,12 +4,10 @@ import {
   type Adapter,
   type AdapterConfig,
   type BuiltinAdapter,
-  capabilitiesToWire,
   checkAdapterForPreflight,
   defineExecutor,
   type Executor,
   loadAdapter,
-  runtimeCapabilities,
   type SetupResult,
   unsupportedTranscript,
 } from '@molecule/adapter-core'
