@@ -1,9 +1,12 @@
-/** A local error of the runtime app: a string `code` and a message that names the field and the fix. */
-export class RuntimeError extends Error {
-  readonly code: string
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = 'RuntimeError'
-    this.code = code
+import { MoleculeError, type MoleculeErrorOptions } from '@molecule/config'
+
+/**
+ * A local error of the runtime app: a `MoleculeError` (string `code`, message naming the field and the fix).
+ * `name` stays `MoleculeError` so `isMoleculeError` recognises it across module copies.
+ */
+export class RuntimeError extends MoleculeError {
+  // biome-ignore lint/complexity/noUselessConstructor: documents the signature callers use
+  constructor(code: string, message: string, options?: MoleculeErrorOptions) {
+    super(code, message, options)
   }
 }
