@@ -117,6 +117,32 @@ describe('POST /registry/heartbeat', () => {
     expect(bad).toMatchObject({ status: 400, body: { error: 'invalid request body' } })
   })
 
+  it('normalises nulls and odd numbers instead of rejecting the beat', async () => {
+    p = await startTestPlatform()
+    const { id, token } = await p.register()
+    const res = await p.call('POST', '/registry/heartbeat', {
+      body: {
+        workspace_id: id,
+        current_task: null,
+        active_tasks: -1,
+        error_rate: null,
+        runtime_metadata: { capabilities: { session: 'yes', heartbeat: true }, idle_timeout_seconds: 900 },
+      },
+      token,
+    })
+    expect(res.status).toBe(200)
+    expect(p.state.get(id)).toMatchObject({
+      active_tasks: 0,
+      current_task: '',
+      capabilities: { session: false, heartbeat: true },
+    })
+    const wrongType = await p.call('POST', '/registry/heartbeat', {
+      body: { workspace_id: id, active_tasks: 'two' },
+      token,
+    })
+    expect(wrongType.status).toBe(400)
+  })
+
   it('answers 200 for an unknown workspace (like upstream) without creating it', async () => {
     p = await startTestPlatform()
     const id = randomUUID()

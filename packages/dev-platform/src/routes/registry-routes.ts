@@ -11,20 +11,20 @@ const RegisterBody = z.object({
   delivery_mode: z.string().optional(),
 })
 
+/** Lenient like upstream's binder: nulls and odd numbers are normalised rather than rejected. */
 const HeartbeatBody = z.object({
   workspace_id: z.string().min(1),
-  error_rate: z.number().min(0).optional(),
-  sample_error: z.string().optional(),
-  active_tasks: z.number().int().min(0).optional(),
-  uptime_seconds: z.number().min(0).optional(),
-  current_task: z.string().optional(),
-  monthly_spend: z.number().optional(),
-  runtime_state: z.string().optional(),
+  error_rate: z.number().nullish(),
+  sample_error: z.string().nullish(),
+  active_tasks: z.number().nullish(),
+  uptime_seconds: z.number().nullish(),
+  current_task: z.string().nullish(),
+  monthly_spend: z.number().nullish(),
+  runtime_state: z.string().nullish(),
   runtime_metadata: z
-    .object({ capabilities: z.record(z.string(), z.boolean()).optional() })
+    .object({ capabilities: z.record(z.string(), z.unknown()).nullish() })
     .loose()
-    .nullable()
-    .optional(),
+    .nullish(),
 })
 
 function firstIssue(error: z.ZodError): string {
@@ -104,16 +104,18 @@ export const installRegistryRoutes: RouteInstaller = (app, { state, gates, proxy
     if (!ws || ws.status === 'removed') return c.json({ status: 'ok' })
 
     const previousTask = ws.current_task
-    const errorRate = body.error_rate ?? 0
+    const errorRate = Math.max(0, body.error_rate ?? 0)
     const runtimeState = body.runtime_state ?? ''
     ws.last_heartbeat_at = state.now()
     ws.last_error_rate = errorRate
     ws.last_sample_error = body.sample_error ?? ''
-    ws.active_tasks = body.active_tasks ?? 0
-    ws.uptime_seconds = body.uptime_seconds ?? 0
+    ws.active_tasks = Math.max(0, Math.trunc(body.active_tasks ?? 0))
+    ws.uptime_seconds = Math.max(0, Math.trunc(body.uptime_seconds ?? 0))
     ws.current_task = body.current_task ?? ''
     if (body.monthly_spend && body.monthly_spend > 0) ws.monthly_spend = Math.min(body.monthly_spend, 1e12)
-    ws.capabilities = body.runtime_metadata?.capabilities ?? {}
+    ws.capabilities = Object.fromEntries(
+      Object.entries(body.runtime_metadata?.capabilities ?? {}).map(([name, on]) => [name, on === true]),
+    )
     ws.updated_at = state.now()
 
     const managesOwnStatus = ws.capabilities.status_mgmt === true
