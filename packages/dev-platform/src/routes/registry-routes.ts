@@ -6,9 +6,9 @@ import { errorJson, gateResponse, isRecord, type RouteInstaller, readJson } from
 
 const RegisterBody = z.object({
   id: z.string().refine(isUuid, 'id must be a workspace UUID'),
-  url: z.string().optional(),
+  url: z.string().nullish(),
   agent_card: z.unknown().optional(),
-  delivery_mode: z.string().optional(),
+  delivery_mode: z.string().nullish(),
 })
 
 /** Lenient like upstream's binder: nulls and odd numbers are normalised rather than rejected. */
@@ -57,7 +57,7 @@ export const installRegistryRoutes: RouteInstaller = (app, { state, gates, proxy
     if (!parsed.success)
       return errorJson(c, 400, 'invalid request body', { detail: firstIssue(parsed.error) })
     const body = parsed.data
-    if (body.delivery_mode !== undefined && body.delivery_mode !== 'push' && body.delivery_mode !== 'poll') {
+    if (body.delivery_mode != null && body.delivery_mode !== 'push' && body.delivery_mode !== 'poll') {
       return errorJson(c, 400, "delivery_mode must be 'push' or 'poll'")
     }
     const existing = state.get(body.id)
