@@ -289,3 +289,26 @@ describe('busy queue', () => {
     expect(res.body).toMatchObject({ busy: true, retry_after: 7, native_session: true })
   })
 })
+
+describe('forward timeout', () => {
+  it('is an idle timeout: heartbeats of the target keep a long call alive', async () => {
+    p = await startTestPlatform({ proxyTimeoutMs: 80 })
+    agent = await startFakeAgent()
+    const target = await pushWorkspace(agent.url)
+    agent.delayMs = 300
+    const beats = setInterval(() => {
+      void p.call('POST', '/registry/heartbeat', {
+        body: { workspace_id: target.id, active_tasks: 1 },
+        token: target.token,
+      })
+    }, 20)
+    try {
+      const res = await p.call('POST', `/workspaces/${target.id}/a2a`, { body: sendBody('long task') })
+      expect(res.status).toBe(200)
+      expect(res.body.result.parts[0].text).toBe('echo: long task')
+    } finally {
+      clearInterval(beats)
+    }
+    expect(p.state.queue).toHaveLength(0)
+  })
+})

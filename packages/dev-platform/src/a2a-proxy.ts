@@ -205,9 +205,26 @@ export class A2aProxy {
     })
   }
 
+  /**
+   * POSTs to the agent. The timeout is an *idle* timeout, as upstream: any event of the target (a heartbeat,
+   * an activity row…) restarts it, so a long task of an agent that keeps heart-beating is never cut off.
+   */
   private async forward(target: Workspace, body: Record<string, unknown>): Promise<ForwardOutcome> {
     const started = performance.now()
     const elapsed = () => Math.round(performance.now() - started)
+    const controller = new AbortController()
+    const idle = () =>
+      setTimeout(() => {
+        const reason = new Error(`no activity from workspace for ${this.options.proxyTimeoutMs} ms`)
+        reason.name = 'TimeoutError'
+        controller.abort(reason)
+      }, this.options.proxyTimeoutMs)
+    let timer = idle()
+    const unsubscribe = this.state.events.subscribe((event) => {
+      if (event.workspaceId !== target.id) return
+      clearTimeout(timer)
+      timer = idle()
+    })
     let response: Response
     let raw: string
     try {
@@ -215,7 +232,7 @@ export class A2aProxy {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify(body),
-        signal: AbortSignal.timeout(this.options.proxyTimeoutMs),
+        signal: controller.signal,
       })
       raw = await response.text()
     } catch (error) {
@@ -223,6 +240,9 @@ export class A2aProxy {
       if (isBusyFailure(error)) return { kind: 'busy', error: message, durationMs: elapsed() }
       this.logger.warn({ workspaceId: target.id, err: message }, 'failed to reach workspace agent')
       return { kind: 'unreachable', error: message, durationMs: elapsed() }
+    } finally {
+      clearTimeout(timer)
+      unsubscribe()
     }
     if (response.status >= 300) {
       const message = agentErrorText(raw, response.statusText || `HTTP ${response.status}`)

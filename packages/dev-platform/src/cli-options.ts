@@ -16,7 +16,7 @@ Options (flags win over environment variables):
   --offline-after-ms <ms>     heartbeat age → offline             MOLECULE_DEV_OFFLINE_AFTER_MS (180000)
   --provision-timeout-ms <ms> provisioning → failed               MOLECULE_DEV_PROVISION_TIMEOUT_MS (600000)
   --sweep-interval-ms <ms>    how often liveness is checked       MOLECULE_DEV_SWEEP_INTERVAL_MS (1000)
-  --proxy-timeout-ms <ms>     A2A forward timeout → busy queue    MOLECULE_DEV_PROXY_TIMEOUT_MS (300000)
+  --proxy-timeout-ms <ms>     A2A forward idle timeout → busy     MOLECULE_DEV_PROXY_TIMEOUT_MS (300000)
   --delegation-retry-delay-ms <ms>                                MOLECULE_DEV_DELEGATION_RETRY_DELAY_MS (8000)
   --activity-retention-ms <ms>                                    MOLECULE_DEV_ACTIVITY_RETENTION_MS (7 days)
   --approval-expiry-ms <ms>                                       MOLECULE_DEV_APPROVAL_EXPIRY_MS (600000)

@@ -18,7 +18,10 @@ export interface DevPlatformOptions {
   provisionTimeoutMs?: number
   /** How often liveness, provisioning and retention are checked; default 1 s. */
   sweepIntervalMs?: number
-  /** Forwarding an A2A call to a push-mode agent gives up after this long and queues it (busy); default 5 min. */
+  /**
+   * Idle timeout of an A2A forward to a push-mode agent: restarted by every event of the target (heartbeats
+   * included); when it fires the call is queued as busy. Default 5 min.
+   */
   proxyTimeoutMs?: number
   /** Delay before the single retry of a platform delegation that got 502/503; default 8 s. */
   delegationRetryDelayMs?: number
