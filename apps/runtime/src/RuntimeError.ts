@@ -5,7 +5,6 @@ import { MoleculeError, type MoleculeErrorOptions } from '@molecule/config'
  * `name` stays `MoleculeError` so `isMoleculeError` recognises it across module copies.
  */
 export class RuntimeError extends MoleculeError {
-  // biome-ignore lint/complexity/noUselessConstructor: documents the signature callers use
   constructor(code: string, message: string, options?: MoleculeErrorOptions) {
     super(code, message, options)
   }
