@@ -3,7 +3,7 @@
 // depends on (pack rewrites workspace: ranges to versions), `npm install` the tarballs into an empty temp dir
 // (prefer-offline), run `molecule-mcp --help`, and check the production closure stays small.
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -30,7 +30,8 @@ try {
   for (const name of packages)
     run('pnpm', ['pack', '--pack-destination', tarballs], join(root, 'packages', name))
   const files = readdirSync(tarballs).map((f) => join(tarballs, f))
-  run('npm', ['init', '-y'], (execFileSync('mkdir', ['-p', app]), app))
+  mkdirSync(app, { recursive: true })
+  run('npm', ['init', '-y'], app)
   run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--omit=dev', ...files], app)
 
   const help = run(join(app, 'node_modules', '.bin', 'molecule-mcp'), ['--help'], app)

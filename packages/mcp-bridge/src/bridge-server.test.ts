@@ -41,7 +41,15 @@ async function connect(env: Record<string, string>) {
     }
     return { text: res.content[0]?.text ?? '', isError: res.isError === true }
   }
-  return { client, pool, call, close: async () => (await pool.stop(), await client.close()) }
+  return {
+    client,
+    pool,
+    call,
+    close: async () => {
+      await pool.stop()
+      await client.close()
+    },
+  }
 }
 
 describe('bridge server in process', () => {
