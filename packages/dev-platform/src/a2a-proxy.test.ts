@@ -292,10 +292,10 @@ describe('busy queue', () => {
 
 describe('forward timeout', () => {
   it('is an idle timeout: heartbeats of the target keep a long call alive', async () => {
-    p = await startTestPlatform({ proxyTimeoutMs: 80 })
+    p = await startTestPlatform({ proxyTimeoutMs: 150 })
     agent = await startFakeAgent()
     const target = await pushWorkspace(agent.url)
-    agent.delayMs = 300
+    agent.delayMs = 450
     const beats = setInterval(() => {
       void p.call('POST', '/registry/heartbeat', {
         body: { workspace_id: target.id, active_tasks: 1 },

@@ -7,12 +7,12 @@ afterEach(async () => p?.close())
 
 describe('status machine (Appendix A) with millisecond TTLs', () => {
   it('online → degraded → offline without heartbeats, back online on the next heartbeat (real timers)', async () => {
-    p = await startTestPlatform({ degradedAfterMs: 40, offlineAfterMs: 120, sweepIntervalMs: 5 })
+    // A wide gap between the two TTLs keeps the degraded stage observable on a loaded machine.
+    p = await startTestPlatform({ degradedAfterMs: 40, offlineAfterMs: 400, sweepIntervalMs: 5 })
     const events = collectEvents(p)
     const { id, token } = await p.register()
     expect(p.state.get(id)?.status).toBe('online')
-    await vi.waitFor(() => expect(p.state.get(id)?.status).toBe('degraded'), { timeout: 2000, interval: 5 })
-    await vi.waitFor(() => expect(p.state.get(id)?.status).toBe('offline'), { timeout: 2000, interval: 5 })
+    await vi.waitFor(() => expect(p.state.get(id)?.status).toBe('offline'), { timeout: 3000, interval: 5 })
     await p.call('POST', '/registry/heartbeat', { body: { workspace_id: id }, token })
     expect(p.state.get(id)?.status).toBe('online')
     const lifecycle = events.filter(
