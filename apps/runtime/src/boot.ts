@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createA2AServer } from '@molecule/a2a-server'
 import {
@@ -178,7 +179,7 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
   }
   const tools = bindTools(createPlatformTools({ env }), toolContext)
   const setupResult: SetupResult = {
-    systemPrompt: '',
+    systemPrompt: await readPromptFiles(configDir, config.prompt_files, log),
     loadedSkills: [],
     tools,
     isCoordinator: false,
@@ -434,4 +435,26 @@ export function runtimeHeartbeatHandle(
       return wedge.wedged
     },
   }
+}
+
+/**
+ * The system prompt handed to adapters in `SetupResult`: the config's `prompt_files` (default
+ * `system-prompt.md`) in order, joined by blank lines. Missing files were already reported by preflight.
+ */
+export async function readPromptFiles(
+  configDir: string,
+  promptFiles: readonly string[],
+  log: Logger,
+): Promise<string> {
+  const files = promptFiles.length > 0 ? promptFiles : ['system-prompt.md']
+  const parts: string[] = []
+  for (const file of files) {
+    try {
+      const text = (await readFile(join(configDir, file), 'utf8')).trim()
+      if (text) parts.push(text)
+    } catch {
+      log.debug({ file }, 'prompt file not readable; skipped')
+    }
+  }
+  return parts.join('\n\n')
 }

@@ -22,6 +22,12 @@ export const Adapter = {
     return async (ctx) => {
       if (ctx.text === 'wedge') { config.heartbeat.markWedged('probe stuck: restart the workspace'); return 'wedged' }
       if (ctx.text === 'unwedge') { config.heartbeat.clearWedge(); return 'healthy' }
+      if (ctx.text === 'prompt?') return config.setup.systemPrompt
+      if (ctx.text === 'peers?') {
+        const tool = config.setup.tools.find((t) => t.name === 'list_peers')
+        const result = await tool.run({ signal: ctx.signal }, {})
+        return typeof result === 'string' ? result : result.text
+      }
       if (ctx.text === 'restored?') return 'restored=' + (adapter.restored ?? 'none')
       if (ctx.text.startsWith('slow')) { await new Promise((r) => setTimeout(r, 800)); return 'slow done' }
       return 'probe: ' + ctx.text
@@ -147,6 +153,16 @@ describe('workspace lifecycle with an ADAPTER_MODULE adapter', () => {
     expect(during).toBeLessThanOrEqual(before + 1)
     await busy
     await until(() => idleRows().length > during)
+  })
+
+  it('hands the adapter its system prompt and platform tools bound to the workspace', async () => {
+    const dirs = await workspaceDirs(CONFIG('prompt_files: [system-prompt.md, rules.md]\n'))
+    await writeFile(join(dirs.configs, 'system-prompt.md'), 'You are the probe.\n')
+    await writeFile(join(dirs.configs, 'rules.md'), 'Never guess.\n')
+    const sibling = await platform.createWorkspace({ name: 'sibling-of-probe' })
+    const { send } = await startProbe('', {}, dirs)
+    expect(await send('prompt?')).toBe('You are the probe.\n\nNever guess.')
+    expect(await send('peers?')).toContain(`sibling-of-probe (ID: ${sibling.id}`)
   })
 
   it('restores the pre-stop snapshot into the adapter on the next boot', async () => {
