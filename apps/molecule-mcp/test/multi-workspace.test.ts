@@ -106,7 +106,16 @@ describe('one bridge serving several workspaces', () => {
       },
     })
     const inbound = await nextMessage(bridge)
-    expect(inbound).toMatchObject({ peer_id: peer.id, arrival_workspace_id: b.id })
+    expect(inbound).toMatchObject({
+      peer_id: peer.id,
+      arrival_workspace_id: b.id,
+      agent_card_url: `${platform.url}/registry/discover/${peer.id}`,
+    })
+    // The sender's name is looked up in the background, as the arrival workspace.
+    await until('peer name enrichment', async () => {
+      const [head] = JSON.parse((await bridge.call('inbox_peek')).text) as Array<{ peer_name?: string }>
+      return head?.peer_name === 'Outside Peer' ? true : undefined
+    })
     await bridge.call('delegate_task', { workspace_id: peer.id, task: 'hello back' })
     await bridge.call('inbox_pop', { activity_id: inbound.activity_id })
     const peerInbox = inboxOf(peer)

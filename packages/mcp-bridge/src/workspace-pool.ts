@@ -6,6 +6,12 @@ import { presentMessage } from './inbox-message.js'
 import { WorkspaceSession } from './workspace-session.js'
 
 const PEER_MAP_LIMIT = 1024
+const PEER_INFO_TTL_MS = 5 * 60_000
+
+interface PeerInfo {
+  name?: string
+  at: number
+}
 
 /**
  * All workspaces of one bridge process. Routes each tool call to the acting workspace's own session and
@@ -17,6 +23,7 @@ export class WorkspacePool implements WorkspaceDirectory {
   readonly #peerWorkspace = new Map<string, string>()
   readonly #arrival = new Map<string, string>()
   readonly #listeners = new Set<(message: InboxMessage) => void>()
+  readonly #peerInfo = new Map<string, PeerInfo>()
   #userReplyWorkspace: string | undefined
 
   constructor(
@@ -96,13 +103,47 @@ export class WorkspacePool implements WorkspaceDirectory {
   #received(message: InboxMessage, session: WorkspaceSession): void {
     this.#arrival.set(message.activity_id, session.id)
     // A peer that wrote to workspace B gets its reply from B, not from the primary.
-    if (message.peer_id) this.rememberPeer(message.peer_id, session.id)
+    if (message.peer_id) {
+      this.rememberPeer(message.peer_id, session.id)
+      if (!message.peer_name) this.#enrich(message.peer_id, session)
+    }
     const presented = this.#present(message, session.id)
     for (const listener of this.#listeners) listener(presented)
   }
 
   #present(message: InboxMessage, arrival: string): InboxMessage {
-    return presentMessage(message, this.multi ? arrival : undefined)
+    let enriched = message
+    if (message.peer_id && !message.peer_name) {
+      const name = this.#peerInfo.get(message.peer_id)?.name
+      const base = this.#byId.get(arrival)?.client.platformUrl
+      enriched = { ...message }
+      if (name) enriched.peer_name = name
+      // The card URL is on the tenant the message arrived at, not the primary's.
+      if (base && !message.agent_card_url)
+        enriched.agent_card_url = `${base}/registry/discover/${message.peer_id}`
+    }
+    return presentMessage(enriched, this.multi ? arrival : undefined)
+  }
+
+  /**
+   * Looks the sender up as the workspace it wrote to (its token, its tenant), in the background: delivery never
+   * waits for it. Failures are cached too, so a peer we may not discover is not asked for again and again.
+   */
+  #enrich(peerId: string, session: WorkspaceSession): void {
+    const cached = this.#peerInfo.get(peerId)
+    if (cached && Date.now() - cached.at < PEER_INFO_TTL_MS) return
+    this.#peerInfo.set(peerId, { at: Date.now() })
+    if (this.#peerInfo.size > PEER_MAP_LIMIT) {
+      const oldest = this.#peerInfo.keys().next().value
+      if (oldest !== undefined) this.#peerInfo.delete(oldest)
+    }
+    session.client.discover(peerId, { retry: false }).then(
+      (found) => {
+        if (typeof found.name === 'string' && found.name)
+          this.#peerInfo.set(peerId, { name: found.name, at: Date.now() })
+      },
+      () => {},
+    )
   }
 
   /** Unacknowledged messages of every workspace, oldest first. */
