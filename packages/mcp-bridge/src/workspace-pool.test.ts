@@ -129,4 +129,32 @@ describe('WorkspacePool isolation', () => {
       await pool.stop()
     }
   })
+
+  it('a token revoked while running disables only that workspace', async () => {
+    const stays = await platform.createWorkspace({ name: 'Stays', external: true, mint_token: true })
+    const goes = await platform.createWorkspace({ name: 'Goes', external: true, mint_token: true })
+    const config = loadBridgeConfig({
+      PLATFORM_URL: platform.url,
+      CONFIGS_DIR: mkdtempSync(join(tmpdir(), 'pool-revoke-')),
+      MOLECULE_HEARTBEAT_INTERVAL_MS: '30',
+      MOLECULE_MCP_POLL_INTERVAL_MS: '30',
+      MOLECULE_WORKSPACES: JSON.stringify([
+        { id: stays.id, token: stays.token },
+        { id: goes.id, token: goes.token },
+      ]),
+    })
+    const pool = new WorkspacePool(config, pino({ level: 'silent' }))
+    await pool.start()
+    try {
+      expect(pool.problemWith(goes.id)).toBeUndefined()
+      platform.state.tokens.revokeAll(goes.id)
+      platform.state.tokens.mint(goes.id)
+      await until(() => pool.problemWith(goes.id)?.includes('rejected its token') === true)
+      const before = platform.state.get(stays.id)?.last_heartbeat_at ?? 0
+      await until(() => (platform.state.get(stays.id)?.last_heartbeat_at ?? 0) > before)
+      expect(pool.problemWith(stays.id)).toBeUndefined()
+    } finally {
+      await pool.stop()
+    }
+  })
 })
