@@ -31,7 +31,11 @@ export const percentile = (xs, p) => {
 export function spawnServer(file, env = {}) {
   const started = process.hrtime.bigint()
   const child = spawn(process.execPath, [file], {
-    env: { PATH: process.env.PATH, ...env },
+    env: {
+      PATH: process.env.PATH,
+      ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+      ...env,
+    },
     stdio: ['pipe', 'pipe', 'ignore'],
   })
   let buffer = ''
