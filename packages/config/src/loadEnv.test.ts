@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest'
+import { isMoleculeError } from './errors.ts'
+import { loadEnv } from './loadEnv.ts'
+
+function envError(env: NodeJS.ProcessEnv) {
+  try {
+    loadEnv(env, { inDocker: false })
+  } catch (err) {
+    if (isMoleculeError(err)) return err
+    throw err
+  }
+  throw new Error('expected loadEnv to throw')
+}
+
+describe('loadEnv', () => {
+  it('resolves defaults for an empty environment outside Docker', () => {
+    const env = loadEnv({}, { inDocker: false })
+    expect(env).toEqual({
+      workspaceId: undefined,
+      configPath: '/configs',
+      configsDir: '/configs',
+      platformUrl: 'http://localhost:8080',
+      inDocker: false,
+      hostname: undefined,
+      agentUrl: undefined,
+      adapterModule: undefined,
+      modelProvider: undefined,
+      parentId: '',
+      pluginsDir: '/plugins',
+      agentSnapshotPath: '/configs/.agent_snapshot.json',
+      delegationResultsFile: '/tmp/delegation_results.jsonl',
+      a2aMcpServerPath: undefined,
+      disableImageInlining: false,
+      langgraphRecursionLimit: 500,
+      heartbeatIntervalMs: 30_000,
+      mcpPollIntervalMs: 5_000,
+      workspaceTier: 1,
+      delegation: {},
+      sandbox: {},
+    })
+  })
+
+  it('defaults PLATFORM_URL to host.docker.internal inside Docker (DOCKER_VERSION or detection)', () => {
+    expect(loadEnv({}, { inDocker: true }).platformUrl).toBe('http://host.docker.internal:8080')
+    const viaVar = loadEnv({ DOCKER_VERSION: '24.0' })
+    expect(viaVar.inDocker).toBe(true)
+    expect(viaVar.platformUrl).toBe('http://host.docker.internal:8080')
+  })
+
+  it('reads every core variable into camelCase fields', () => {
+    const env = loadEnv(
+      {
+        WORKSPACE_ID: ' 7d1c2f8e-0000-4000-8000-000000000001 ',
+        WORKSPACE_CONFIG_PATH: '/srv/cfg',
+        CONFIGS_DIR: '/srv/tok/',
+        PLATFORM_URL: 'https://platform.example:9443/',
+        HOSTNAME: 'ws-1',
+        AGENT_URL: 'http://ws-1:8000/a2a',
+        ADAPTER_MODULE: '@acme/adapter',
+        MODEL_PROVIDER: 'openai:gpt-5',
+        PARENT_ID: 'parent-1',
+        PLUGINS_DIR: '/opt/plugins',
+        DELEGATION_RESULTS_FILE: '/tmp/r.jsonl',
+        A2A_MCP_SERVER_PATH: '/app/mcp.js',
+        MOLECULE_DISABLE_IMAGE_INLINING: 'Yes',
+        LANGGRAPH_RECURSION_LIMIT: '50',
+        MOLECULE_HEARTBEAT_INTERVAL_MS: '25',
+        MOLECULE_MCP_POLL_INTERVAL_MS: '10',
+        WORKSPACE_TIER: '0',
+      },
+      { inDocker: false },
+    )
+    expect(env).toMatchObject({
+      workspaceId: '7d1c2f8e-0000-4000-8000-000000000001',
+      configPath: '/srv/cfg',
+      configsDir: '/srv/tok/',
+      platformUrl: 'https://platform.example:9443',
+      hostname: 'ws-1',
+      agentUrl: 'http://ws-1:8000/a2a',
+      adapterModule: '@acme/adapter',
+      modelProvider: 'openai:gpt-5',
+      parentId: 'parent-1',
+      pluginsDir: '/opt/plugins',
+      agentSnapshotPath: '/srv/tok/.agent_snapshot.json',
+      delegationResultsFile: '/tmp/r.jsonl',
+      a2aMcpServerPath: '/app/mcp.js',
+      disableImageInlining: true,
+      langgraphRecursionLimit: 50,
+      heartbeatIntervalMs: 25,
+      mcpPollIntervalMs: 10,
+      workspaceTier: 0,
+    })
+  })
+
+  it('keeps MODEL_PROVIDER when set to an empty string (upstream replaces model even then)', () => {
+    expect(loadEnv({ MODEL_PROVIDER: '' }, { inDocker: false }).modelProvider).toBe('')
+  })
+
+  it('collects only the delegation and sandbox overrides that are set', () => {
+    const env = loadEnv(
+      {
+        DELEGATION_RETRY_ATTEMPTS: '5',
+        DELEGATION_TIMEOUT: '300.5',
+        SANDBOX_BACKEND: 'docker',
+        SANDBOX_MEMORY_LIMIT: '1g',
+      },
+      { inDocker: false },
+    )
+    expect(env.delegation).toEqual({ retryAttempts: 5, timeout: 300.5 })
+    expect(env.sandbox).toEqual({ backend: 'docker', memoryLimit: '1g' })
+  })
+
+  it('exposes other variables through a non-enumerable get()', () => {
+    const env = loadEnv({ SECRET_TOKEN: 'shh' }, { inDocker: false })
+    expect(env.get('SECRET_TOKEN')).toBe('shh')
+    expect(JSON.stringify(env)).not.toContain('shh')
+    expect(Object.keys(env)).not.toContain('get')
+  })
+
+  it.each([
+    ['MOLECULE_HEARTBEAT_INTERVAL_MS', 'soon'],
+    ['MOLECULE_HEARTBEAT_INTERVAL_MS', '0'],
+    ['MOLECULE_HEARTBEAT_INTERVAL_MS', '1.5'],
+    ['MOLECULE_MCP_POLL_INTERVAL_MS', '-1'],
+    ['MOLECULE_MCP_POLL_INTERVAL_MS', '99999999999999999999'],
+    ['LANGGRAPH_RECURSION_LIMIT', 'lots'],
+    ['WORKSPACE_TIER', 'gold'],
+    ['DELEGATION_RETRY_ATTEMPTS', 'x'],
+    ['DELEGATION_RETRY_DELAY', '-2'],
+    ['DELEGATION_TIMEOUT', 'NaN'],
+    ['SANDBOX_TIMEOUT', 'Infinity'],
+    ['SANDBOX_BACKEND', 'firecracker'],
+    ['PLATFORM_URL', 'not a url'],
+    ['PLATFORM_URL', 'ftp://files.example'],
+    ['AGENT_URL', 'localhost:8000'],
+  ])('rejects %s=%s with ENV_INVALID naming the variable', (name, value) => {
+    const err = envError({ [name]: value })
+    expect(err.code).toBe('ENV_INVALID')
+    expect(err.path).toBe(name)
+    expect(err.message).toContain(name)
+    expect(err.message).toContain('Fix:')
+    expect(err.fix).toBeTruthy()
+  })
+
+  it('truncates long invalid values in the message', () => {
+    const err = envError({ PLATFORM_URL: `x${'y'.repeat(500)}` })
+    expect(err.message.length).toBeLessThan(300)
+  })
+
+  it('treats blank values as unset', () => {
+    const env = loadEnv({ MOLECULE_HEARTBEAT_INTERVAL_MS: '  ', PLATFORM_URL: '' }, { inDocker: false })
+    expect(env.heartbeatIntervalMs).toBe(30_000)
+    expect(env.platformUrl).toBe('http://localhost:8080')
+  })
+})
