@@ -12,6 +12,7 @@ import {
   type SetupResult,
   unsupportedTranscript,
 } from '@molecule/adapter-core'
+import { generateAgentsMd, loadConfig, loadEnv, renderPreflightReport, runPreflight } from '@molecule/config'
 import {
   type HeartbeatBody,
   HeartbeatLoop,
@@ -23,13 +24,6 @@ import { createPlatformTools, describeInputIssues, type Tool, type ToolContext }
 import type { Logger } from 'pino'
 import { builtinAdapters } from './adapters/index.js'
 import { advertisedHost, type CardInput, platformAgentCard, servedAgentCard } from './agentCard.js'
-import {
-  generateAgentsMd,
-  loadConfig,
-  loadEnv,
-  renderPreflightReport,
-  runPreflight,
-} from './configFallback.js'
 import { DelegationResultsLoop } from './DelegationResultsLoop.js'
 import { heartbeatBody as buildHeartbeatBody } from './heartbeatBody.js'
 import { createLogger } from './logger.js'
@@ -134,7 +128,7 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
   })
   const rendered = renderPreflightReport(report)
   try {
-    await generateAgentsMd(configDir, join(settings.workspaceDir, 'AGENTS.md'))
+    await generateAgentsMd(configDir, join(settings.workspaceDir, 'AGENTS.md'), { env: runtimeEnv })
   } catch (err) {
     log.warn({ err: describe(err) }, 'could not write AGENTS.md')
   }
@@ -171,9 +165,11 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
     logger: log.child({ component: 'tools' }),
     signal: abort.signal,
     tier: config.tier,
-    roles: [...(config.rbac?.roles ?? ['operator'])],
+    roles: [...config.rbac.roles],
     customRoles: Object.fromEntries(
-      Object.entries(config.rbac?.allowed_actions ?? {}).map(([role, actions]) => [role, [...actions]]),
+      Object.entries(config.rbac.allowed_actions as Record<string, readonly string[]>).map(
+        ([role, actions]) => [role, [...actions]],
+      ),
     ),
     identity: { model: config.model, runtime: adapter.name },
   }
@@ -209,9 +205,7 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
     )
   }
 
-  const snapshots = new PreStopSnapshot(
-    settings.snapshotPath ?? join(runtimeEnv.configsDir, '.agent_snapshot.json'),
-  )
+  const snapshots = new PreStopSnapshot(runtimeEnv.agentSnapshotPath)
   const previous = await snapshots.read()
   if (previous) {
     try {
@@ -278,7 +272,7 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
 
   const delegations = new DelegationResultsLoop({
     platform,
-    resultsFile: settings.delegationResultsFile,
+    resultsFile: runtimeEnv.delegationResultsFile,
     intervalMs: settings.delegationPollMs ?? runtimeEnv.heartbeatIntervalMs,
     selfMessageCooldownMs: settings.selfMessageCooldownMs,
     logger: log.child({ component: 'delegations' }),

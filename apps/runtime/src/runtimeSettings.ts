@@ -20,8 +20,6 @@ export interface RuntimeSettings {
   /** Overrides config.yaml `idle_interval_seconds` (milliseconds; for tests and demos). */
   idleIntervalMs: number | undefined
   logLevel: string
-  snapshotPath: string | undefined
-  delegationResultsFile: string
   /** Agent working directory: AGENTS.md and the fallback initial-prompt marker live here. */
   workspaceDir: string
 }
@@ -64,8 +62,6 @@ export function readRuntimeSettings(env: NodeJS.ProcessEnv): RuntimeSettings {
     idleSettleMs: integer(env, 'MOLECULE_IDLE_SETTLE_MS', 0),
     idleIntervalMs: integer(env, 'MOLECULE_IDLE_INTERVAL_MS', 10),
     logLevel: level,
-    snapshotPath: env.AGENT_SNAPSHOT_PATH?.trim() || undefined,
-    delegationResultsFile: env.DELEGATION_RESULTS_FILE?.trim() || '/tmp/delegation_results.jsonl',
     workspaceDir: env.MOLECULE_WORKSPACE_DIR?.trim() || '/workspace',
   }
 }

@@ -23,14 +23,14 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((rt) => rt.stop('SIGKILL')))
 })
 
-function cliConfig(script: string, timeoutSeconds: number): string {
+function cliConfig(script: string, timeoutMs: number): string {
   return [
     'name: CLI Test',
     'runtime: cli',
     'runtime_config:',
     '  command: sh',
     `  args: ["-c", ${JSON.stringify(script)}]`,
-    `  timeout: ${timeoutSeconds}`,
+    `  timeout_ms: ${timeoutMs}`,
     '  kill_grace_ms: 300',
     'a2a:',
     '  port: 8000',
@@ -39,9 +39,9 @@ function cliConfig(script: string, timeoutSeconds: number): string {
   ].join('\n')
 }
 
-async function startCli(script: string, timeoutSeconds: number, env: Record<string, string> = {}) {
+async function startCli(script: string, timeoutMs: number, env: Record<string, string> = {}) {
   const ws = await platform.createWorkspace({ name: 'cli' })
-  const dirs = await workspaceDirs(cliConfig(script, timeoutSeconds))
+  const dirs = await workspaceDirs(cliConfig(script, timeoutMs))
   const rt = spawnRuntime(ws.id, platform.url, dirs, env)
   running.push(rt)
   const listening = await rt.waitForMsg('A2A server listening')
@@ -70,7 +70,7 @@ function post(url: string, body: unknown): Promise<Response> {
 
 describe('SIGTERM shutdown', () => {
   it('during a long cli task: cancels it after the grace period, writes the snapshot, exits 0, leaves no process', async () => {
-    const { rt, dirs, url, id } = await startCli('sleep 30', 60, { MOLECULE_SHUTDOWN_GRACE_MS: '600' })
+    const { rt, dirs, url, id } = await startCli('sleep 30', 60_000, { MOLECULE_SHUTDOWN_GRACE_MS: '600' })
     const reply = post(url, sendBody('a long job with Bearer abc.def.ghi inside')).then(
       (res) => res.status,
       () => 'closed',
@@ -95,7 +95,7 @@ describe('SIGTERM shutdown', () => {
   })
 
   it('lets a task that finishes within the grace period complete before exiting 0', async () => {
-    const { rt, url } = await startCli('sleep 0.4; echo finished in time', 60, {
+    const { rt, url } = await startCli('sleep 0.4; echo finished in time', 60_000, {
       MOLECULE_SHUTDOWN_GRACE_MS: '5000',
     })
     const reply = post(url, sendBody('quick job')).then(
@@ -112,7 +112,7 @@ describe('cli adapter in a running workspace', () => {
   it('a timeout fails the task with a sanitized error and kills the whole process group', async () => {
     const { rt, url } = await startCli(
       'echo "secret OPENAI_API_KEY=sk-abcdefabcdefabcdefabcdef" >&2; sleep 30 & sleep 30',
-      0.5,
+      500,
     )
     const reply = post(url, sendBody('run forever'))
     const children = await descendants(rt, 2)
@@ -130,7 +130,7 @@ describe('cli adapter in a running workspace', () => {
   })
 
   it('tasks/cancel from the @a2a-js/sdk client kills the process group', async () => {
-    const { rt, url } = await startCli('sleep 30 & sleep 30', 60)
+    const { rt, url } = await startCli('sleep 30 & sleep 30', 60_000)
     const client = await new ClientFactory().createFromUrl(url)
     const stream = client.sendMessageStream({
       tenant: '',

@@ -79,7 +79,7 @@ describe('cli adapter', () => {
   it('enforces runtime_config.timeout and leaves no process behind', async () => {
     const started = Date.now()
     const { outcome, pids } = await run(
-      { command: 'sleep', args: ['30'], timeout: 0.2, kill_grace_ms: 100 },
+      { command: 'sleep', args: ['30'], timeout_ms: 200, kill_grace_ms: 100 },
       'x',
     )
     expect(outcome).toEqual({

@@ -11,7 +11,9 @@ export const cliRuntimeConfigSchema = z.object({
   /** `stdin`: the message is piped in; `arg`: it is appended as the last argument. */
   input: z.enum(['stdin', 'arg']).default('stdin'),
   /** Seconds per message; 0 = no limit. */
-  timeout: z.number().nonnegative().default(300),
+  timeout: z.number().int().nonnegative().default(300),
+  /** Milliseconds per message; when set it wins over `timeout` (sub-second limits, tests). */
+  timeout_ms: z.number().int().nonnegative().optional(),
   /** Working directory; default: the config directory. */
   cwd: z.string().min(1).optional(),
   /** Milliseconds between SIGTERM and SIGKILL of the process group. */
@@ -60,7 +62,7 @@ export function createCliAdapter(observePid?: PidObserver): Adapter {
           args: cfg.input === 'arg' ? [...cfg.args, ctx.text] : cfg.args,
           ...(cfg.input === 'stdin' ? { stdin: ctx.text } : {}),
           cwd,
-          timeoutMs: cfg.timeout * 1000,
+          timeoutMs: cfg.timeout_ms ?? cfg.timeout * 1000,
           killGraceMs: cfg.kill_grace_ms,
           signal: ctx.signal,
           onStdout: (chunk) => events.status(chunk),
@@ -75,7 +77,10 @@ export function createCliAdapter(observePid?: PidObserver): Adapter {
           return undefined
         }
         if (result.timedOut) {
-          log.warn({ timeoutSeconds: cfg.timeout }, 'cli command timed out; process group killed')
+          log.warn(
+            { timeoutMs: cfg.timeout_ms ?? cfg.timeout * 1000 },
+            'cli command timed out; process group killed',
+          )
           events.fail(sanitizedAgentError('timeout'))
           return undefined
         }
