@@ -63,6 +63,8 @@ export interface Bridge {
   client: Client
   transport: StdioClientTransport
   stderr: () => string
+  /** Protocol errors the client saw (e.g. a non-JSON line on stdout). */
+  protocolErrors: () => Error[]
   call(name: string, args?: Record<string, unknown>): Promise<{ text: string; isError: boolean }>
   close(): Promise<void>
   kill(): void
@@ -81,11 +83,14 @@ export async function startBridge(env: Record<string, string>): Promise<Bridge> 
     stderr += chunk.toString()
   })
   const client = new Client({ name: 'e2e', version: '1.0.0' })
+  const errors: Error[] = []
+  client.onerror = (err) => errors.push(err)
   await client.connect(transport)
   return {
     client,
     transport,
     stderr: () => stderr,
+    protocolErrors: () => errors,
     async call(name, args = {}) {
       const result = (await client.callTool({ name, arguments: args })) as {
         content: Array<{ type: string; text: string }>

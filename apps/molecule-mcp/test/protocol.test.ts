@@ -60,8 +60,10 @@ describe('MCP surface', () => {
       expect(bad).toMatchObject({ isError: true })
       expect(bad.text).toMatch(/argument 'activity_id'/)
       expect((await bridge.call('no_such_tool')).text).toBe('Unknown tool: no_such_tool')
-      // Nothing but JSON-RPC reached stdout: the SDK client would have reported a parse error otherwise.
-      expect(bridge.stderr()).not.toMatch(/\{"level":(30|20)/)
+      // Nothing but JSON-RPC reached stdout (a stray line would be a client parse error), and quiet logs.
+      await bridge.call('get_workspace_info')
+      expect(bridge.protocolErrors()).toEqual([])
+      expect(bridge.stderr()).not.toMatch(/"level":(20|30)/)
     } finally {
       await bridge.close()
     }
@@ -73,6 +75,7 @@ describe('MCP surface', () => {
     const bridge = await startBridge({
       ...singleEnv(platform.url, tempDir('mcp-push-'), ws),
       MOLECULE_MCP_PUSH: '1',
+      MOLECULE_MCP_VERBOSE: '1',
     })
     try {
       const received: Array<{ content: string; meta: Record<string, string> }> = []
@@ -106,6 +109,10 @@ describe('MCP surface', () => {
       })
       // Push is an extra: the message still waits in the inbox until popped.
       expect(JSON.parse((await bridge.call('inbox_peek')).text)).toHaveLength(1)
+      // Verbose logs go to stderr only, without the token.
+      expect(bridge.stderr()).toMatch(/registered \(poll delivery\)/)
+      expect(bridge.stderr()).not.toContain(ws.token)
+      expect(bridge.protocolErrors()).toEqual([])
     } finally {
       await bridge.close()
     }
