@@ -238,6 +238,41 @@ describe('platform tools against the dev platform', () => {
     expect(listing.text).toMatch(/some workspaces failed/)
   })
 
+  it('get_workspace_info reports a deleted workspace as removed', async () => {
+    const doomed = await external('Doomed')
+    const res = await fetch(`${platform.url}/workspaces/${doomed.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${doomed.token}` },
+    })
+    expect(res.status).toBeLessThan(300)
+    const info = await registry.call(
+      'get_workspace_info',
+      contextFor(platform.url, doomed.id, doomed.token),
+      {},
+    )
+    expect(info.isError).toBe(true)
+    expect(JSON.parse(info.text)).toMatchObject({ error: 'removed', id: doomed.id })
+  })
+
+  it('broadcast_message needs the ability, then reaches every workspace', async () => {
+    const disabled = await registry.call('broadcast_message', asA(), { message: 'hello all' })
+    expect(disabled.isError).toBe(true)
+    expect(disabled.text).toMatch(
+      /^Error: broadcasting is not enabled for workspace .*\(enable it with PATCH/,
+    )
+    const patched = await fetch(`${platform.url}/workspaces/${a.id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${a.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ broadcast_enabled: true }),
+    })
+    expect(patched.status).toBeLessThan(300)
+    const sent = await registry.call('broadcast_message', asA(), { message: 'hello all' })
+    expect(sent.text).toMatch(/^Broadcast sent to [1-9]\d* workspace\(s\)$/)
+    expect((await registry.call('broadcast_message', asA(), { message: ' ' })).text).toBe(
+      'Error: message is required',
+    )
+  })
+
   it('a bad token gives a per-source diagnostic', async () => {
     const result = await registry.call('list_peers', contextFor(platform.url, a.id, 'not-the-token'), {})
     expect(result.isError).toBe(true)
