@@ -196,6 +196,24 @@ describe('platform tools against the dev platform', () => {
     expect(missing.text).toMatch(/does not exist/)
   })
 
+  it('send_message_to_user explains talk_to_user_disabled', async () => {
+    const quiet = await external('Quiet Child')
+    await fetch(`${platform.url}/workspaces/${quiet.id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${quiet.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ talk_to_user_enabled: false }),
+    })
+    const result = await registry.call(
+      'send_message_to_user',
+      contextFor(platform.url, quiet.id, quiet.token),
+      {
+        message: 'hi',
+      },
+    )
+    expect(result.isError).toBe(true)
+    expect(result.text).toMatch(/talk_to_user_disabled.*delegate_task/)
+  })
+
   it('get_workspace_info, get_runtime_identity and update_agent_card act as the workspace', async () => {
     expect(JSON.parse((await registry.call('get_workspace_info', asA(), {})).text)).toMatchObject({
       name: 'Alpha Agent',
