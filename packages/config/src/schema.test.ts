@@ -188,6 +188,10 @@ describe('CONFIG_INVALID errors', () => {
     ['a2a: {streaming: maybe}', 'a2a.streaming'],
     ['a2a: 5', 'a2a'],
     ['delegation: {retry_delay: soon}', 'delegation.retry_delay'],
+    // Beyond Node's longest timer a timeout would fire immediately; rejected rather than silently broken.
+    ['delegation: {timeout: 1e20}', 'delegation.timeout'],
+    ['sandbox: {timeout: 2147484}', 'sandbox.timeout'],
+    ['idle_interval_seconds: 99999999', 'idle_interval_seconds'],
     ['sandbox: {backend: vm}', 'sandbox.backend'],
     ['rbac: {allowed_actions: {admin: delete}}', 'rbac.allowed_actions.admin'],
     ['hitl: {channels: [{type: pigeon}]}', 'hitl.channels[0].type'],

@@ -45,14 +45,24 @@ function wholeNumber(fallback: number, options: WholeOptions) {
   return z.preprocess((value) => (value === null ? undefined : unquoted(value)), schema.default(fallback))
 }
 
-/** Upstream parsed these with `float()`, which accepts numeric strings. */
+/**
+ * Longest delay a Node timer can wait (2^31-1 ms). Larger values make setTimeout fire at once, so a
+ * "huge timeout" would silently become no timeout: reject it instead.
+ */
+export const MAX_TIMER_SECONDS = 2_147_483
+
+/** `digitStrings`: upstream parsed the field with `float()`, which accepts numeric strings. */
 function seconds(fallback: number, { digitStrings = false } = {}) {
-  const expected = 'a number of seconds ≥ 0'
+  const expected = `a number of seconds from 0 to ${MAX_TIMER_SECONDS}`
   const unquoted = (value: unknown) =>
     digitStrings && typeof value === 'string' && /^\s*\d+(\.\d*)?\s*$/.test(value) ? Number(value) : value
   return z.preprocess(
     (value) => (value === null ? undefined : unquoted(value)),
-    z.number({ error: expected }).min(0, { error: expected }).default(fallback),
+    z
+      .number({ error: expected })
+      .min(0, { error: expected })
+      .max(MAX_TIMER_SECONDS, { error: expected })
+      .default(fallback),
   )
 }
 
@@ -79,7 +89,7 @@ export const runtimeConfigSchema = z.looseObject(
     command: text(''),
     args: stringList(),
     required_env: stringList(),
-    timeout: wholeNumber(0, { min: 0 }),
+    timeout: wholeNumber(0, { min: 0, max: MAX_TIMER_SECONDS }),
     model: text(''),
     /** Deprecated upstream; kept for the preflight "Auth token" check. */
     auth_token_env: text(''),
@@ -211,7 +221,7 @@ export const complianceConfigSchema = z.object(
     ),
     prompt_injection: oneOf(['detect', 'block'], 'detect'),
     max_tool_calls_per_task: wholeNumber(50, { min: 1 }),
-    max_task_duration_seconds: wholeNumber(300, { min: 1 }),
+    max_task_duration_seconds: wholeNumber(300, { min: 1, max: MAX_TIMER_SECONDS }),
   },
   { error: MAPPING },
 )
@@ -231,7 +241,7 @@ export const workspaceConfigSchema = z.object(
     initial_prompt_file: optionalText(),
     idle_prompt: text(''),
     idle_prompt_file: optionalText(),
-    idle_interval_seconds: wholeNumber(600, { min: 1, digitStrings: true }),
+    idle_interval_seconds: wholeNumber(600, { min: 1, max: MAX_TIMER_SECONDS, digitStrings: true }),
     skills: stringList(),
     plugins: stringList(),
     tools: stringList(),
