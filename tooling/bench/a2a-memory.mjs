@@ -20,7 +20,9 @@ async function measure(name, tasks, self) {
   const target = await spawnTarget(name, self, ['--expose-gc'])
   try {
     await probe(target.port)
-    await load(target.port, { connections: 10, seconds: 1 })
+    // Warm up with the same load shape as the run, so the baseline already includes V8's grown
+    // young generation and the allocator's steady state; what remains is growth per task.
+    await load(target.port, { connections: 20, seconds: 2 })
     const before = await target.memory()
     let done = 0
     const t0 = performance.now()
@@ -33,7 +35,7 @@ async function measure(name, tasks, self) {
     const after = await target.memory()
     const mb = (b) => (b / 1024 / 1024).toFixed(1)
     console.log(
-      `${name.padEnd(4)}  ${done} tasks in ${((performance.now() - t0) / 1000).toFixed(1)} s:  RSS ${mb(before.rss)} -> ${mb(after.rss)} MB  (growth ${mb(after.rss - before.rss)} MB)  heapUsed ${mb(before.heapUsed)} -> ${mb(after.heapUsed)} MB`,
+      `${name.padEnd(4)}  ${done} tasks in ${((performance.now() - t0) / 1000).toFixed(1)} s:  RSS ${mb(before.rss)} -> ${mb(after.rss)} MB  (growth ${mb(after.rss - before.rss)} MB)  heapUsed ${mb(before.heapUsed)} -> ${mb(after.heapUsed)} MB  heapTotal ${mb(before.heapTotal)} -> ${mb(after.heapTotal)} MB  external ${mb(before.external)} -> ${mb(after.external)} MB`,
     )
     return after.rss - before.rss
   } finally {

@@ -124,7 +124,7 @@ export class RpcMethods {
     ])
   }
 
-  async #readSend(call: RpcCall, v1: boolean) {
+  #readSend(call: RpcCall, v1: boolean) {
     const p = paramsObject(call.params)
     let message: ReturnType<typeof normalizeMessage>
     try {
@@ -143,14 +143,14 @@ export class RpcMethods {
       pushConfig = v1
         ? this.#parsePushV1({ taskId: '-', ...(rawPush as object) }).pushNotificationConfig
         : this.#parsePush(rawPush, 'params.configuration.pushNotificationConfig')
-      await this.#checkPushUrl(pushConfig.url)
     }
     const traceparent = call.traceparent ?? validTraceparent(metadata?.traceparent)
     return { message, historyLength, returnImmediately, metadata, pushConfig, traceparent }
   }
 
   async #send(call: RpcCall, v1: boolean): Promise<RpcAnswer> {
-    const req = await this.#readSend(call, v1)
+    const req = this.#readSend(call, v1)
+    if (req.pushConfig) await this.#checkPushUrl(req.pushConfig.url)
     const run = await this.#o.engine.start({
       message: req.message,
       metadata: req.metadata,
@@ -171,7 +171,8 @@ export class RpcMethods {
   }
 
   async #stream(call: RpcCall, v1: boolean): Promise<RpcAnswer> {
-    const req = await this.#readSend(call, v1)
+    const req = this.#readSend(call, v1)
+    if (req.pushConfig) await this.#checkPushUrl(req.pushConfig.url)
     const stream = this.#openStream(call.id, v1)
     try {
       const run = await this.#o.engine.start({

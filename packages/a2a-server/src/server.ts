@@ -160,6 +160,7 @@ export function createA2AServer(options: A2AServerOptions): A2AServer {
     onTaskEnd: (a) => {
       for (const l of listeners.taskEnd) l(a)
     },
+    wantsActivity: () => listeners.taskStart.size > 0 || listeners.taskEnd.size > 0,
   })
   const methods = new RpcMethods({
     engine,

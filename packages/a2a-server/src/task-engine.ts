@@ -62,6 +62,10 @@ export class TaskRun {
     this.#controller?.abort()
   }
 
+  get watched(): boolean {
+    return this.listeners.size > 0
+  }
+
   emit(event: StreamEvent): void {
     for (const listener of this.listeners) listener(event)
   }
@@ -85,10 +89,20 @@ export interface TaskEngineOptions {
   maxHistory: number
   onTaskStart: (activity: TaskActivity) => void
   onTaskEnd: (activity: TaskActivity) => void
+  /** False when nobody listens, so no activity objects are built per task. */
+  wantsActivity: () => boolean
 }
 
+let lastMs = 0
+let lastIso = ''
+/** ISO timestamp, formatted at most once per millisecond (toISOString showed up in profiles). */
 function now(): string {
-  return new Date().toISOString()
+  const ms = Date.now()
+  if (ms !== lastMs) {
+    lastMs = ms
+    lastIso = new Date(ms).toISOString()
+  }
+  return lastIso
 }
 
 function brief(text: string): string {
@@ -108,8 +122,8 @@ export class TaskEngine {
     this.#o = options
   }
 
-  async get(taskId: string): Promise<Task | undefined> {
-    return this.runs.get(taskId)?.task ?? (await this.#o.store.get(taskId))
+  get(taskId: string): Task | undefined | Promise<Task | undefined> {
+    return this.runs.get(taskId)?.task ?? this.#o.store.get(taskId)
   }
 
   /** Creates (or resumes an interrupted) task and starts the executor. Throws `RpcError`. */
@@ -154,7 +168,9 @@ export class TaskEngine {
     if (params.listener) run.listeners.add(params.listener)
     this.runs.set(task.id, run)
     if (params.pushConfig) this.#o.push?.set(task.id, params.pushConfig)
-    await this.#o.store.set(task)
+    // Skip the await (a microtask hop per request) when the store answers synchronously.
+    const stored = this.#o.store.set(task)
+    if (stored) await stored
     run.emit(task)
     run.done = this.#execute(run, message, text, params)
     return run
@@ -163,57 +179,18 @@ export class TaskEngine {
   async #execute(run: TaskRun, message: Message, text: string, params: StartParams): Promise<void> {
     const { task } = run
     const o = this.#o
-    const activity: TaskActivity = { taskId: task.id, contextId: task.contextId, summary: run.summary }
-    try {
-      o.onTaskStart(activity)
-    } catch (err) {
-      o.logger.warn({ err }, 'taskStart listener threw')
-    }
+    if (o.wantsActivity())
+      try {
+        o.onTaskStart({ taskId: task.id, contextId: task.contextId, summary: run.summary })
+      } catch (err) {
+        o.logger.warn({ err }, 'taskStart listener threw')
+      }
     this.#setStatus(run, 'working', undefined)
-    const history = task.history ?? []
-    let logger: Logger | undefined
-    const ctx: RequestContext = {
-      taskId: task.id,
-      contextId: task.contextId,
-      message,
-      text,
-      history: history.slice(0, Math.max(0, history.length - 1)),
-      metadata: params.metadata,
-      get signal() {
-        return run.signal
-      },
-      traceparent: params.traceparent,
-      // Child loggers cost an allocation; most executors never log.
-      get logger() {
-        logger ??= o.logger.child({ taskId: task.id, contextId: task.contextId })
-        return logger
-      },
-    }
-    const sink: TaskEventSink = {
-      status: (note) => {
-        if (!run.finished) this.#setStatus(run, 'working', note)
-      },
-      artifact: (chunk) => {
-        if (run.finished) return
-        this.#addArtifact(task, chunk.artifactId, chunk.parts, chunk.append, chunk.name)
-        const artifact: { artifactId: string; parts: Part[]; name?: string } = {
-          artifactId: chunk.artifactId,
-          parts: chunk.parts,
-        }
-        if (chunk.name !== undefined) artifact.name = chunk.name
-        run.emit({
-          kind: 'artifact-update',
-          taskId: task.id,
-          contextId: task.contextId,
-          artifact,
-          append: chunk.append,
-          lastChunk: chunk.lastChunk,
-        })
-      },
-    }
+    const ctx = new RunContext(run, message, text, params, o.logger)
+    const sink = new RunSink(this, run)
     let outcome: TaskOutcome
     try {
-      outcome = await runExecutor(o.executor, ctx, sink, `${task.id}-output`, () => run.canceled)
+      outcome = await runExecutor(o.executor, ctx, sink, `${task.id}-output`, run)
     } catch (err) {
       // runExecutor turns executor errors into outcomes; this is a bug in our own code.
       o.logger.error({ err, taskId: task.id }, 'task run crashed')
@@ -239,33 +216,63 @@ export class TaskEngine {
         : { state: outcome.state, message: statusMessage, timestamp: now() }
     this.runs.delete(task.id)
     try {
-      await this.#o.store.set(task)
+      const stored = this.#o.store.set(task)
+      if (stored) await stored
     } catch (err) {
       this.#o.logger.error({ err, taskId: task.id }, 'task store write failed')
     }
-    run.emit({
-      kind: 'status-update',
-      taskId: task.id,
-      contextId: task.contextId,
-      status: task.status,
-      final: true,
-    })
-    run.listeners.clear()
+    if (run.watched) {
+      run.emit({
+        kind: 'status-update',
+        taskId: task.id,
+        contextId: task.contextId,
+        status: task.status,
+        final: true,
+      })
+      run.listeners.clear()
+    }
     const push = this.#o.push
     if (push?.has(task.id)) {
       const delivered = push.notify(task)
       if (isTerminalState(task.status.state)) void delivered.then(() => push.forget(task.id))
     }
-    try {
-      this.#o.onTaskEnd({
-        taskId: task.id,
-        contextId: task.contextId,
-        summary: run.summary,
-        state: task.status.state,
-      })
-    } catch (err) {
-      this.#o.logger.warn({ err }, 'taskEnd listener threw')
+    if (this.#o.wantsActivity())
+      try {
+        this.#o.onTaskEnd({
+          taskId: task.id,
+          contextId: task.contextId,
+          summary: run.summary,
+          state: task.status.state,
+        })
+      } catch (err) {
+        this.#o.logger.warn({ err }, 'taskEnd listener threw')
+      }
+  }
+
+  /** @internal RunSink → engine: a progress note from the executor. */
+  noteStatus(run: TaskRun, note: string): void {
+    if (!run.finished) this.#setStatus(run, 'working', note)
+  }
+
+  /** @internal RunSink → engine: a streamed artifact chunk. */
+  recordArtifact(run: TaskRun, chunk: Parameters<TaskEventSink['artifact']>[0]): void {
+    if (run.finished) return
+    const { task } = run
+    this.#addArtifact(task, chunk.artifactId, chunk.parts, chunk.append, chunk.name)
+    if (!run.watched) return
+    const artifact: { artifactId: string; parts: Part[]; name?: string } = {
+      artifactId: chunk.artifactId,
+      parts: chunk.parts,
     }
+    if (chunk.name !== undefined) artifact.name = chunk.name
+    run.emit({
+      kind: 'artifact-update',
+      taskId: task.id,
+      contextId: task.contextId,
+      artifact,
+      append: chunk.append,
+      lastChunk: chunk.lastChunk,
+    })
   }
 
   #setStatus(run: TaskRun, state: 'working', note: string | undefined): void {
@@ -279,13 +286,14 @@ export class TaskEngine {
             message: textMessage('agent', note, { taskId: task.id, contextId: task.contextId }),
             timestamp: now(),
           }
-    run.emit({
-      kind: 'status-update',
-      taskId: task.id,
-      contextId: task.contextId,
-      status: task.status,
-      final: false,
-    })
+    if (run.watched)
+      run.emit({
+        kind: 'status-update',
+        taskId: task.id,
+        contextId: task.contextId,
+        status: task.status,
+        final: false,
+      })
     if (changed && this.#o.push?.has(task.id)) void this.#o.push.notify(task)
   }
 
@@ -371,5 +379,67 @@ export class TaskEngine {
       canceled.push(id)
     }
     return canceled
+  }
+}
+
+/** The executor's view of a run. Lazy parts (history copy, child logger) cost nothing unless used. */
+class RunContext implements RequestContext {
+  readonly #run: TaskRun
+  readonly #baseLogger: Logger
+  #history: Message[] | undefined
+  #logger: Logger | undefined
+  readonly metadata: Metadata | undefined
+  readonly traceparent: string | undefined
+
+  constructor(
+    run: TaskRun,
+    readonly message: Message,
+    readonly text: string,
+    params: StartParams,
+    logger: Logger,
+  ) {
+    this.#run = run
+    this.#baseLogger = logger
+    this.metadata = params.metadata
+    this.traceparent = params.traceparent
+  }
+
+  get taskId(): string {
+    return this.#run.task.id
+  }
+
+  get contextId(): string {
+    return this.#run.task.contextId
+  }
+
+  /** Everything before the current message. */
+  get history(): readonly Message[] {
+    this.#history ??= (this.#run.task.history ?? []).slice(0, -1)
+    return this.#history
+  }
+
+  get signal(): AbortSignal {
+    return this.#run.signal
+  }
+
+  get logger(): Logger {
+    this.#logger ??= this.#baseLogger.child({ taskId: this.taskId, contextId: this.contextId })
+    return this.#logger
+  }
+}
+
+/** Routes normalised executor events to the engine (prototype methods: no closures per run). */
+class RunSink implements TaskEventSink {
+  constructor(
+    readonly engine: TaskEngine,
+    readonly run: TaskRun,
+  ) {}
+
+  status(text: string): void {
+    this.engine.noteStatus(this.run, text)
+  }
+
+  artifact(chunk: Parameters<TaskEventSink['artifact']>[0]): void {
+    this.engine.recordArtifact(this.run, chunk)
   }
 }

@@ -50,8 +50,11 @@ describe('InMemoryTaskStore', () => {
 
   it('stays bounded across 50k tasks', () => {
     const store = new InMemoryTaskStore({ maxEntries: 1000, sweepIntervalMs: 0 })
-    for (let i = 0; i < 50_000; i++) store.set(task(`t${i}`))
-    expect(store.size).toBe(1000)
+    for (let i = 0; i < 50_000; i++) {
+      store.set(task(`t${i}`))
+      expect(store.size).toBeLessThanOrEqual(1000)
+    }
+    expect(store.size).toBeGreaterThan(900)
     expect(store.get('t49999')).toBeDefined()
     expect(store.get('t0')).toBeUndefined()
     store.close()

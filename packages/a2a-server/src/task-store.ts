@@ -14,7 +14,7 @@ export interface TaskStore {
 }
 
 export interface InMemoryTaskStoreOptions {
-  /** Most tasks kept; the least recently used go first. Default 10,000. */
+  /** Most tasks kept; beyond it the least recently used ~6% are dropped in one batch. Default 10,000. */
   maxEntries?: number
   /** How long a finished task stays readable (tasks/get). Default 1 hour. */
   terminalTtlMs?: number
@@ -27,11 +27,18 @@ interface Entry {
   task: Task
   /** 0 while the task can still change. */
   expiresAt: number
+  /** Read or written since eviction last looked at it (second-chance LRU). */
+  used: boolean
 }
 
 /**
- * Bounded in-memory store: LRU by access over at most `maxEntries` tasks, and a TTL for tasks in a
- * terminal state. Unbounded stores are the classic A2A memory leak (see the SDK's InMemoryTaskStore).
+ * Bounded in-memory store: at most `maxEntries` tasks, evicting least recently used ones, and a TTL
+ * for tasks in a terminal state. Unbounded stores are the classic A2A memory leak (see the SDK's
+ * InMemoryTaskStore).
+ *
+ * Recency is tracked with a "used" bit (second-chance / CLOCK) instead of re-inserting on every
+ * read: a JS Map keeps deleted slots until it rehashes, so delete+set per access makes hot lookups
+ * and "find the oldest" scans walk thousands of holes.
  */
 export class InMemoryTaskStore implements TaskStore {
   readonly #entries = new Map<string, Entry>()
@@ -62,19 +69,44 @@ export class InMemoryTaskStore implements TaskStore {
       this.#entries.delete(taskId)
       return undefined
     }
-    // Re-insert to mark as most recently used.
-    this.#entries.delete(taskId)
-    this.#entries.set(taskId, entry)
+    entry.used = true
     return entry.task
   }
 
   set(task: Task): void {
     const expiresAt = isTerminalState(task.status.state) ? this.#now() + this.#ttl : 0
-    this.#entries.delete(task.id)
-    this.#entries.set(task.id, { task, expiresAt })
-    while (this.#entries.size > this.#maxEntries) {
-      const oldest = this.#entries.keys().next().value as string
-      this.#entries.delete(oldest)
+    const entry = this.#entries.get(task.id)
+    if (entry !== undefined) {
+      entry.task = task
+      entry.expiresAt = expiresAt
+      entry.used = true
+      return
+    }
+    this.#entries.set(task.id, { task, expiresAt, used: false })
+    if (this.#entries.size > this.#maxEntries) this.#evict()
+  }
+
+  /**
+   * Drops entries down to `maxEntries - maxEntries/16` in one pass over insertion order: expired
+   * and unused entries go, used ones get a second chance (moved to the back, bit cleared). Batching
+   * keeps the cost per insert constant.
+   */
+  #evict(): void {
+    const target = this.#maxEntries - Math.floor(this.#maxEntries / 16)
+    const now = this.#now()
+    let budget = this.#entries.size
+    for (const [id, entry] of this.#entries) {
+      if (this.#entries.size <= target || budget-- <= 0) break
+      this.#entries.delete(id)
+      if (entry.used && (entry.expiresAt === 0 || entry.expiresAt > now)) {
+        entry.used = false
+        this.#entries.set(id, entry)
+      }
+    }
+    // Everything was recently used: fall back to plain insertion order.
+    for (const id of this.#entries.keys()) {
+      if (this.#entries.size <= target) break
+      this.#entries.delete(id)
     }
   }
 

@@ -118,95 +118,143 @@ function isMessage(v: unknown): v is Message {
   return v !== null && typeof v === 'object' && Array.isArray((v as Message).parts)
 }
 
+/** Lifecycle bookkeeping of one run; prototype methods so a run allocates no closures it does not need. */
+class RunState {
+  outcome: TaskOutcome | undefined
+  streamed = ''
+  opened: Set<string> | undefined
+
+  constructor(
+    readonly ctx: RequestContext,
+    readonly sink: TaskEventSink,
+    readonly mainArtifactId: string,
+    readonly cancelState: { readonly canceled: boolean },
+  ) {}
+
+  get canceled(): boolean {
+    return this.cancelState.canceled
+  }
+
+  finished(what: string): boolean {
+    if (this.outcome === undefined && !this.canceled) return false
+    this.ctx.logger.warn({ event: what }, 'task event after the task finished; ignored')
+    return true
+  }
+
+  status(text: string): void {
+    if (!this.finished('status')) this.sink.status(String(text))
+  }
+
+  artifact(chunk: string | ArtifactChunk): void {
+    if (this.finished('artifact')) return
+    const c: ArtifactChunk = typeof chunk === 'string' ? { text: chunk } : chunk
+    const artifactId = c.artifactId ?? this.mainArtifactId
+    const parts: Part[] = c.parts ?? [{ kind: 'text', text: c.text ?? '' }]
+    if (artifactId === this.mainArtifactId)
+      for (const p of parts) if (p.kind === 'text') this.streamed += p.text
+    this.opened ??= new Set()
+    const append = this.opened.has(artifactId)
+    this.opened.add(artifactId)
+    const out: Parameters<TaskEventSink['artifact']>[0] = {
+      artifactId,
+      parts,
+      append,
+      lastChunk: c.lastChunk ?? false,
+    }
+    if (c.name !== undefined) out.name = c.name
+    this.sink.artifact(out)
+  }
+
+  complete(text?: string): void {
+    if (this.finished('complete')) return
+    this.outcome = text === undefined ? { state: 'completed' } : { state: 'completed', text: String(text) }
+  }
+
+  fail(reason: string): void {
+    if (!this.finished('fail')) this.outcome = { state: 'failed', text: String(reason) }
+  }
+
+  inputRequired(text: string): void {
+    if (!this.finished('inputRequired')) this.outcome = { state: 'input-required', text: String(text) }
+  }
+
+  /** The `TaskEvents` handed to executors: plain functions, safe to destructure. */
+  events(): TaskEvents {
+    return {
+      status: (text) => this.status(text),
+      artifact: (chunk) => this.artifact(chunk),
+      complete: (text) => this.complete(text),
+      fail: (reason) => this.fail(reason),
+      inputRequired: (text) => this.inputRequired(text),
+    }
+  }
+
+  apply(item: string | TaskEvent): void {
+    if (typeof item === 'string') this.artifact(item)
+    else if (item.type === 'status') this.status(item.text)
+    else if (item.type === 'artifact') this.artifact(item)
+    else if (item.type === 'complete') this.complete(item.text)
+    else if (item.type === 'fail') this.fail(item.reason)
+    else if (item.type === 'input-required') this.inputRequired(item.text)
+  }
+}
+
 /**
  * Runs an executor of any supported shape to its outcome, feeding normalised events to `sink`.
  * Enforces the lifecycle: the first finishing event wins and later events are dropped with a warning.
  * A thrown error becomes a `failed` outcome with a sanitised message (the detail goes to the log).
+ * `cancelState` lets a caller that creates `ctx.signal` lazily report cancel without materialising it.
  */
 export async function runExecutor(
   executor: Executor,
   ctx: RequestContext,
   sink: TaskEventSink,
   mainArtifactId: string,
-  // Lets a caller that creates `ctx.signal` lazily check for cancel without materialising it.
-  isCanceled: () => boolean = () => ctx.signal.aborted,
+  cancelState: { readonly canceled: boolean } = {
+    get canceled() {
+      return ctx.signal.aborted
+    },
+  },
 ): Promise<TaskOutcome> {
-  let outcome: TaskOutcome | undefined
-  let streamed = ''
-  const opened = new Set<string>()
-
-  const finished = (what: string): boolean => {
-    if (outcome === undefined && !isCanceled()) return false
-    ctx.logger.warn({ event: what }, 'task event after the task finished; ignored')
-    return true
-  }
-
-  const events: TaskEvents = {
-    status(text) {
-      if (!finished('status')) sink.status(String(text))
-    },
-    artifact(chunk) {
-      if (finished('artifact')) return
-      const c: ArtifactChunk = typeof chunk === 'string' ? { text: chunk } : chunk
-      const artifactId = c.artifactId ?? mainArtifactId
-      const parts: Part[] = c.parts ?? [{ kind: 'text', text: c.text ?? '' }]
-      if (artifactId === mainArtifactId) for (const p of parts) if (p.kind === 'text') streamed += p.text
-      const append = opened.has(artifactId)
-      opened.add(artifactId)
-      const out: Parameters<TaskEventSink['artifact']>[0] = {
-        artifactId,
-        parts,
-        append,
-        lastChunk: c.lastChunk ?? false,
-      }
-      if (c.name !== undefined) out.name = c.name
-      sink.artifact(out)
-    },
-    complete(text) {
-      if (finished('complete')) return
-      outcome = text === undefined ? { state: 'completed' } : { state: 'completed', text: String(text) }
-    },
-    fail(reason) {
-      if (!finished('fail')) outcome = { state: 'failed', text: String(reason) }
-    },
-    inputRequired(text) {
-      if (!finished('inputRequired')) outcome = { state: 'input-required', text: String(text) }
-    },
-  }
-
+  const run = new RunState(ctx, sink, mainArtifactId, cancelState)
+  // An execute function that declares only `ctx` cannot reach `events`; skip building them.
+  const events = executor.execute.length < 2 ? INERT_EVENTS : run.events()
   try {
     const result = executor.execute(ctx, events)
     if (isAsyncIterable(result)) {
       for await (const item of result) {
-        if (isCanceled()) break
-        if (typeof item === 'string') events.artifact(item)
-        else if (item.type === 'status') events.status(item.text)
-        else if (item.type === 'artifact') events.artifact(item)
-        else if (item.type === 'complete') events.complete(item.text)
-        else if (item.type === 'fail') events.fail(item.reason)
-        else if (item.type === 'input-required') events.inputRequired(item.text)
-        if (outcome !== undefined) break
+        if (run.canceled) break
+        run.apply(item)
+        if (run.outcome !== undefined) break
       }
     } else {
       const value = await result
-      if (outcome === undefined && !isCanceled()) {
-        if (typeof value === 'string') outcome = { state: 'completed', text: value }
-        else if (isMessage(value)) outcome = { state: 'completed', message: value }
+      if (run.outcome === undefined && !run.canceled) {
+        if (typeof value === 'string') run.outcome = { state: 'completed', text: value }
+        else if (isMessage(value)) run.outcome = { state: 'completed', message: value }
       }
     }
   } catch (err) {
-    if (isCanceled()) return { state: 'canceled' }
+    if (run.canceled) return { state: 'canceled' }
     ctx.logger.error({ err }, 'executor failed')
-    if (outcome === undefined) outcome = { state: 'failed', text: sanitizedAgentError(err) }
+    if (run.outcome === undefined) run.outcome = { state: 'failed', text: sanitizedAgentError(err) }
   }
-  if (isCanceled()) return { state: 'canceled' }
-  if (outcome === undefined) outcome = { state: 'completed' }
+  if (run.canceled) return { state: 'canceled' }
+  const outcome: TaskOutcome = run.outcome ?? { state: 'completed' }
   if (outcome.state === 'completed' && outcome.message === undefined && outcome.text === undefined) {
-    const text = streamed.trim()
+    const text = run.streamed.trim()
     if (text.length > 0) return { state: 'completed', text }
   }
   return outcome
 }
+
+const INERT_EVENTS: TaskEvents = Object.freeze({
+  status() {},
+  artifact() {},
+  complete() {},
+  fail() {},
+  inputRequired() {},
+})
 
 /** Builds the agent reply for a completed outcome, or undefined when there is nothing to say. */
 export function replyMessage(outcome: TaskOutcome, taskId: string, contextId: string): Message | undefined {
