@@ -37,6 +37,7 @@ describe('loadEnv', () => {
       workspaceTier: 1,
       delegation: {},
       sandbox: {},
+      get: expect.any(Function),
     })
   })
 
@@ -110,11 +111,11 @@ describe('loadEnv', () => {
     expect(env.sandbox).toEqual({ backend: 'docker', memoryLimit: '1g' })
   })
 
-  it('exposes other variables through a non-enumerable get()', () => {
+  it('exposes other variables through get(), which survives spreading and never serializes', () => {
     const env = loadEnv({ SECRET_TOKEN: 'shh' }, { inDocker: false })
     expect(env.get('SECRET_TOKEN')).toBe('shh')
+    expect({ ...env }.get('SECRET_TOKEN')).toBe('shh')
     expect(JSON.stringify(env)).not.toContain('shh')
-    expect(Object.keys(env)).not.toContain('get')
   })
 
   it.each([

@@ -47,7 +47,7 @@ export interface RuntimeEnv {
   sandbox: { backend?: SandboxBackend; timeout?: number; memoryLimit?: string }
   /**
    * Reads any other variable (e.g. the names in `runtime_config.required_env`). A function rather than a copy
-   * of the environment so that logging a RuntimeEnv can never print secrets.
+   * of the environment so that logging or serializing a RuntimeEnv can never print secrets.
    */
   get(name: string): string | undefined
 }
@@ -173,7 +173,7 @@ export function loadEnv(env: NodeJS.ProcessEnv = process.env, options: LoadEnvOp
   const memoryLimit = read.text('SANDBOX_MEMORY_LIMIT')
   if (memoryLimit !== undefined) sandbox.memoryLimit = memoryLimit
 
-  const resolved: RuntimeEnv = {
+  return {
     workspaceId: read.text('WORKSPACE_ID'),
     configPath: read.text('WORKSPACE_CONFIG_PATH') ?? '/configs',
     configsDir,
@@ -199,7 +199,4 @@ export function loadEnv(env: NodeJS.ProcessEnv = process.env, options: LoadEnvOp
     sandbox,
     get: (name) => env[name],
   }
-  // Non-enumerable so spreading or logging the object never walks into the raw environment.
-  Object.defineProperty(resolved, 'get', { enumerable: false })
-  return resolved
 }
