@@ -280,15 +280,19 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
 
   registration.start()
   const registered = registration.registered.then(() => undefined)
-  // Heartbeats and delegation polls start once the platform knows us (and we hold a token): earlier ones
-  // only earn 401s. A2A already serves meanwhile.
-  registered.then(
-    () => {
-      heartbeat?.start()
-      delegations.start()
-    },
-    () => undefined,
-  )
+  // Heartbeats and delegation polls need a token. A provisioned workspace has one on disk already and starts
+  // them now — it comes online by heartbeat even if the platform rejects its advertised URL at register
+  // (platform-api §3.2). Without a token they wait for the first register, which mints it.
+  let loopsStarted = false
+  const startLoops = (): void => {
+    if (loopsStarted) return
+    loopsStarted = true
+    heartbeat?.start()
+    delegations.start()
+  }
+  if (tokens.read()) startLoops()
+  registered.then(startLoops, () => undefined)
+
   let initialPrompt: Promise<unknown> = Promise.resolve()
   if (config.initial_prompt) {
     initialPrompt = registered

@@ -36,6 +36,9 @@ async function runWorkspace(): Promise<void> {
   const onSignal = (signal: NodeJS.Signals): void => {
     signals += 1
     if (signals > 1) fail(`second ${signal} during shutdown; exiting immediately`)
+    // A stop that hangs (a stuck close) must not outlive the grace period by much: exit non-zero instead.
+    const graceMs = Number(process.env.MOLECULE_SHUTDOWN_GRACE_MS) || 8000
+    setTimeout(() => fail('shutdown did not finish in time; exiting'), graceMs + 5000).unref()
     runtime.stop(signal).then(
       () => process.exit(0),
       (err: Error) => fail(`shutdown failed: ${err.message}`),

@@ -53,3 +53,21 @@ describe('molecule-runtime demo and dev', () => {
     expect(await dev.exited).toBe(0)
   })
 })
+
+describe('molecule-runtime command line', () => {
+  it('prints help and version, and rejects unknown commands and bad options with exit 2 / 1', async () => {
+    const help = run(['--help'])
+    expect(await help.exited).toBe(0)
+    expect(help.out()).toContain('molecule-runtime dev [options]')
+    const version = run(['--version'])
+    expect(await version.exited).toBe(0)
+    expect(version.out().trim()).toMatch(/^\d+\.\d+\.\d+/)
+    const bogus = run(['bogus'])
+    expect(await bogus.exited).toBe(2)
+    expect(bogus.err()).toContain('unknown command "bogus"')
+    const badDev = run(['dev', '--workspaces', 'many'])
+    expect(await badDev.exited).toBe(1)
+    expect(badDev.err()).toContain('--workspaces must be a whole number')
+    expect(badDev.err()).not.toMatch(/\n\s+at /)
+  })
+})

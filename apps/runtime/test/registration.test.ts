@@ -1,4 +1,6 @@
-import { readFile, stat } from 'node:fs/promises'
+import { readFile, stat, writeFile } from 'node:fs/promises'
+import { createServer, request } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { Role } from '@a2a-js/sdk'
 import { ClientFactory } from '@a2a-js/sdk/client'
@@ -122,6 +124,45 @@ describe('molecule-runtime registration and messaging (dev platform, spawned dis
     const beatsBefore = p.state.get(ws.id)?.last_heartbeat_at ?? 0
     await until(() => (p.state.get(ws.id)?.last_heartbeat_at ?? 0) > beatsBefore)
     expect(second.stderr).not.toContain(token)
+  })
+
+  it('a provisioned workspace (token on disk) comes online by heartbeat even while register is rejected', async () => {
+    const p = await platform()
+    const ws = await p.createWorkspace({ name: 'provisioned', mint_token: true })
+    const dirs = await workspaceDirs(ECHO_CONFIG)
+    await writeFile(join(dirs.configs, '.auth_token'), ws.token ?? '', { mode: 0o600 })
+    // In front of the platform: register answers 400 (as a real platform does for an advertised URL it cannot
+    // validate); every other call is forwarded unchanged.
+    let rejected = 0
+    const front = createServer((req, res) => {
+      if (req.url === '/registry/register') {
+        rejected++
+        req.resume()
+        res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"invalid request body"}')
+        return
+      }
+      const upstream = request(
+        `${p.url}${req.url}`,
+        { method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers)
+          answer.pipe(res)
+        },
+      )
+      req.pipe(upstream)
+    })
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve))
+    try {
+      const rt = spawnRuntime(ws.id, `http://127.0.0.1:${(front.address() as AddressInfo).port}`, dirs)
+      running.push(rt)
+      await until(() => p.state.get(ws.id)?.status === 'online', 6000)
+      expect(rejected).toBeGreaterThan(0)
+      expect(rt.lines.some((line) => line.msg === 'registered')).toBe(false)
+      expect(rt.child.exitCode).toBeNull()
+    } finally {
+      front.closeAllConnections()
+      front.close()
+    }
   })
 
   it('keeps serving and registers when the platform starts 3 s after the runtime', async () => {
