@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { isMoleculeError, loadEnv, parseConfig, runPreflight } from '@molecule/config'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defineAdapter } from './adapter.js'
 import { checkAdapterForPreflight, loadAdapter } from './discovery.js'
@@ -94,6 +95,13 @@ describe('loadAdapter', () => {
     expect(await load('./ctor-throws.mjs')).toBe('ADAPTER_EXPORT_INVALID')
   })
 
+  it('errors are MoleculeErrors naming ADAPTER_MODULE with a fix', async () => {
+    const err = await loadAdapter({ adapterModule: './missing.mjs', cwd: dir }).catch((e: unknown) => e)
+    expect(isMoleculeError(err)).toBe(true)
+    expect(err).toMatchObject({ code: 'ADAPTER_MODULE_NOT_FOUND', path: 'ADAPTER_MODULE' })
+    expect((err as AdapterLoadError).fix).toMatch(/ADAPTER_MODULE/)
+  })
+
   it('import failures name the error class and message', async () => {
     await expect(loadAdapter({ adapterModule: './throws.mjs', cwd: dir })).rejects.toThrow(
       /RangeError: boom at import/,
@@ -117,5 +125,18 @@ describe('checkAdapterForPreflight', () => {
     expect(fail).toMatchObject({ severity: 'fail', title: 'Runtime' })
     expect(fail?.detail).toContain('non-empty string')
     expect(fail?.fix.length).toBeGreaterThan(0)
+  })
+
+  it('plugs into @molecule/config runPreflight as checkAdapter', async () => {
+    const env = loadEnv({ ADAPTER_MODULE: './object.mjs' }, { inDocker: false })
+    const { config } = parseConfig('name: t\nruntime: claude-code\n', { env, configDir: dir })
+    const report = await runPreflight(config, {
+      configDir: dir,
+      env,
+      checkAdapter: () =>
+        checkAdapterForPreflight({ adapterModule: './object.mjs', runtime: config.runtime, cwd: dir }),
+    })
+    const runtime = report.issues.filter((i) => i.title === 'Runtime')
+    expect(runtime).toEqual([expect.objectContaining({ level: 'warn', severity: 'warn' })])
   })
 })

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
+import type { PreflightIssue } from '@molecule/config'
 import type { Adapter } from './adapter.js'
 import { AdapterLoadError } from './errors.js'
 
@@ -249,28 +250,20 @@ export async function loadAdapter(options: LoadAdapterOptions): Promise<LoadedAd
   return { adapter: toAdapter(value, where), source: `builtin:${runtime}` }
 }
 
-/** The preflight data model of @molecule/config (`PreflightIssue`). */
-export interface AdapterPreflightIssue {
-  severity: 'fail' | 'warn'
-  title: string
-  detail: string
-  fix: string
-}
-
 /**
  * Preflight's "Runtime" check: loads the adapter and reports a failure per discovery error mode, or a
  * drift warning when the adapter's name differs from config `runtime` (the adapter wins).
- * Resolves with no issues when everything matches.
+ * Resolves with no issues when everything matches. Plug it into @molecule/config:
+ * `runPreflight(config, { configDir, checkAdapter: () => checkAdapterForPreflight({...}) })`.
  */
-export async function checkAdapterForPreflight(
-  options: LoadAdapterOptions,
-): Promise<AdapterPreflightIssue[]> {
+export async function checkAdapterForPreflight(options: LoadAdapterOptions): Promise<PreflightIssue[]> {
   try {
     const { adapter } = await loadAdapter(options)
     const runtime = options.runtime?.trim()
     if (runtime && adapter.name !== runtime)
       return [
         {
+          level: 'warn',
           severity: 'warn',
           title: 'Runtime',
           detail: `config.yaml says runtime "${runtime}" but the adapter is "${adapter.name}"; the adapter wins.`,
@@ -280,7 +273,7 @@ export async function checkAdapterForPreflight(
     return []
   } catch (err) {
     if (err instanceof AdapterLoadError)
-      return [{ severity: 'fail', title: 'Runtime', detail: err.message, fix: err.fix }]
+      return [{ level: 'fail', severity: 'fail', title: 'Runtime', detail: err.message, fix: err.fix }]
     throw err
   }
 }

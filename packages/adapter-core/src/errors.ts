@@ -6,7 +6,16 @@ export type AdapterLoadErrorCode =
   | 'ADAPTER_EXPORT_MISSING'
   | 'ADAPTER_EXPORT_INVALID'
 
+/**
+ * A `MoleculeError` (it satisfies @molecule/config's `isMoleculeError`: name `MoleculeError`, string
+ * `code`, `path`, `fix`) defined here so templates importing adapter-core load no config code:
+ * adapter-core depends on @molecule/config for types only.
+ */
 export class AdapterLoadError extends Error {
+  override readonly name = 'MoleculeError'
+  /** The setting the problem is about. */
+  readonly path = 'ADAPTER_MODULE'
+
   constructor(
     readonly code: AdapterLoadErrorCode,
     message: string,
@@ -14,6 +23,5 @@ export class AdapterLoadError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options)
-    this.name = 'AdapterLoadError'
   }
 }

@@ -80,7 +80,6 @@ export {
   unsupportedTranscript,
 } from './adapter.js'
 export type {
-  AdapterPreflightIssue,
   BuiltinAdapter,
   LoadAdapterOptions,
   LoadedAdapter,
