@@ -34,6 +34,11 @@ export interface LoadConfigOptions {
 
 const CONFIG_FILE = 'config.yaml'
 
+/** yaml's messages end with "at line L, column C:" plus a code frame; we print the position our own way. */
+function yamlSummary(message: string): string {
+  return (message.split('\n')[0] ?? 'invalid YAML').replace(/ at line \d+, column \d+:?$/, '')
+}
+
 function readYaml(text: string, source: string): { data: unknown; warnings: string[] } {
   // YAML 1.1, like the PyYAML loader upstream configs were written for (`streaming: yes` is a boolean).
   const doc = parseDocument(text, { version: '1.1', prettyErrors: true, uniqueKeys: true })
@@ -41,10 +46,7 @@ function readYaml(text: string, source: string): { data: unknown; warnings: stri
   if (error) {
     const pos = error.linePos?.[0]
     const where = pos ? `${source}:${pos.line}:${pos.col}` : source
-    const summary = (error.message.split('\n')[0] ?? 'invalid YAML').replace(
-      / at line \d+, column \d+:?$/,
-      '',
-    )
+    const summary = yamlSummary(error.message)
     const fix = 'Correct the YAML syntax at that line (indentation, quotes, a missing ":"), then retry.'
     throw new MoleculeError(
       'CONFIG_YAML_SYNTAX',
@@ -63,7 +65,11 @@ function readYaml(text: string, source: string): { data: unknown; warnings: stri
       { path: source, fix, cause: err },
     )
   }
-  return { data: data ?? {}, warnings: doc.warnings.map((w) => `${source}: ${w.message.split('\n')[0]}`) }
+  const warnings = doc.warnings.map((warning) => {
+    const pos = warning.linePos?.[0]
+    return `${source}${pos ? `:${pos.line}:${pos.col}` : ''}: ${yamlSummary(warning.message)}`
+  })
+  return { data: data ?? {}, warnings }
 }
 
 /** Inline text wins when non-blank; otherwise the file (relative to the config dir) is read and trimmed. */

@@ -171,6 +171,18 @@ describe('parsing rules', () => {
     expect(config.governance.enabled).toBe(true)
   })
 
+  it('names the accepted channel types when a channel type is unknown', () => {
+    expect(invalid('hitl: {channels: [{type: pigeon}]}').message).toContain(
+      'hitl.channels[0].type: got "pigeon", expected dashboard, slack or email.',
+    )
+  })
+
+  it('reports YAML warnings (unresolved tags) with their position instead of failing', () => {
+    const { config, warnings } = parse('name: !custom Agent\n')
+    expect(config.name).toBe('Agent')
+    expect(warnings).toEqual(['config.yaml:1:7: Unresolved tag: !custom'])
+  })
+
   it('keeps sub_workspaces maps as written', () => {
     const { config } = parse('sub_workspaces:\n  - {name: child, tier: 2}\n')
     expect(config.sub_workspaces).toEqual([{ name: 'child', tier: 2 }])
@@ -195,6 +207,7 @@ describe('CONFIG_INVALID errors', () => {
     ['sandbox: {backend: vm}', 'sandbox.backend'],
     ['rbac: {allowed_actions: {admin: delete}}', 'rbac.allowed_actions.admin'],
     ['hitl: {channels: [{type: pigeon}]}', 'hitl.channels[0].type'],
+    ['hitl: {channels: [dashboard]}', 'hitl.channels[0]'],
     ['skills: notes', 'skills'],
     ['skills: [ok, 7]', 'skills[1]'],
     ['version: 1.0', 'version'],

@@ -158,7 +158,13 @@ const emailChannel = z.looseObject({
 export const hitlChannelSchema = z.discriminatedUnion(
   'type',
   [dashboardChannel, slackChannel, emailChannel],
-  { error: 'a channel mapping with type dashboard, slack or email' },
+  {
+    // Unknown or missing `type` is reported at `.type`; anything else at the channel itself.
+    error: (issue) =>
+      issue.code === 'invalid_union'
+        ? 'dashboard, slack or email'
+        : 'a channel mapping such as {type: dashboard}',
+  },
 )
 
 export const hitlConfigSchema = z.object(
