@@ -37,6 +37,13 @@ describe('loadConfig', () => {
     expect(loaded.warnings).toEqual([])
   })
 
+  it('finds the directory through WORKSPACE_CONFIG_PATH and keeps shared_context', async () => {
+    const dir = dirWith({ 'config.yaml': 'shared_context: [notes.md, plan.md]\n' })
+    const fromEnv = loadEnv({ WORKSPACE_CONFIG_PATH: dir }, { inDocker: false })
+    const loaded = await loadConfig(fromEnv.configPath, { env: fromEnv })
+    expect(loaded.config.shared_context).toEqual(['notes.md', 'plan.md'])
+  })
+
   it('a missing config.yaml is CONFIG_NOT_FOUND naming the file', async () => {
     const dir = dirWith({})
     const err = await failure(loadConfig(dir, { env }))
