@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createA2AServer } from '@molecule/a2a-server'
 import {
@@ -205,6 +205,12 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
     )
   }
 
+  // The agent's working tree and its chat-uploads dir must exist; failing here is not fatal (read-only mounts).
+  await mkdir(join(settings.workspaceDir, '.molecule', 'chat-uploads'), { recursive: true }).catch(
+    (err: Error) =>
+      log.warn({ err: err.message, dir: settings.workspaceDir }, 'workspace directory is not writable'),
+  )
+
   const snapshots = new PreStopSnapshot(runtimeEnv.agentSnapshotPath)
   const previous = await snapshots.read()
   if (previous) {
@@ -258,7 +264,11 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
     retry: { baseMs: settings.registerRetryBaseMs, maxMs: settings.registerRetryMaxMs },
     logger: log.child({ component: 'registration' }),
   })
-  registration.on('registered', () => log.info({ workspaceId, url }, 'registered'))
+  // Exactly one `registered` line per process (benchmarks and tests key on it); later ones say re-registered.
+  let registrations = 0
+  registration.on('registered', () =>
+    log.info({ workspaceId, url }, registrations++ === 0 ? 'registered' : 're-registered'),
+  )
 
   heartbeat = new HeartbeatLoop({
     client: platform,
@@ -280,22 +290,29 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
 
   registration.start()
   const registered = registration.registered.then(() => undefined)
-  // Heartbeats and delegation polls need a token. A provisioned workspace has one on disk already and starts
-  // them now — it comes online by heartbeat even if the platform rejects its advertised URL at register
-  // (platform-api §3.2). Without a token they wait for the first register, which mints it.
+  // Platform-facing loops need a token. A provisioned workspace has one on disk already and starts them now —
+  // it comes online by heartbeat even if the platform rejects its advertised URL at register (platform-api
+  // §3.2). Without a token they wait for the first register, which mints it.
+  let markReady: () => void = () => {}
+  const platformReady = new Promise<void>((resolve) => {
+    markReady = resolve
+  })
   let loopsStarted = false
   const startLoops = (): void => {
     if (loopsStarted) return
     loopsStarted = true
     heartbeat?.start()
     delegations.start()
+    markReady()
   }
   if (tokens.read()) startLoops()
   registered.then(startLoops, () => undefined)
 
+  // The readiness probe must reach the socket we bound: loopback for wildcard binds, else the bound address.
+  const probeHost = ['0.0.0.0', '::', ''].includes(settings.a2aHost) ? '127.0.0.1' : settings.a2aHost
   let initialPrompt: Promise<unknown> = Promise.resolve()
   if (config.initial_prompt) {
-    initialPrompt = registered
+    initialPrompt = platformReady
       .then(() =>
         runInitialPrompt({
           prompt: config.initial_prompt,
@@ -304,7 +321,7 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
             join(configDir, '.initial_prompt_done'),
             join(settings.workspaceDir, '.initial_prompt_done'),
           ],
-          readinessUrl: `http://127.0.0.1:${port}/.well-known/agent-card.json`,
+          readinessUrl: `http://${probeHost.includes(':') ? `[${probeHost}]` : probeHost}:${port}/.well-known/agent-card.json`,
           readinessIntervalMs: settings.readinessIntervalMs,
           signal: abort.signal,
           logger: log.child({ component: 'initial-prompt' }),
@@ -322,10 +339,9 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
       activeTasks: () => activity.activeTasks,
       logger: log.child({ component: 'idle' }),
     })
-    void registered.then(
-      () => idle?.start(),
-      () => undefined,
-    )
+    void platformReady.then(() => {
+      if (!abort.signal.aborted) idle?.start()
+    })
     log.info({ intervalSeconds: config.idle_interval_seconds }, 'Idle loop: enabled')
   }
 
