@@ -241,7 +241,7 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
     transcriptToken: () => tokens.read(),
     transcript: (since, limit) =>
       adapter.transcriptLines?.(since, limit) ?? unsupportedTranscript(adapter.name, since),
-    pushNotifications: { allowPrivateTargets: true },
+    pushNotifications: { allowPrivateTargets: settings.pushAllowPrivateTargets },
     onTaskStart: (task) => activity.start(task.summary || 'task'),
     onTaskEnd: () => activity.end(),
   })

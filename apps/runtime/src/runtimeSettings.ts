@@ -20,6 +20,8 @@ export interface RuntimeSettings {
   /** Overrides config.yaml `idle_interval_seconds` (milliseconds; for tests and demos). */
   idleIntervalMs: number | undefined
   logLevel: string
+  /** Push-notification URLs on loopback/private/link-local addresses are refused unless this is set. */
+  pushAllowPrivateTargets: boolean
   /** Agent working directory: AGENTS.md and the fallback initial-prompt marker live here. */
   workspaceDir: string
 }
@@ -62,6 +64,7 @@ export function readRuntimeSettings(env: NodeJS.ProcessEnv): RuntimeSettings {
     idleSettleMs: integer(env, 'MOLECULE_IDLE_SETTLE_MS', 0),
     idleIntervalMs: integer(env, 'MOLECULE_IDLE_INTERVAL_MS', 10),
     logLevel: level,
+    pushAllowPrivateTargets: /^(1|true|yes|on)$/i.test(env.MOLECULE_PUSH_ALLOW_PRIVATE_TARGETS?.trim() ?? ''),
     workspaceDir: env.MOLECULE_WORKSPACE_DIR?.trim() || '/workspace',
   }
 }

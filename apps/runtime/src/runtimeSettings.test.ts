@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest'
+import { readRuntimeSettings } from './runtimeSettings.js'
+
+describe('readRuntimeSettings', () => {
+  it('has container defaults', () => {
+    const s = readRuntimeSettings({})
+    expect(s).toMatchObject({
+      shutdownGraceMs: 8000,
+      a2aHost: '0.0.0.0',
+      a2aPortOverride: undefined,
+      selfMessageCooldownMs: 60_000,
+      registerRetryBaseMs: 500,
+      registerRetryMaxMs: 30_000,
+      logLevel: 'info',
+      pushAllowPrivateTargets: false,
+      workspaceDir: '/workspace',
+    })
+  })
+
+  it('reads overrides', () => {
+    const s = readRuntimeSettings({
+      MOLECULE_SHUTDOWN_GRACE_MS: '250',
+      MOLECULE_A2A_PORT: '0',
+      MOLECULE_PUSH_ALLOW_PRIVATE_TARGETS: 'yes',
+      MOLECULE_LOG_LEVEL: 'debug',
+    })
+    expect(s.shutdownGraceMs).toBe(250)
+    expect(s.a2aPortOverride).toBe(0)
+    expect(s.pushAllowPrivateTargets).toBe(true)
+    expect(s.logLevel).toBe('debug')
+  })
+
+  it.each([
+    ['MOLECULE_SHUTDOWN_GRACE_MS', '-1'],
+    ['MOLECULE_A2A_PORT', '70000'],
+    ['MOLECULE_DELEGATION_POLL_MS', '1.5'],
+    ['MOLECULE_LOG_LEVEL', 'loud'],
+  ])('rejects %s=%s naming the variable', (name, value) => {
+    expect(() => readRuntimeSettings({ [name]: value })).toThrow(name)
+  })
+})
