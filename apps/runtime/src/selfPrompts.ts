@@ -86,6 +86,11 @@ export async function runInitialPrompt(
   for (const marker of opts.markerPaths) {
     try {
       await mkdir(dirname(marker), { recursive: true })
+    } catch {
+      continue
+    }
+    try {
+      // `wx`: if another process wrote the marker meanwhile, it owns the prompt.
       await writeFile(marker, 'attempted', { flag: 'wx' })
       wrote = true
       break
