@@ -4,7 +4,7 @@
 //   sdk   = @a2a-js/sdk's official Express server (DefaultRequestHandler, v0.3 compat) with an echo executor
 //   floor = a bare hono route returning a fixed task
 // Each server runs in its own process while this process drives load (raw keep-alive sockets).
-// Usage: node a2a-throughput.mjs [--seconds 6] [--connections 20] [--rounds 3]  (seconds per target, split over rounds)
+// Usage: node a2a-throughput.mjs [--seconds 6] [--connections 20] [--rounds 5]  (seconds per target, split over rounds)
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { load, probe, spawnTarget } from './a2a-load.mjs'
@@ -15,7 +15,7 @@ const { values } = parseArgs({
     serve: { type: 'string' },
     seconds: { type: 'string', default: '6' },
     connections: { type: 'string', default: '20' },
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '5' },
   },
 })
 
