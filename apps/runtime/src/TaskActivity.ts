@@ -13,6 +13,8 @@ export function briefTask(text: string, limit = 60): string {
 export class TaskActivity {
   #active = 0
   #current = ''
+  #requests = 0
+  #errors = 0
   readonly #onChange: () => void
 
   constructor(onChange: () => void = () => {}) {
@@ -43,6 +45,26 @@ export class TaskActivity {
     this.#active = Math.max(0, this.#active - 1)
     if (this.#active === 0) this.#current = ''
     this.#onChange()
+  }
+
+  /** Counts a finished task for the heartbeat's `error_rate` (only `failed` counts as an error). */
+  recordOutcome(state: string | undefined): void {
+    this.#requests += 1
+    if (state === 'failed') this.#errors += 1
+  }
+
+  /** Outcomes not yet reported to the platform. */
+  get outcomes(): { requests: number; errors: number } {
+    return { requests: this.#requests, errors: this.#errors }
+  }
+
+  /**
+   * The platform accepted a heartbeat that reported `window`: drop exactly those, so tasks that finished
+   * while the beat was in flight are reported next time.
+   */
+  acknowledge(window: { requests: number; errors: number }): void {
+    this.#requests = Math.max(0, this.#requests - window.requests)
+    this.#errors = Math.max(0, this.#errors - window.errors)
   }
 }
 

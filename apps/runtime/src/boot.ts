@@ -243,7 +243,10 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
       adapter.transcriptLines?.(since, limit) ?? unsupportedTranscript(adapter.name, since),
     pushNotifications: { allowPrivateTargets: settings.pushAllowPrivateTargets },
     onTaskStart: (task) => activity.start(task.summary || 'task'),
-    onTaskEnd: () => activity.end(),
+    onTaskEnd: (task) => {
+      activity.recordOutcome(task.state)
+      activity.end()
+    },
   })
   const listening = await server
     .listen({ port: requestedPort, host: settings.a2aHost })
@@ -276,9 +279,14 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
     logger: log.child({ component: 'heartbeat' }),
     snapshot: () => heartbeatBody(),
     onReregister: (reason: string) => registration.reregister(reason),
+    onResponse: () => activity.acknowledge(reported),
   })
-  const heartbeatBody = (): HeartbeatBody =>
-    buildHeartbeatBody(adapter, activity, wedge, startedAt, Date.now(), log)
+  // Outcomes carried by the beat in flight; acknowledged when the platform accepts it.
+  let reported = { requests: 0, errors: 0 }
+  const heartbeatBody = (): HeartbeatBody => {
+    reported = activity.outcomes
+    return buildHeartbeatBody(adapter, activity, wedge, startedAt, Date.now(), log)
+  }
 
   const delegations = new DelegationResultsLoop({
     platform,

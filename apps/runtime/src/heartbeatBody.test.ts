@@ -62,6 +62,22 @@ describe('heartbeatBody', () => {
     expect(zero.runtime_metadata && 'idle_timeout_seconds' in zero.runtime_metadata).toBe(false)
   })
 
+  it('reports the failed share of finished tasks until the platform acknowledges them', () => {
+    const activity = new TaskActivity()
+    for (const state of ['completed', 'failed', 'failed', 'canceled']) activity.recordOutcome(state)
+    const adapter = { name: 'x', createExecutor: () => () => '' }
+    const body = heartbeatBody(adapter, activity, new WedgeState(), 0, 0, log)
+    expect(body.error_rate).toBe(0.5)
+    expect(body.sample_error).toBe('2 of 4 recent tasks failed')
+    const window = activity.outcomes
+    activity.recordOutcome('failed')
+    activity.acknowledge(window)
+    expect(activity.outcomes).toEqual({ requests: 1, errors: 1 })
+    const wedge = new WedgeState()
+    wedge.mark('stuck')
+    expect(heartbeatBody(adapter, activity, wedge, 0, 0, log).sample_error).toBe('stuck')
+  })
+
   it('omits runtime_metadata when the adapter introspection throws', () => {
     const adapter = {
       name: 'x',

@@ -4,9 +4,10 @@ import type { Logger } from 'pino'
 import type { TaskActivity, WedgeState } from './TaskActivity.js'
 
 /**
- * One heartbeat (§2.8–2.9): counters and uptime, the wedge overlay while wedged, and `runtime_metadata` from
- * the LIVE adapter (upstream built a fresh adapter per beat). A throwing adapter hook drops the block rather than
- * the beat; the idle-timeout override is sent only as a positive integer.
+ * One heartbeat (§2.8–2.9): counters and uptime; `error_rate` = failed share of the tasks finished since the
+ * last accepted beat (upstream never fed it; ≥ 0.5 shows the workspace as degraded); the wedge overlay while
+ * wedged; `runtime_metadata` from the LIVE adapter (upstream built a fresh adapter per beat). A throwing adapter
+ * hook drops the block rather than the beat; the idle-timeout override is sent only as a positive integer.
  */
 export function heartbeatBody(
   adapter: Adapter,
@@ -16,9 +17,10 @@ export function heartbeatBody(
   now: number,
   log: Logger,
 ): HeartbeatBody {
+  const { requests, errors } = activity.outcomes
   const body: HeartbeatBody = {
-    error_rate: 0,
-    sample_error: '',
+    error_rate: requests > 0 ? errors / requests : 0,
+    sample_error: errors > 0 ? `${errors} of ${requests} recent tasks failed` : '',
     active_tasks: activity.activeTasks,
     current_task: activity.currentTask,
     uptime_seconds: Math.floor((now - startedAt) / 1000),

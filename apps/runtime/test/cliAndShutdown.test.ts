@@ -129,8 +129,8 @@ describe('cli adapter in a running workspace', () => {
     expect(rt.child.exitCode).toBeNull()
   })
 
-  it('a failing command: sanitized reply, scrubbed stderr in the log only', async () => {
-    const { rt, url } = await startCli(
+  it('a failing command: sanitized reply, scrubbed stderr in the log only, workspace degraded', async () => {
+    const { rt, url, id } = await startCli(
       'echo "fatal: OPENAI_API_KEY=sk-abcdefabcdefabcdefabcdef rejected" >&2; exit 3',
       60_000,
     )
@@ -145,6 +145,12 @@ describe('cli adapter in a running workspace', () => {
     const logged = await rt.waitForMsg('cli command failed')
     expect(String(logged.stderr)).toContain('OPENAI_API_KEY=[REDACTED:API_KEY]')
     expect(rt.stderr).not.toContain('sk-abcdefabcdef')
+    // Every task failing: the next heartbeat carries error_rate 1 and the platform shows the workspace degraded.
+    const end = Date.now() + 5000
+    while (platform.state.get(id)?.status !== 'degraded' && Date.now() < end)
+      await new Promise((r) => setTimeout(r, 25))
+    expect(platform.state.get(id)?.status).toBe('degraded')
+    expect(platform.state.get(id)?.last_sample_error).toBe('1 of 1 recent tasks failed')
   })
 
   it('tasks/cancel from the @a2a-js/sdk client kills the process group', async () => {
