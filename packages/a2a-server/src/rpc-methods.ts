@@ -224,7 +224,13 @@ export class RpcMethods {
     const listener: StreamListener = (event: StreamEvent) => {
       if (closed) return
       const result = JSON.stringify(v1 ? toV1StreamEvent(event) : event)
-      controller.enqueue(encoder.encode(`data: ${resultBody(id, result)}\n\n`))
+      try {
+        controller.enqueue(encoder.encode(`data: ${resultBody(id, result)}\n\n`))
+      } catch {
+        // The stream was torn down under us (client gone); stop feeding it.
+        cleanup()
+        return
+      }
       if (event.kind === 'status-update' && event.final) end()
     }
     const body = new ReadableStream<Uint8Array>({
@@ -237,7 +243,12 @@ export class RpcMethods {
     const keepAliveMs = this.#o.sseKeepAliveMs
     if (keepAliveMs > 0) {
       keepAlive = setInterval(() => {
-        if (!closed) controller.enqueue(encoder.encode(': keep-alive\n\n'))
+        if (closed) return
+        try {
+          controller.enqueue(encoder.encode(': keep-alive\n\n'))
+        } catch {
+          cleanup()
+        }
       }, keepAliveMs)
       keepAlive.unref()
     }

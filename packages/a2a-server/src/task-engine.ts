@@ -67,7 +67,13 @@ export class TaskRun {
   }
 
   emit(event: StreamEvent): void {
-    for (const listener of this.listeners) listener(event)
+    for (const listener of this.listeners)
+      try {
+        listener(event)
+      } catch {
+        // A broken subscriber must not break the task; it just stops receiving.
+        this.listeners.delete(listener)
+      }
   }
 }
 

@@ -1,0 +1,155 @@
+import type { ExecuteFn } from '@molecule/adapter-core'
+import { describe, expect, it } from 'vitest'
+import { type Json, readSse, sendBody, start, tick } from './helpers.js'
+
+describe('tasks/resubscribe on a running task', () => {
+  it('a second client receives the live events up to the final one; keep-alives are comments', async () => {
+    let release: (() => void) | undefined
+    const executor: ExecuteFn = (ctx) =>
+      (async function* () {
+        yield 'first '
+        await new Promise<void>((r) => {
+          release = r
+        })
+        yield `second for ${ctx.text}`
+      })()
+    const srv = await start(executor, { sseKeepAliveMs: 5 })
+    try {
+      const { json } = await srv.rpc(sendBody('job', { configuration: { blocking: false } }))
+      const taskId = json.result.id
+      for (let i = 0; i < 100 && release === undefined; i++) await tick(2)
+      const pending = fetch(`${srv.url}/a2a`, {
+        method: 'POST',
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 'r',
+          method: 'tasks/resubscribe',
+          params: { id: taskId },
+        }),
+      })
+      const res = await pending
+      await tick(20)
+      release?.()
+      const raw = await res.text()
+      expect(raw).toContain(': keep-alive')
+      const events: Json[] = raw
+        .split('\n\n')
+        .filter((b) => b.startsWith('data: '))
+        .map((b) => JSON.parse(b.slice(6)))
+      expect(events[0].result).toMatchObject({ kind: 'task', id: taskId, status: { state: 'working' } })
+      expect(events.at(-1).result).toMatchObject({
+        kind: 'status-update',
+        final: true,
+        status: { state: 'completed' },
+      })
+      expect(
+        events.some(
+          (e) => e.result.kind === 'artifact-update' && e.result.artifact.parts[0].text === 'second for job',
+        ),
+      ).toBe(true)
+    } finally {
+      await srv.close()
+    }
+  })
+
+  it('unknown task ids on resubscribe get -32001 as plain JSON', async () => {
+    const srv = await start()
+    try {
+      const { json } = await srv.rpc({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'SubscribeToTask',
+        params: { id: 'ghost' },
+      })
+      expect(json.error.code).toBe(-32001)
+    } finally {
+      await srv.close()
+    }
+  })
+})
+
+describe('v1.0 push notification config methods', () => {
+  it('create, get, list and delete round-trip in v1.0 shapes', async () => {
+    const srv = await start(undefined, {
+      cardExtra: { capabilities: { streaming: true, pushNotifications: true } },
+      pushNotifications: { allowPrivateTargets: true },
+    })
+    const v1 = { 'A2A-Version': '1.0' }
+    try {
+      const { json: sent } = await srv.rpc(sendBody('x'))
+      const taskId = sent.result.taskId
+      const created = await srv.rpc(
+        {
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'CreateTaskPushNotificationConfig',
+          params: { taskId, id: 'cfg-1', url: 'http://127.0.0.1:9/hook', token: 'tok' },
+        },
+        v1,
+      )
+      expect(created.json.result).toEqual({
+        id: 'cfg-1',
+        taskId,
+        url: 'http://127.0.0.1:9/hook',
+        token: 'tok',
+      })
+      const got = await srv.rpc(
+        { jsonrpc: '2.0', id: 2, method: 'GetTaskPushNotificationConfig', params: { taskId, id: 'cfg-1' } },
+        v1,
+      )
+      expect(got.json.result.url).toBe('http://127.0.0.1:9/hook')
+      const listed = await srv.rpc(
+        { jsonrpc: '2.0', id: 3, method: 'ListTaskPushNotificationConfigs', params: { taskId } },
+        v1,
+      )
+      expect(listed.json.result).toEqual({ configs: [created.json.result], nextPageToken: '' })
+      const deleted = await srv.rpc(
+        {
+          jsonrpc: '2.0',
+          id: 4,
+          method: 'DeleteTaskPushNotificationConfig',
+          params: { taskId, id: 'cfg-1' },
+        },
+        v1,
+      )
+      expect(deleted.json.result).toEqual({})
+      const again = await srv.rpc(
+        {
+          jsonrpc: '2.0',
+          id: 5,
+          method: 'DeleteTaskPushNotificationConfig',
+          params: { taskId, id: 'cfg-1' },
+        },
+        v1,
+      )
+      expect(again.json.error.code).toBe(-32602)
+      const bad = await srv.rpc(
+        {
+          jsonrpc: '2.0',
+          id: 6,
+          method: 'CreateTaskPushNotificationConfig',
+          params: { taskId, url: 'not a url' },
+        },
+        v1,
+      )
+      expect(bad.json.error.code).toBe(-32602)
+      expect(bad.json.error.message).toContain('url')
+    } finally {
+      await srv.close()
+    }
+  })
+
+  it('SSE responses validate as a stream with readSse helper', async () => {
+    const srv = await start()
+    try {
+      const res = await fetch(`${srv.url}/`, {
+        method: 'POST',
+        body: JSON.stringify({ ...sendBody('s'), method: 'message/stream' }),
+      })
+      const events = await readSse(res)
+      expect(events.every((e: Json) => e.jsonrpc === '2.0' && e.id === 1)).toBe(true)
+    } finally {
+      await srv.close()
+    }
+  })
+})
