@@ -38,6 +38,8 @@ export interface RpcMethodsOptions {
   store: TaskStore
   push: PushNotifier | undefined
   extendedCard: () => AgentCard | undefined
+  /** MIME types the agent can answer with (card `defaultOutputModes`). */
+  outputModes: () => readonly string[]
   sseKeepAliveMs: number
 }
 
@@ -136,6 +138,7 @@ export class RpcMethods {
     const config = optionalObject(p, 'configuration')
     const historyLength = optionalCount(config, 'historyLength', 'params.configuration.historyLength')
     const returnImmediately = v1 ? config?.returnImmediately === true : config?.blocking === false
+    this.#checkOutputModes(config?.acceptedOutputModes)
     const metadata = optionalObject(p, 'metadata')
     let pushConfig: PushNotificationConfig | undefined
     const rawPush = v1 ? config?.taskPushNotificationConfig : config?.pushNotificationConfig
@@ -146,6 +149,25 @@ export class RpcMethods {
     }
     const traceparent = call.traceparent ?? validTraceparent(metadata?.traceparent)
     return { message, historyLength, returnImmediately, metadata, pushConfig, traceparent }
+  }
+
+  /** -32005 when the caller accepts none of the types the agent produces (`*` wildcards match). */
+  #checkOutputModes(accepted: unknown): void {
+    if (accepted === undefined || accepted === null) return
+    if (!Array.isArray(accepted) || accepted.some((m) => typeof m !== 'string'))
+      throw rpc.invalidParams('params.configuration.acceptedOutputModes must be an array of strings')
+    const offered = this.#o.outputModes()
+    if (accepted.length === 0 || offered.length === 0) return
+    const matches = (want: string, have: string) => {
+      if (want === '*/*' || want === have) return true
+      const [type, sub] = want.split('/')
+      return sub === '*' && have.startsWith(`${type}/`)
+    }
+    if (!accepted.some((want: string) => offered.some((have) => matches(want, have))))
+      throw new RpcError(
+        RpcErrorCode.ContentTypeNotSupported,
+        `None of acceptedOutputModes (${accepted.join(', ').slice(0, 200)}) is produced by this agent (${offered.join(', ')})`,
+      )
   }
 
   async #send(call: RpcCall, v1: boolean): Promise<RpcAnswer> {

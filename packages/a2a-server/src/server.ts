@@ -167,6 +167,7 @@ export function createA2AServer(options: A2AServerOptions): A2AServer {
     store,
     push,
     extendedCard: () => options.extendedCard,
+    outputModes: () => card.defaultOutputModes ?? [],
     sseKeepAliveMs: options.sseKeepAliveMs ?? 15_000,
   })
   const transcript = options.transcript ?? defaultTranscript(card.name)

@@ -83,6 +83,22 @@ describe('malformed JSON-RPC gets the spec error and the server keeps serving', 
       -32003,
     ],
     [
+      'no acceptable output mode',
+      {
+        ...sendBody('x'),
+        params: { ...sendBody('x').params, configuration: { acceptedOutputModes: ['image/png'] } },
+      },
+      -32005,
+    ],
+    [
+      'bad acceptedOutputModes',
+      {
+        ...sendBody('x'),
+        params: { ...sendBody('x').params, configuration: { acceptedOutputModes: 'text' } },
+      },
+      -32602,
+    ],
+    [
       'extended card not configured',
       { jsonrpc: '2.0', id: 1, method: 'agent/getAuthenticatedExtendedCard' },
       -32007,
