@@ -1,0 +1,127 @@
+import type {
+  Message,
+  Metadata,
+  RequestContext,
+  StreamEvent,
+  Task,
+  TaskEventSink,
+  TaskState,
+} from '@molecule/adapter-core'
+import type { Logger } from 'pino'
+import type { StartParams, TaskEngine } from './task-engine.js'
+
+/** What `taskStart` / `taskEnd` listeners receive (the runtime's heartbeat counts these). */
+export interface TaskActivity {
+  taskId: string
+  contextId: string
+  /** The incoming request text, first 60 characters (heartbeat `current_task`). */
+  summary: string
+  /** Final state; set on `taskEnd` only. */
+  state?: TaskState
+}
+
+export type StreamListener = (event: StreamEvent) => void
+
+/** One execution of the executor for a task (a task may run again after input-required). */
+export class TaskRun {
+  readonly listeners = new Set<StreamListener>()
+  canceled = false
+  // AbortController is costly to build (it showed up at ~14% of CPU in message/send profiles); most
+  // runs are never canceled and most executors never look at the signal, so it exists only on demand.
+  #controller: AbortController | undefined
+  finished = false
+  reply: Message | undefined
+  done!: Promise<void>
+
+  constructor(
+    readonly task: Task,
+    readonly summary: string,
+  ) {}
+
+  get signal(): AbortSignal {
+    this.#controller ??= new AbortController()
+    if (this.canceled) this.#controller.abort()
+    return this.#controller.signal
+  }
+
+  cancel(): void {
+    this.canceled = true
+    this.#controller?.abort()
+  }
+
+  get watched(): boolean {
+    return this.listeners.size > 0
+  }
+
+  emit(event: StreamEvent): void {
+    for (const listener of this.listeners)
+      try {
+        listener(event)
+      } catch {
+        // A broken subscriber must not break the task; it just stops receiving.
+        this.listeners.delete(listener)
+      }
+  }
+}
+
+/** The executor's view of a run. Lazy parts (history copy, child logger) cost nothing unless used. */
+export class RunContext implements RequestContext {
+  readonly #run: TaskRun
+  readonly #baseLogger: Logger
+  #history: Message[] | undefined
+  #logger: Logger | undefined
+  readonly metadata: Metadata | undefined
+  readonly traceparent: string | undefined
+
+  constructor(
+    run: TaskRun,
+    readonly message: Message,
+    readonly text: string,
+    params: StartParams,
+    logger: Logger,
+  ) {
+    this.#run = run
+    this.#baseLogger = logger
+    this.metadata = params.metadata
+    this.traceparent = params.traceparent
+  }
+
+  get taskId(): string {
+    return this.#run.task.id
+  }
+
+  get contextId(): string {
+    return this.#run.task.contextId
+  }
+
+  /** Everything before the current message. */
+  get history(): readonly Message[] {
+    this.#history ??= (this.#run.task.history ?? []).slice(0, -1)
+    return this.#history
+  }
+
+  get signal(): AbortSignal {
+    return this.#run.signal
+  }
+
+  get logger(): Logger {
+    this.#logger ??= this.#baseLogger.child({ taskId: this.taskId, contextId: this.contextId })
+    return this.#logger
+  }
+}
+
+/** Routes normalised executor events to the engine (prototype methods: no closures per run). */
+export class RunSink implements TaskEventSink {
+  constructor(
+    readonly engine: TaskEngine,
+    readonly run: TaskRun,
+  ) {}
+
+  status(text: string): void {
+    this.engine.noteStatus(this.run, text)
+  }
+
+  artifact(chunk: Parameters<TaskEventSink['artifact']>[0]): void {
+    this.engine.recordArtifact(this.run, chunk)
+  }
+}
