@@ -5,7 +5,11 @@ import { randomUUID } from 'node:crypto'
 const CARD_URL = 'http://127.0.0.1:0/'
 
 async function ours() {
-  const { createA2AServer } = await import('@molecule/a2a-server')
+  const { createA2AServer } = await import('@molecule/a2a-server').catch((err) => {
+    throw new Error(
+      `cannot load @molecule/a2a-server's dist (${err.code ?? err.message}); run \`pnpm --filter @molecule/a2a-server... build\` first`,
+    )
+  })
   const { pino } = await import('pino')
   const server = createA2AServer({
     card: {
