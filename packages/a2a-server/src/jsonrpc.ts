@@ -19,6 +19,9 @@ export type RpcId = string | number | null
 
 /** A wire error: becomes the `error` member of a JSON-RPC response as is. */
 export class RpcError extends Error {
+  /** HTTP status for the reply; JSON-RPC errors normally travel with 200. */
+  httpStatus = 200
+
   constructor(
     readonly code: number,
     message: string,

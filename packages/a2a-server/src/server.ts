@@ -230,10 +230,7 @@ export function createA2AServer(options: A2AServerOptions): A2AServer {
       })
       return typeof answer === 'string' ? json(resultBody(id, answer)) : answer
     } catch (err) {
-      if (err instanceof RpcError) {
-        const status = err.message.startsWith('Server is shutting down') ? 503 : 200
-        return json(errorBody(id, err), status)
-      }
+      if (err instanceof RpcError) return json(errorBody(id, err), err.httpStatus)
       logger.error({ err, method: envelope.method, requestId: id }, 'JSON-RPC handler failed')
       return json(errorBody(id, new RpcError(RpcErrorCode.InternalError, 'Internal error')), 500)
     }

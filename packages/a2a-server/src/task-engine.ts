@@ -82,8 +82,11 @@ export class TaskEngine {
 
   /** Creates (or resumes an interrupted) task and starts the executor. Throws `RpcError`. */
   async start(params: StartParams): Promise<TaskRun> {
-    if (!this.accepting)
-      throw new RpcError(RpcErrorCode.InternalError, 'Server is shutting down; not accepting new tasks')
+    if (!this.accepting) {
+      const err = new RpcError(RpcErrorCode.InternalError, 'Server is shutting down; not accepting new tasks')
+      err.httpStatus = 503
+      throw err
+    }
     const { message } = params
     let task: Task
     if (message.taskId !== undefined) {
