@@ -108,7 +108,9 @@ describe('registry', () => {
     await expect(lead.updateCard({ ...CARD, description: 'v2' })).resolves.toMatchObject({
       status: 'updated',
     })
-    expect((platform.state.get(leadId)?.agent_card as { description?: string }).description).toBe('v2')
+    expect(
+      (platform.state.get(leadId)?.agent_card as { description?: string } | undefined)?.description,
+    ).toBe('v2')
   })
 
   it('listPeers and discover see the team', async () => {
