@@ -1,6 +1,9 @@
 export {
+  fromV1Artifact,
+  fromV1Message,
   fromV1PushConfig,
   fromV1State,
+  fromV1Task,
   toV1Artifact,
   toV1Message,
   toV1Part,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { fromV1State, toV1Message, toV1StreamEvent, toV1Task } from './a2a/convert.js'
+import { fromV1State, fromV1Task, toV1Message, toV1StreamEvent, toV1Task } from './a2a/convert.js'
+import type { Task } from './a2a/v03.js'
 import { extractText, MessageShapeError, normalizeMessage, textMessage } from './messages.js'
 
 describe('extractText', () => {
@@ -94,5 +95,28 @@ describe('v0.3 ⇄ v1.0', () => {
         final: false,
       }),
     ).toEqual({ statusUpdate: { taskId: 't', contextId: 'c', status: { state: 'TASK_STATE_WORKING' } } })
+  })
+
+  it('round-trips a task through v1.0 and back', () => {
+    const reply = textMessage('agent', 'done', { taskId: 't', contextId: 'c' })
+    const task: Task = {
+      kind: 'task',
+      id: 't',
+      contextId: 'c',
+      status: { state: 'completed', message: reply, timestamp: '2026-01-01T00:00:00.000Z' },
+      artifacts: [
+        {
+          artifactId: 'a',
+          name: 'out',
+          parts: [
+            { kind: 'text', text: 'x' },
+            { kind: 'file', file: { uri: 'workspace:/w/f.txt', name: 'f.txt', mimeType: 'text/plain' } },
+          ],
+        },
+      ],
+      history: [textMessage('user', 'go', { taskId: 't', contextId: 'c' }), reply],
+      metadata: { k: 1 },
+    }
+    expect(fromV1Task(toV1Task(task))).toEqual(task)
   })
 })

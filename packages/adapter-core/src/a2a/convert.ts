@@ -1,3 +1,4 @@
+import { normalizeMessage } from '../messages.js'
 import type {
   Artifact,
   Message,
@@ -150,4 +151,30 @@ export function fromV1PushConfig(config: TaskPushNotificationConfigV1): TaskPush
     if (config.authentication.credentials) push.authentication.credentials = config.authentication.credentials
   }
   return { taskId: config.taskId, pushNotificationConfig: push }
+}
+
+/** v1.0 message → v0.3 (lenient: accepts any part tagging, generates a missing messageId). */
+export function fromV1Message(message: MessageV1): Message {
+  return normalizeMessage(message)
+}
+
+export function fromV1Artifact(artifact: ArtifactV1): Artifact {
+  const { parts } = normalizeMessage({ parts: artifact.parts })
+  const out: Artifact = { artifactId: artifact.artifactId, parts }
+  if (artifact.name) out.name = artifact.name
+  if (artifact.description) out.description = artifact.description
+  if (artifact.metadata !== undefined) out.metadata = artifact.metadata
+  if (artifact.extensions?.length) out.extensions = artifact.extensions
+  return out
+}
+
+export function fromV1Task(task: TaskV1): Task {
+  const status: TaskStatus = { state: fromV1State(task.status.state) }
+  if (task.status.message !== undefined) status.message = fromV1Message(task.status.message)
+  if (task.status.timestamp !== undefined) status.timestamp = task.status.timestamp
+  const out: Task = { kind: 'task', id: task.id, contextId: task.contextId, status }
+  if (task.artifacts?.length) out.artifacts = task.artifacts.map(fromV1Artifact)
+  if (task.history?.length) out.history = task.history.map(fromV1Message)
+  if (task.metadata !== undefined) out.metadata = task.metadata
+  return out
 }
