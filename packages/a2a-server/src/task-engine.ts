@@ -129,7 +129,7 @@ export class TaskEngine {
     const stored = this.#o.store.set(task)
     if (stored) await stored
     run.emit(task)
-    run.done = this.#execute(run, message, text, params)
+    void this.#execute(run, message, text, params)
     return run
   }
 
@@ -204,6 +204,7 @@ export class TaskEngine {
       } catch (err) {
         this.#o.logger.warn({ err }, 'taskEnd listener threw')
       }
+    run.settle()
   }
 
   /** @internal RunSink → engine: a progress note from the executor. */

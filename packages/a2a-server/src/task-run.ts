@@ -31,12 +31,23 @@ export class TaskRun {
   #controller: AbortController | undefined
   finished = false
   reply: Message | undefined
-  done!: Promise<void>
+  /** Resolves when the task reaches its final state for this run — also when canceled while the
+   * executor keeps going (an executor that ignores its signal must not hold the caller). */
+  readonly done: Promise<void>
+  #settle!: () => void
 
   constructor(
     readonly task: Task,
     readonly summary: string,
-  ) {}
+  ) {
+    this.done = new Promise((resolve) => {
+      this.#settle = resolve
+    })
+  }
+
+  settle(): void {
+    this.#settle()
+  }
 
   get signal(): AbortSignal {
     this.#controller ??= new AbortController()

@@ -46,6 +46,38 @@ describe('server lifecycle', () => {
     }
   })
 
+  it('cancel answers a blocked message/send even when the executor ignores its signal', async () => {
+    let finishLate: (() => void) | undefined
+    const stubborn: ExecuteFn = async () => {
+      await new Promise<void>((r) => {
+        finishLate = r
+      })
+      return 'too late'
+    }
+    const srv = await start(stubborn)
+    try {
+      const pending = srv.rpc(sendBody('work'))
+      for (let i = 0; i < 100 && finishLate === undefined; i++) await tick(2)
+      const [taskId] = (
+        await srv.rpc({ jsonrpc: '2.0', id: 2, method: 'ListTasks', params: {} })
+      ).json.result.tasks.map((t: { id: string }) => t.id)
+      const canceled = await srv.rpc({
+        jsonrpc: '2.0',
+        id: 3,
+        method: 'tasks/cancel',
+        params: { id: taskId },
+      })
+      expect(canceled.json.result.status.state).toBe('canceled')
+      expect((await pending).json.result.status.state).toBe('canceled')
+      finishLate?.()
+      await tick(5)
+      const got = await srv.rpc({ jsonrpc: '2.0', id: 4, method: 'tasks/get', params: { id: taskId } })
+      expect(got.json.result.status.state).toBe('canceled')
+    } finally {
+      await srv.close()
+    }
+  })
+
   it('drain lets running tasks finish within the grace period', async () => {
     const { executor } = blocking()
     const srv = await start(executor)
