@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// Sums the "Tests  N passed | M failed" lines that each package's vitest prints under turbo,
+// and prints one closing line: "tests: N passed, M failed".
+import { readFileSync } from 'node:fs'
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: strips terminal colour codes
+const ansi = /\u001b\[[0-9;]*m/g
+const text = readFileSync(process.argv[2] ?? 0, 'utf8').replace(ansi, '')
+const totals = { passed: 0, failed: 0, skipped: 0 }
+for (const line of text.split('\n')) {
+  if (!/\bTests\s+\d/.test(line)) continue // not "Test Files"
+  for (const kind of Object.keys(totals)) {
+    const m = new RegExp(`(\\d+) ${kind}`).exec(line)
+    if (m) totals[kind] += Number(m[1])
+  }
+}
+const skipped = totals.skipped ? `, ${totals.skipped} skipped` : ''
+console.log(`tests: ${totals.passed} passed, ${totals.failed} failed${skipped}`)
