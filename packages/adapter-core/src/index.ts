@@ -105,3 +105,5 @@ export type {
 export { defineExecutor, replyMessage, runExecutor, sanitizedAgentError } from './executor.js'
 export type { TextMessageOptions } from './messages.js'
 export { extractText, MessageShapeError, normalizeMessage, textMessage } from './messages.js'
+export type { PromptFile, PromptPeer, SystemPromptParts } from './prompt.js'
+export { buildSystemPrompt, readPromptFiles, renderPeerSection, renderTeamSection } from './prompt.js'
