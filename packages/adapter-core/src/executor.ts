@@ -104,9 +104,12 @@ export interface TaskEventSink {
   ): void
 }
 
-/** User-facing text for an executor that threw: never the raw exception (it may carry secrets). */
-export function sanitizedAgentError(err: unknown): string {
-  const tag = err instanceof Error ? err.constructor.name || 'Error' : 'unknown'
+/**
+ * User-facing text for a failed run: never the raw exception or stderr (they may carry secrets).
+ * The tag is `category` when given (e.g. from `classifySubprocessError`), else the error's class name.
+ */
+export function sanitizedAgentError(err?: unknown, category?: string): string {
+  const tag = category || (err instanceof Error ? err.constructor.name || 'Error' : 'unknown')
   return `Agent error (${tag}) — see workspace logs for details.`
 }
 

@@ -103,6 +103,8 @@ export type {
   TaskOutcome,
 } from './executor.js'
 export { defineExecutor, replyMessage, runExecutor, sanitizedAgentError } from './executor.js'
+export type { SubprocessErrorCategory } from './executor-helpers.js'
+export { briefSummary, classifySubprocessError } from './executor-helpers.js'
 export type { TextMessageOptions } from './messages.js'
 export { extractText, MessageShapeError, normalizeMessage, textMessage } from './messages.js'
 export type { PromptFile, PromptPeer, SystemPromptParts } from './prompt.js'
