@@ -59,18 +59,4 @@ describe('InMemoryTaskStore', () => {
     expect(store.get('t0')).toBeUndefined()
     store.close()
   })
-
-  it('hands out copies of finished tasks, the live object of running ones', () => {
-    const store = new InMemoryTaskStore({ sweepIntervalMs: 0 })
-    const running = task('r', 'working')
-    const done = task('d', 'completed')
-    store.set(running)
-    store.set(done)
-    expect(store.get('r')).toBe(running)
-    const copy = store.get('d')
-    expect(copy).toEqual(done)
-    expect(copy).not.toBe(done)
-    if (copy) copy.status.state = 'failed'
-    expect(store.get('d')?.status.state).toBe('completed')
-  })
 })
