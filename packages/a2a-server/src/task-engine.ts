@@ -163,6 +163,10 @@ export class TaskEngine {
     if (outcome.state === 'completed') {
       statusMessage = replyMessage(outcome, task.id, task.contextId)
       run.reply = statusMessage
+      // tasks/get readers (a2a_cli status, delegation polling) look for the result in artifacts; a task
+      // that only replied gets the reply's parts as its artifact (shared, not copied).
+      if (statusMessage && !task.artifacts?.length)
+        task.artifacts = [{ artifactId: `${task.id}-output`, parts: statusMessage.parts }]
     } else if (outcome.state !== 'canceled') {
       statusMessage = textMessage('agent', outcome.text, { taskId: task.id, contextId: task.contextId })
     }

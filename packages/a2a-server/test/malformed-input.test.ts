@@ -150,6 +150,16 @@ describe('malformed JSON-RPC gets the spec error and the server keeps serving', 
 
   it('cancel of a finished task gives -32002', async () => {
     const { json: sent } = await srv.rpc(sendBody('finish me'))
+    const got = await srv.rpc({
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'tasks/get',
+      params: { id: sent.result.taskId },
+    })
+    // A reply-only task exposes its reply as the artifact tasks/get readers look for.
+    expect(got.json.result.artifacts).toEqual([
+      { artifactId: `${sent.result.taskId}-output`, parts: [{ kind: 'text', text: 'echo: finish me' }] },
+    ])
     const { json } = await srv.rpc({
       jsonrpc: '2.0',
       id: 3,

@@ -91,6 +91,25 @@ describe('server lifecycle', () => {
     }
   })
 
+  it('a reply-only task shows its reply as the artifact in tasks/get', async () => {
+    const srv = await start()
+    try {
+      const { json: sent } = await srv.rpc(sendBody('plain'))
+      const got = await srv.rpc({
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tasks/get',
+        params: { id: sent.result.taskId },
+      })
+      expect(got.json.result.artifacts).toEqual([
+        { artifactId: `${sent.result.taskId}-output`, parts: [{ kind: 'text', text: 'echo: plain' }] },
+      ])
+      expect(got.json.result.status.message.parts).toEqual(got.json.result.artifacts[0].parts)
+    } finally {
+      await srv.close()
+    }
+  })
+
   it('serves the card from cache until setCard, on both paths', async () => {
     const srv = await start()
     try {
