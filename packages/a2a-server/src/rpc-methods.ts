@@ -148,6 +148,7 @@ export class RpcMethods {
         : this.#parsePush(rawPush, 'params.configuration.pushNotificationConfig')
     }
     const traceparent = call.traceparent ?? validTraceparent(metadata?.traceparent)
+    // Shaped as the engine's StartParams (plus send options) so it is passed on as is.
     return { message, historyLength, returnImmediately, metadata, pushConfig, traceparent }
   }
 
@@ -173,12 +174,7 @@ export class RpcMethods {
   async #send(call: RpcCall, v1: boolean): Promise<RpcAnswer> {
     const req = this.#readSend(call, v1)
     if (req.pushConfig) await this.#checkPushUrl(req.pushConfig.url)
-    const run = await this.#o.engine.start({
-      message: req.message,
-      metadata: req.metadata,
-      traceparent: req.traceparent,
-      ...(req.pushConfig ? { pushConfig: req.pushConfig } : {}),
-    })
+    const run = await this.#o.engine.start(req)
     if (!req.returnImmediately) await run.done
     // A completed task answers with the agent's reply (what Molecule clients read as result.parts);
     // anything else — still running, failed, input-required — answers with the task.
@@ -197,13 +193,7 @@ export class RpcMethods {
     if (req.pushConfig) await this.#checkPushUrl(req.pushConfig.url)
     const stream = this.#openStream(call.id, v1)
     try {
-      const run = await this.#o.engine.start({
-        message: req.message,
-        metadata: req.metadata,
-        traceparent: req.traceparent,
-        listener: stream.listener,
-        ...(req.pushConfig ? { pushConfig: req.pushConfig } : {}),
-      })
+      const run = await this.#o.engine.start({ ...req, listener: stream.listener })
       stream.attach(run)
     } catch (err) {
       stream.abandon()
@@ -221,7 +211,7 @@ export class RpcMethods {
     stream.listener(task)
     if (run === undefined) stream.end()
     else {
-      run.listeners.add(stream.listener)
+      run.subscribe(stream.listener)
       stream.attach(run)
     }
     return stream.response
@@ -236,7 +226,7 @@ export class RpcMethods {
     const cleanup = () => {
       closed = true
       if (keepAlive) clearInterval(keepAlive)
-      run?.listeners.delete(listener)
+      run?.unsubscribe(listener)
     }
     const end = () => {
       if (closed) return
@@ -279,7 +269,7 @@ export class RpcMethods {
       end,
       attach(r: TaskRun) {
         run = r
-        if (closed) r.listeners.delete(listener)
+        if (closed) r.unsubscribe(listener)
         else if (r.finished) end()
       },
       abandon() {

@@ -58,8 +58,10 @@ export interface A2AServer {
 const JSON_HEADERS = { 'content-type': 'application/json' }
 const TOO_LARGE = Symbol('too large')
 
+const JSON_OK: ResponseInit = { status: 200, headers: JSON_HEADERS }
+
 function json(body: string, status = 200): Response {
-  return new Response(body, { status, headers: JSON_HEADERS })
+  return new Response(body, status === 200 ? JSON_OK : { status, headers: JSON_HEADERS })
 }
 
 function defaultLogger(): Logger {
@@ -75,30 +77,29 @@ function defaultLogger(): Logger {
   )
 }
 
-type HeaderReader = (name: string) => string | undefined
+type NodeHeaders = Record<string, string | string[] | undefined>
 
 /**
- * Reads request headers from node's already-parsed IncomingMessage when running under
- * @hono/node-server: touching `Request.headers` there builds a whole Headers object per request.
+ * Reads a request header from node's already-parsed IncomingMessage when running under
+ * @hono/node-server (touching `Request.headers` there builds a whole Headers object per request),
+ * else from the Request.
  */
-function headerReader(req: Request, env: unknown): HeaderReader {
-  const incoming = (
-    env as { incoming?: { headers?: Record<string, string | string[] | undefined> } } | undefined
-  )?.incoming?.headers
-  if (incoming)
-    return (name) => {
-      const v = incoming[name]
-      return Array.isArray(v) ? v.join(', ') : v
-    }
-  return (name) => req.headers.get(name) ?? undefined
+function header(req: Request, incoming: NodeHeaders | undefined, name: string): string | undefined {
+  if (incoming === undefined) return req.headers.get(name) ?? undefined
+  const v = incoming[name]
+  return Array.isArray(v) ? v.join(', ') : v
+}
+
+function nodeHeaders(env: unknown): NodeHeaders | undefined {
+  return (env as { incoming?: { headers?: NodeHeaders } } | undefined)?.incoming?.headers
 }
 
 async function readBody(
   req: Request,
-  header: HeaderReader,
+  incoming: NodeHeaders | undefined,
   limit: number,
 ): Promise<string | typeof TOO_LARGE> {
-  const declared = header('content-length')
+  const declared = header(req, incoming, 'content-length')
   if (declared !== undefined) {
     if (Number(declared) > limit) return TOO_LARGE
     return req.text()
@@ -173,8 +174,8 @@ export function createA2AServer(options: A2AServerOptions): A2AServer {
   const transcript = options.transcript ?? defaultTranscript(card.name)
 
   async function handleRpc(req: Request, env: unknown): Promise<Response> {
-    const header = headerReader(req, env)
-    const raw = await readBody(req, header, bodyLimit)
+    const incoming = nodeHeaders(env)
+    const raw = await readBody(req, incoming, bodyLimit)
     if (raw === TOO_LARGE)
       // The unread rest of the body makes the connection unusable: tell the client not to reuse it.
       return new Response(
@@ -219,14 +220,14 @@ export function createA2AServer(options: A2AServerOptions): A2AServer {
           new RpcError(RpcErrorCode.MethodNotFound, `Method not found: ${envelope.method.slice(0, 100)}`),
         ),
       )
-    const versionHeader = header('a2a-version')
+    const versionHeader = header(req, incoming, 'a2a-version')
     const problem = versionProblem(versionHeader)
     if (problem) return json(errorBody(id, new RpcError(RpcErrorCode.VersionNotSupported, problem)))
     try {
       const answer = await handler({
         id,
         params: envelope.params,
-        traceparent: validTraceparent(header('traceparent')),
+        traceparent: validTraceparent(header(req, incoming, 'traceparent')),
       })
       return typeof answer === 'string' ? json(resultBody(id, answer)) : answer
     } catch (err) {

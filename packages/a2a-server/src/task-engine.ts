@@ -19,7 +19,7 @@ import {
 import type { Logger } from 'pino'
 import { RpcError, RpcErrorCode, rpc } from './jsonrpc.js'
 import type { PushNotifier } from './push-notifier.js'
-import { RunContext, RunSink, type StreamListener, type TaskActivity, TaskRun } from './task-run.js'
+import { RunContext, type StreamListener, type TaskActivity, TaskRun } from './task-run.js'
 import type { TaskStore } from './task-store.js'
 
 export type { StreamListener, TaskActivity } from './task-run.js'
@@ -122,7 +122,7 @@ export class TaskEngine {
     }
     const text = extractText(message)
     const run = new TaskRun(task, brief(text))
-    if (params.listener) run.listeners.add(params.listener)
+    if (params.listener) run.subscribe(params.listener)
     this.runs.set(task.id, run)
     if (params.pushConfig) this.#o.push?.set(task.id, params.pushConfig)
     // Skip the await (a microtask hop per request) when the store answers synchronously.
@@ -143,11 +143,10 @@ export class TaskEngine {
         o.logger.warn({ err }, 'taskStart listener threw')
       }
     this.#setStatus(run, 'working', undefined)
-    const ctx = new RunContext(run, message, text, params, o.logger)
-    const sink = new RunSink(this, run)
+    const ctx = new RunContext(this, run, message, text, params, o.logger)
     let outcome: TaskOutcome
     try {
-      outcome = await runExecutor(o.executor, ctx, sink, `${task.id}-output`, run)
+      outcome = await runExecutor(o.executor, ctx, ctx, `${task.id}-output`, run)
     } catch (err) {
       // runExecutor turns executor errors into outcomes; this is a bug in our own code.
       o.logger.error({ err, taskId: task.id }, 'task run crashed')
@@ -190,7 +189,7 @@ export class TaskEngine {
         status: task.status,
         final: true,
       })
-      run.listeners.clear()
+      run.unsubscribeAll()
     }
     const push = this.#o.push
     if (push?.has(task.id)) {

@@ -24,7 +24,8 @@ export type StreamListener = (event: StreamEvent) => void
 
 /** One execution of the executor for a task (a task may run again after input-required). */
 export class TaskRun {
-  readonly listeners = new Set<StreamListener>()
+  // Created on first subscription: most runs (plain message/send) are never watched.
+  #listeners: Set<StreamListener> | undefined
   canceled = false
   // AbortController is costly to build (it showed up at ~14% of CPU in message/send profiles); most
   // runs are never canceled and most executors never look at the signal, so it exists only on demand.
@@ -61,23 +62,41 @@ export class TaskRun {
   }
 
   get watched(): boolean {
-    return this.listeners.size > 0
+    return this.#listeners !== undefined && this.#listeners.size > 0
+  }
+
+  subscribe(listener: StreamListener): void {
+    this.#listeners ??= new Set()
+    this.#listeners.add(listener)
+  }
+
+  unsubscribe(listener: StreamListener): void {
+    this.#listeners?.delete(listener)
+  }
+
+  unsubscribeAll(): void {
+    this.#listeners = undefined
   }
 
   emit(event: StreamEvent): void {
-    for (const listener of this.listeners)
+    if (this.#listeners === undefined) return
+    for (const listener of this.#listeners)
       try {
         listener(event)
       } catch {
         // A broken subscriber must not break the task; it just stops receiving.
-        this.listeners.delete(listener)
+        this.#listeners.delete(listener)
       }
   }
 }
 
-/** The executor's view of a run. Lazy parts (history copy, child logger) cost nothing unless used. */
-export class RunContext implements RequestContext {
+/**
+ * The executor's view of a run, and the sink its events flow back through (one object per run).
+ * Lazy parts (history copy, child logger) cost nothing unless used.
+ */
+export class RunContext implements RequestContext, TaskEventSink {
   readonly #run: TaskRun
+  readonly #engine: TaskEngine
   readonly #baseLogger: Logger
   #history: Message[] | undefined
   #logger: Logger | undefined
@@ -85,12 +104,14 @@ export class RunContext implements RequestContext {
   readonly traceparent: string | undefined
 
   constructor(
+    engine: TaskEngine,
     run: TaskRun,
     readonly message: Message,
     readonly text: string,
     params: StartParams,
     logger: Logger,
   ) {
+    this.#engine = engine
     this.#run = run
     this.#baseLogger = logger
     this.metadata = params.metadata
@@ -119,20 +140,12 @@ export class RunContext implements RequestContext {
     this.#logger ??= this.#baseLogger.child({ taskId: this.taskId, contextId: this.contextId })
     return this.#logger
   }
-}
-
-/** Routes normalised executor events to the engine (prototype methods: no closures per run). */
-export class RunSink implements TaskEventSink {
-  constructor(
-    readonly engine: TaskEngine,
-    readonly run: TaskRun,
-  ) {}
 
   status(text: string): void {
-    this.engine.noteStatus(this.run, text)
+    this.#engine.noteStatus(this.#run, text)
   }
 
   artifact(chunk: Parameters<TaskEventSink['artifact']>[0]): void {
-    this.engine.recordArtifact(this.run, chunk)
+    this.#engine.recordArtifact(this.#run, chunk)
   }
 }
