@@ -18,7 +18,7 @@ import {
 import type { z } from 'zod'
 import { RpcError, RpcErrorCode, type RpcId, resultBody, rpc } from './jsonrpc.js'
 import type { PushNotifier } from './push-notifier.js'
-import type { StreamListener, TaskEngine, TaskRun } from './task-engine.js'
+import { type StreamListener, type TaskEngine, type TaskRun, withReplyArtifact } from './task-engine.js'
 import type { TaskStore } from './task-store.js'
 
 /** Per-call facts the handlers need. */
@@ -74,8 +74,12 @@ function optionalObject(p: Params, key: string): Params | undefined {
   return value as Params
 }
 
-/** The task with at most `historyLength` most recent messages (0 = none); no copy when unlimited. */
-function withHistory(task: Task, historyLength: number | undefined): Task {
+/**
+ * The task as returned to readers: the reply mirrored as artifact (see withReplyArtifact) and at most
+ * `historyLength` most recent messages (0 = none).
+ */
+function withHistory(stored: Task, historyLength: number | undefined): Task {
+  const task = withReplyArtifact(stored)
   if (historyLength === undefined || task.history === undefined) return task
   const { history, ...rest } = task
   return historyLength === 0 ? rest : { ...rest, history: history.slice(-historyLength) }
@@ -208,7 +212,7 @@ export class RpcMethods {
     if (task === undefined) throw rpc.taskNotFound(id)
     const stream = this.#openStream(call.id, v1)
     const run = this.#o.engine.runs.get(id)
-    stream.listener(task)
+    stream.listener(withReplyArtifact(task))
     if (run === undefined) stream.end()
     else {
       run.subscribe(stream.listener)

@@ -23,6 +23,17 @@ import { RunContext, type StreamListener, type TaskActivity, TaskRun } from './t
 import type { TaskStore } from './task-store.js'
 
 export type { StreamListener, TaskActivity } from './task-run.js'
+
+/**
+ * The task as readers get it. `tasks/get` readers (a2a_cli status, delegation polling) look for the
+ * result in artifacts, so a completed task that only replied shows the reply's parts as its artifact.
+ * Added when read, not stored: every object kept per task costs garbage-collector time.
+ */
+export function withReplyArtifact(task: Task): Task {
+  const reply = task.status.message
+  if (task.status.state !== 'completed' || reply === undefined || task.artifacts?.length) return task
+  return { ...task, artifacts: [{ artifactId: `${task.id}-output`, parts: reply.parts }] }
+}
 export { TaskRun } from './task-run.js'
 
 export interface StartParams {
@@ -162,10 +173,6 @@ export class TaskEngine {
     if (outcome.state === 'completed') {
       statusMessage = replyMessage(outcome, task.id, task.contextId)
       run.reply = statusMessage
-      // tasks/get readers (a2a_cli status, delegation polling) look for the result in artifacts; a task
-      // that only replied gets the reply's parts as its artifact (shared, not copied).
-      if (statusMessage && !task.artifacts?.length)
-        task.artifacts = [{ artifactId: `${task.id}-output`, parts: statusMessage.parts }]
     } else if (outcome.state !== 'canceled') {
       statusMessage = textMessage('agent', outcome.text, { taskId: task.id, contextId: task.contextId })
     }
@@ -193,7 +200,7 @@ export class TaskEngine {
     }
     const push = this.#o.push
     if (push?.has(task.id)) {
-      const delivered = push.notify(task)
+      const delivered = push.notify(withReplyArtifact(task))
       if (isTerminalState(task.status.state)) void delivered.then(() => push.forget(task.id))
     }
     if (this.#o.wantsActivity())

@@ -2,15 +2,17 @@ import type { Task, TaskState } from '@molecule/adapter-core'
 import { describe, expect, it } from 'vitest'
 import { InMemoryTaskStore } from './task-store.js'
 
+let clock = Date.now()
 const task = (id: string, state: TaskState = 'completed', contextId = 'c'): Task => ({
   kind: 'task',
   id,
   contextId,
-  status: { state },
+  status: { state, timestamp: new Date(clock).toISOString() },
 })
 
 describe('InMemoryTaskStore', () => {
   it('evicts the least recently used task beyond maxEntries', () => {
+    clock = Date.now()
     const store = new InMemoryTaskStore({ maxEntries: 3, sweepIntervalMs: 0 })
     for (const id of ['a', 'b', 'c']) store.set(task(id))
     store.get('a') // a is now most recent; b is the oldest
@@ -21,7 +23,8 @@ describe('InMemoryTaskStore', () => {
   })
 
   it('expires terminal tasks after the TTL but keeps running ones', () => {
-    let now = 1_000
+    clock = 1_000
+    let now = clock
     const store = new InMemoryTaskStore({ terminalTtlMs: 100, sweepIntervalMs: 0, now: () => now })
     store.set(task('done', 'completed'))
     store.set(task('busy', 'working'))
@@ -36,10 +39,12 @@ describe('InMemoryTaskStore', () => {
   })
 
   it('lists newest first, filtered by context, skipping expired', () => {
+    clock = 0
     let now = 0
     const store = new InMemoryTaskStore({ terminalTtlMs: 10, sweepIntervalMs: 0, now: () => now })
     store.set(task('old', 'completed', 'x'))
     now = 20
+    clock = 20
     store.set(task('t1', 'working', 'x'))
     store.set(task('t2', 'working', 'y'))
     store.set(task('t3', 'completed', 'x'))
@@ -49,6 +54,7 @@ describe('InMemoryTaskStore', () => {
   })
 
   it('stays bounded across 50k tasks', () => {
+    clock = Date.now()
     const store = new InMemoryTaskStore({ maxEntries: 1000, sweepIntervalMs: 0 })
     for (let i = 0; i < 50_000; i++) {
       store.set(task(`t${i}`))

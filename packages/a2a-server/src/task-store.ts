@@ -16,32 +16,27 @@ export interface TaskStore {
 export interface InMemoryTaskStoreOptions {
   /** Most tasks kept; beyond it the least recently used ~6% are dropped in one batch. Default 10,000. */
   maxEntries?: number
-  /** How long a finished task stays readable (tasks/get). Default 1 hour. */
+  /** How long a finished task stays readable (tasks/get), from its final status timestamp. Default 1 hour. */
   terminalTtlMs?: number
   /** Period of the background sweep of expired tasks (unref'd timer). Default 60 s; 0 disables. */
   sweepIntervalMs?: number
   now?: () => number
 }
 
-interface Entry {
-  task: Task
-  /** 0 while the task can still change. */
-  expiresAt: number
-  /** Read or written since eviction last looked at it (second-chance LRU). */
-  used: boolean
-}
-
 /**
  * Bounded in-memory store: at most `maxEntries` tasks, evicting least recently used ones, and a TTL
- * for tasks in a terminal state. Unbounded stores are the classic A2A memory leak (see the SDK's
- * InMemoryTaskStore).
+ * for tasks in a terminal state, counted from their final status `timestamp`. Unbounded stores are
+ * the classic A2A memory leak (see the SDK's InMemoryTaskStore).
  *
- * Recency is tracked with a "used" bit (second-chance / CLOCK) instead of re-inserting on every
- * read: a JS Map keeps deleted slots until it rehashes, so delete+set per access makes hot lookups
- * and "find the oldest" scans walk thousands of holes.
+ * The map holds the tasks themselves, no wrapper: every object kept per task costs garbage-collector
+ * time on a busy server. Recency is a second chance on eviction for ids read since the last pass
+ * (`#readSinceEviction`) instead of re-inserting on every read: a JS Map keeps deleted slots until it
+ * rehashes, so delete+set per access makes hot lookups and "find the oldest" scans walk thousands of
+ * holes.
  */
 export class InMemoryTaskStore implements TaskStore {
-  readonly #entries = new Map<string, Entry>()
+  readonly #tasks = new Map<string, Task>()
+  readonly #readSinceEviction = new Set<string>()
   readonly #maxEntries: number
   readonly #ttl: number
   readonly #now: () => number
@@ -59,70 +54,69 @@ export class InMemoryTaskStore implements TaskStore {
   }
 
   get size(): number {
-    return this.#entries.size
+    return this.#tasks.size
+  }
+
+  /** Terminal and past its TTL. A terminal task without a timestamp never expires (LRU still bounds it). */
+  #expired(task: Task, now: number): boolean {
+    if (!isTerminalState(task.status.state) || task.status.timestamp === undefined) return false
+    return Date.parse(task.status.timestamp) + this.#ttl <= now
   }
 
   get(taskId: string): Task | undefined {
-    const entry = this.#entries.get(taskId)
-    if (entry === undefined) return undefined
-    if (entry.expiresAt !== 0 && entry.expiresAt <= this.#now()) {
-      this.#entries.delete(taskId)
+    const task = this.#tasks.get(taskId)
+    if (task === undefined) return undefined
+    if (this.#expired(task, this.#now())) {
+      this.#tasks.delete(taskId)
       return undefined
     }
-    entry.used = true
-    return entry.task
+    this.#readSinceEviction.add(taskId)
+    return task
   }
 
   set(task: Task): void {
-    const expiresAt = isTerminalState(task.status.state) ? this.#now() + this.#ttl : 0
-    const entry = this.#entries.get(task.id)
-    if (entry !== undefined) {
-      entry.task = task
-      entry.expiresAt = expiresAt
-      entry.used = true
-      return
-    }
-    this.#entries.set(task.id, { task, expiresAt, used: false })
-    if (this.#entries.size > this.#maxEntries) this.#evict()
+    // Re-setting a known id updates it in place (Map keeps its position).
+    const known = this.#tasks.has(task.id)
+    this.#tasks.set(task.id, task)
+    if (!known && this.#tasks.size > this.#maxEntries) this.#evict()
   }
 
   /**
-   * Drops entries down to `maxEntries - maxEntries/16` in one pass over insertion order: expired
-   * and unused entries go, used ones get a second chance (moved to the back, bit cleared). Batching
-   * keeps the cost per insert constant.
+   * Drops tasks down to `maxEntries - maxEntries/16` in one pass over insertion order: tasks read
+   * since the last pass get a second chance (moved to the back), the rest go. Batching keeps the
+   * cost per insert constant.
    */
   #evict(): void {
     const target = this.#maxEntries - Math.floor(this.#maxEntries / 16)
-    const now = this.#now()
-    let budget = this.#entries.size
-    for (const [id, entry] of this.#entries) {
-      if (this.#entries.size <= target || budget-- <= 0) break
-      this.#entries.delete(id)
-      if (entry.used && (entry.expiresAt === 0 || entry.expiresAt > now)) {
-        entry.used = false
-        this.#entries.set(id, entry)
-      }
+    const recent = this.#readSinceEviction
+    let budget = this.#tasks.size
+    for (const [id, task] of this.#tasks) {
+      if (this.#tasks.size <= target || budget-- <= 0) break
+      this.#tasks.delete(id)
+      if (recent.has(id)) this.#tasks.set(id, task)
     }
-    // Everything was recently used: fall back to plain insertion order.
-    for (const id of this.#entries.keys()) {
-      if (this.#entries.size <= target) break
-      this.#entries.delete(id)
+    recent.clear()
+    // Everything was recently read: fall back to plain insertion order.
+    for (const id of this.#tasks.keys()) {
+      if (this.#tasks.size <= target) break
+      this.#tasks.delete(id)
     }
   }
 
   delete(taskId: string): void {
-    this.#entries.delete(taskId)
+    this.#tasks.delete(taskId)
+    this.#readSinceEviction.delete(taskId)
   }
 
   list(filter: { contextId?: string; limit: number }): Task[] {
     const out: Task[] = []
     const now = this.#now()
-    const all = [...this.#entries.values()]
+    const all = [...this.#tasks.values()]
     for (let i = all.length - 1; i >= 0 && out.length < filter.limit; i--) {
-      const entry = all[i] as Entry
-      if (entry.expiresAt !== 0 && entry.expiresAt <= now) continue
-      if (filter.contextId !== undefined && entry.task.contextId !== filter.contextId) continue
-      out.push(entry.task)
+      const task = all[i] as Task
+      if (this.#expired(task, now)) continue
+      if (filter.contextId !== undefined && task.contextId !== filter.contextId) continue
+      out.push(task)
     }
     return out
   }
@@ -130,9 +124,7 @@ export class InMemoryTaskStore implements TaskStore {
   /** Drops every expired task now. */
   sweep(): void {
     const now = this.#now()
-    for (const [id, entry] of this.#entries) {
-      if (entry.expiresAt !== 0 && entry.expiresAt <= now) this.#entries.delete(id)
-    }
+    for (const [id, task] of this.#tasks) if (this.#expired(task, now)) this.delete(id)
   }
 
   close(): void {
