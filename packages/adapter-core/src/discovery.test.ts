@@ -38,6 +38,7 @@ beforeAll(() => {
       exports: { '.': { import: './dist/index.js' } },
     }),
   )
+  write('node_modules/broken-pkg/package.json', '{ not json')
   write(
     'node_modules/@acme/adapter-pkg/dist/index.js',
     `export const Adapter = { name: 'acme', createExecutor: () => async () => 'a' }`,
@@ -87,6 +88,7 @@ describe('loadAdapter', () => {
     expect(await load('./missing.mjs')).toBe('ADAPTER_MODULE_NOT_FOUND')
     expect(await load('not-a-real-package-abc')).toBe('ADAPTER_MODULE_NOT_FOUND')
     expect(await load('./throws.mjs')).toBe('ADAPTER_IMPORT_FAILED')
+    expect(await load('broken-pkg')).toBe('ADAPTER_IMPORT_FAILED')
     expect(await load('./nested-missing.mjs')).toBe('ADAPTER_IMPORT_FAILED')
     expect(await load('./noexport.mjs')).toBe('ADAPTER_EXPORT_MISSING')
     expect(await load('./noname.mjs')).toBe('ADAPTER_EXPORT_INVALID')

@@ -118,7 +118,18 @@ async function importSpecifier(spec: string, cwd: string): Promise<Record<string
       )
     url = pathToFileURL(file).href
   } else {
-    const file = resolvePackage(spec, cwd)
+    let file: string | undefined
+    try {
+      file = resolvePackage(spec, cwd)
+    } catch (err) {
+      // An unreadable or malformed package.json on the way.
+      throw new AdapterLoadError(
+        'ADAPTER_IMPORT_FAILED',
+        `Resolving ADAPTER_MODULE "${spec}" failed: ${err instanceof Error ? err.message : String(err)}`,
+        "Check the adapter package's package.json (it must be valid JSON with an `exports` or `main` entry).",
+        { cause: err },
+      )
+    }
     url = file ? pathToFileURL(file).href : spec
   }
   try {
