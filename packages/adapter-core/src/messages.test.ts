@@ -120,3 +120,57 @@ describe('v0.3 ⇄ v1.0', () => {
     expect(fromV1Task(toV1Task(task))).toEqual(task)
   })
 })
+
+describe('normalizeMessage on generated input', () => {
+  it('2,000 seeded random values: a canonical message or a MessageShapeError, nothing else', () => {
+    let seed = 42
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff
+      return seed / 0x7fffffff
+    }
+    const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)] as T
+    const value = (depth: number): unknown => {
+      const k = Math.floor(rand() * (depth > 2 ? 5 : 8))
+      if (k === 0) return null
+      if (k === 1) return pick([0, -1, 3.5, true, false])
+      if (k === 2) return pick(['', 'text', 'file', 'data', 'user', 'ROLE_AGENT', 'x'])
+      if (k === 3) return undefined
+      if (k === 4) return pick([{}, []])
+      if (k === 5) return Array.from({ length: Math.floor(rand() * 3) }, () => value(depth + 1))
+      const o: Record<string, unknown> = {}
+      for (let i = Math.floor(rand() * 4); i > 0; i--)
+        o[
+          pick([
+            'kind',
+            'type',
+            'text',
+            'parts',
+            'role',
+            'file',
+            'data',
+            'url',
+            'raw',
+            'uri',
+            'bytes',
+            'metadata',
+            'messageId',
+          ])
+        ] = value(depth + 1)
+      return o
+    }
+    let ok = 0
+    for (let i = 0; i < 2000; i++) {
+      const input = rand() < 0.5 ? { role: value(2), parts: value(1) } : value(0)
+      try {
+        const m = normalizeMessage(input)
+        expect(m.kind).toBe('message')
+        expect(typeof m.messageId).toBe('string')
+        for (const p of m.parts) expect(['text', 'file', 'data']).toContain(p.kind)
+        ok++
+      } catch (err) {
+        expect(err).toBeInstanceOf(MessageShapeError)
+      }
+    }
+    expect(ok).toBeGreaterThan(20)
+  })
+})
