@@ -5,7 +5,12 @@ import { readFileSync } from 'node:fs'
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: strips terminal colour codes
 const ansi = /\u001b\[[0-9;]*m/g
-const text = readFileSync(process.argv[2] ?? 0, 'utf8').replace(ansi, '')
+const file = process.argv[2]
+if (!file) {
+  console.error('usage: test-summary <turbo test log file>')
+  process.exit(2)
+}
+const text = readFileSync(file, 'utf8').replace(ansi, '')
 const totals = { passed: 0, failed: 0, skipped: 0 }
 for (const line of text.split('\n')) {
   if (!/\bTests\s+\d/.test(line)) continue // not "Test Files"
