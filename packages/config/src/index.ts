@@ -9,6 +9,7 @@ export {
   parseConfig,
 } from './loadConfig.ts'
 export {
+  type EnvSource,
   type LoadEnvOptions,
   loadEnv,
   type RuntimeEnv,

@@ -19,7 +19,9 @@ describe('loadEnv', () => {
       workspaceId: undefined,
       configPath: '/configs',
       configsDir: '/configs',
+      configsDirSource: 'default',
       platformUrl: 'http://localhost:8080',
+      platformUrlSource: 'default',
       inDocker: false,
       hostname: undefined,
       agentUrl: undefined,
@@ -75,7 +77,9 @@ describe('loadEnv', () => {
       workspaceId: '7d1c2f8e-0000-4000-8000-000000000001',
       configPath: '/srv/cfg',
       configsDir: '/srv/tok/',
+      configsDirSource: 'env',
       platformUrl: 'https://platform.example:9443',
+      platformUrlSource: 'env',
       hostname: 'ws-1',
       agentUrl: 'http://ws-1:8000/a2a',
       adapterModule: '@acme/adapter',
@@ -91,6 +95,30 @@ describe('loadEnv', () => {
       mcpPollIntervalMs: 10,
       workspaceTier: 0,
     })
+  })
+
+  it('says whether PLATFORM_URL and CONFIGS_DIR were set (blank counts as unset)', () => {
+    const unset = loadEnv({ PLATFORM_URL: '  ', CONFIGS_DIR: '' }, { inDocker: true })
+    expect(unset.platformUrlSource).toBe('default')
+    expect(unset.platformUrl).toBe('http://host.docker.internal:8080')
+    expect(unset.configsDirSource).toBe('default')
+    const set = loadEnv(
+      { PLATFORM_URL: 'http://localhost:8080', CONFIGS_DIR: '/configs' },
+      { inDocker: false },
+    )
+    expect(set.platformUrlSource).toBe('env')
+    expect(set.configsDirSource).toBe('env')
+  })
+
+  it('takes per-process interval defaults from options, but a set variable still wins', () => {
+    const defaults = { heartbeatIntervalMs: 20_000, mcpPollIntervalMs: 7_000 }
+    expect(loadEnv({}, { inDocker: false, defaults })).toMatchObject(defaults)
+    expect(
+      loadEnv(
+        { MOLECULE_HEARTBEAT_INTERVAL_MS: '15', MOLECULE_MCP_POLL_INTERVAL_MS: '9' },
+        { inDocker: false, defaults },
+      ),
+    ).toMatchObject({ heartbeatIntervalMs: 15, mcpPollIntervalMs: 9 })
   })
 
   it('keeps MODEL_PROVIDER when set to an empty string (upstream replaces model even then)', () => {

@@ -9,8 +9,12 @@ export interface RuntimeEnv {
   configPath: string
   /** `CONFIGS_DIR`: directory holding `.auth_token`. Default `/configs`. */
   configsDir: string
+  /** Whether `configsDir` came from `CONFIGS_DIR` or is the default (the MCP bridge picks its own fallback). */
+  configsDirSource: EnvSource
   /** `PLATFORM_URL` without trailing slashes; default depends on Docker detection (see README). */
   platformUrl: string
+  /** Whether `platformUrl` came from `PLATFORM_URL` or is the default (the MCP bridge requires it to be set). */
+  platformUrlSource: EnvSource
   /** True when `/.dockerenv` exists or `DOCKER_VERSION` is set. */
   inDocker: boolean
   /** `HOSTNAME`: host part of the advertised A2A URL; undefined ⇒ the runtime detects an address. */
@@ -35,7 +39,7 @@ export interface RuntimeEnv {
   disableImageInlining: boolean
   /** `LANGGRAPH_RECURSION_LIMIT`. Default 500. */
   langgraphRecursionLimit: number
-  /** `MOLECULE_HEARTBEAT_INTERVAL_MS`. Default 30000. */
+  /** `MOLECULE_HEARTBEAT_INTERVAL_MS`. Default 30000 (or `LoadEnvOptions.defaults.heartbeatIntervalMs`). */
   heartbeatIntervalMs: number
   /** `MOLECULE_MCP_POLL_INTERVAL_MS`. Default 5000. */
   mcpPollIntervalMs: number
@@ -52,12 +56,20 @@ export interface RuntimeEnv {
   get(name: string): string | undefined
 }
 
+/** Where a resolved value came from: the environment variable, or the built-in default. */
+export type EnvSource = 'env' | 'default'
+
 export const SANDBOX_BACKENDS = ['subprocess', 'docker', 'e2b'] as const
 export type SandboxBackend = (typeof SANDBOX_BACKENDS)[number]
 
 export interface LoadEnvOptions {
   /** Overrides Docker detection (default: `/.dockerenv` exists or `DOCKER_VERSION` is set). */
   inDocker?: boolean
+  /**
+   * Defaults that differ per process kind (the MCP bridge heartbeats every 20 s, the runtime every 30 s).
+   * Only used when the variable is unset.
+   */
+  defaults?: { heartbeatIntervalMs?: number; mcpPollIntervalMs?: number }
 }
 
 const DOCKER_PLATFORM_URL = 'http://host.docker.internal:8080'
@@ -147,7 +159,9 @@ function detectDocker(env: NodeJS.ProcessEnv): boolean {
 export function loadEnv(env: NodeJS.ProcessEnv = process.env, options: LoadEnvOptions = {}): RuntimeEnv {
   const read = new EnvReader(env)
   const inDocker = options.inDocker ?? detectDocker(env)
-  const configsDir = read.text('CONFIGS_DIR') ?? '/configs'
+  const explicitConfigsDir = read.text('CONFIGS_DIR')
+  const configsDir = explicitConfigsDir ?? '/configs'
+  const explicitPlatformUrl = read.url('PLATFORM_URL')
 
   const backend = read.text('SANDBOX_BACKEND')
   if (backend !== undefined && !(SANDBOX_BACKENDS as readonly string[]).includes(backend)) {
@@ -177,7 +191,9 @@ export function loadEnv(env: NodeJS.ProcessEnv = process.env, options: LoadEnvOp
     workspaceId: read.text('WORKSPACE_ID'),
     configPath: read.text('WORKSPACE_CONFIG_PATH') ?? '/configs',
     configsDir,
-    platformUrl: read.url('PLATFORM_URL') ?? (inDocker ? DOCKER_PLATFORM_URL : LOCAL_PLATFORM_URL),
+    configsDirSource: explicitConfigsDir === undefined ? 'default' : 'env',
+    platformUrl: explicitPlatformUrl ?? (inDocker ? DOCKER_PLATFORM_URL : LOCAL_PLATFORM_URL),
+    platformUrlSource: explicitPlatformUrl === undefined ? 'default' : 'env',
     inDocker,
     hostname: read.text('HOSTNAME'),
     agentUrl: read.url('AGENT_URL'),
@@ -192,8 +208,10 @@ export function loadEnv(env: NodeJS.ProcessEnv = process.env, options: LoadEnvOp
     a2aMcpServerPath: read.text('A2A_MCP_SERVER_PATH'),
     disableImageInlining: read.flag('MOLECULE_DISABLE_IMAGE_INLINING'),
     langgraphRecursionLimit: read.integer('LANGGRAPH_RECURSION_LIMIT', 1) ?? 500,
-    heartbeatIntervalMs: read.integer('MOLECULE_HEARTBEAT_INTERVAL_MS', 1) ?? 30_000,
-    mcpPollIntervalMs: read.integer('MOLECULE_MCP_POLL_INTERVAL_MS', 1) ?? 5_000,
+    heartbeatIntervalMs:
+      read.integer('MOLECULE_HEARTBEAT_INTERVAL_MS', 1) ?? options.defaults?.heartbeatIntervalMs ?? 30_000,
+    mcpPollIntervalMs:
+      read.integer('MOLECULE_MCP_POLL_INTERVAL_MS', 1) ?? options.defaults?.mcpPollIntervalMs ?? 5_000,
     workspaceTier: read.integer('WORKSPACE_TIER', 0) ?? 1,
     delegation,
     sandbox,
