@@ -120,10 +120,14 @@ describe('RegistrationLoop', () => {
     )
     expect(next.auth_token).toBeTypeOf('string')
     expect(next.auth_token).not.toBe(first.auth_token)
-    expect(store.read()).toBe(next.auth_token)
     while (heartbeat.consecutiveFailures > 0 && Date.now() < deadline + 3000)
       await new Promise((r) => setTimeout(r, 5))
     expect(heartbeat.consecutiveFailures).toBe(0)
+    // Under load a heartbeat sent with the old token may 401 once more and trigger one further re-register,
+    // so the property is: what we persisted is a token the platform accepts, and it is not the lost one.
+    const stored = store.read()
+    expect(stored).not.toBe(first.auth_token)
+    expect(platform.state.tokens.verify(WS, stored ?? '')).toBe(true)
     expect(platform.state.get(WS)?.status).toBe('online')
   })
 })
