@@ -209,6 +209,37 @@ describe('messaging and activity', () => {
   })
 })
 
+describe('broadcast and peer history', () => {
+  it('broadcast: 403 with the server hint until enabled, then counts deliveries', async () => {
+    const denied = await worker.broadcast({ message: 'hello all' }).catch((e: unknown) => e)
+    expect(denied).toBeInstanceOf(PlatformError)
+    expect(denied).toMatchObject({
+      code: 'PLATFORM_HTTP',
+      status: 403,
+      endpoint: `POST /workspaces/${workerId}/broadcast`,
+    })
+    expect((denied as PlatformError).serverHint).toContain(`/workspaces/${workerId}`)
+    const ws = platform.state.get(workerId)
+    if (!ws) throw new Error('worker missing')
+    ws.broadcast_enabled = true
+    const sent = await worker.broadcast({ message: 'hello all' })
+    expect(sent.status).toBe('sent')
+    expect(sent.delivered).toBeGreaterThanOrEqual(1)
+    expect(sent.targets).toBeGreaterThanOrEqual(sent.delivered ?? 0)
+  })
+
+  it('listActivity filters by peer_id and before_ts (the chat_history query)', async () => {
+    const withLead = await worker.listActivity({ peerId: leadId, limit: 50 })
+    expect(withLead.length).toBeGreaterThan(0)
+    for (const row of withLead) expect([row.source_id, row.target_id]).toContain(leadId)
+    expect(await worker.listActivity({ peerId: leadId, beforeTs: '2000-01-01T00:00:00Z' })).toEqual([])
+    await expect(worker.listActivity({ peerId: 'not-a-uuid' })).rejects.toMatchObject({
+      status: 400,
+      serverError: 'peer_id must be a valid UUID',
+    })
+  })
+})
+
 describe('memory, approvals, context', () => {
   it('commitMemory, searchMemories with scope and q, deleteMemory', async () => {
     const committed = await worker.commitMemory({

@@ -13,6 +13,8 @@ import {
   type ApprovalRequestResponse,
   ApprovalRequestResponseSchema,
   ApprovalSchema,
+  type BroadcastResponse,
+  BroadcastResponseSchema,
   type Checkpoint,
   CheckpointSchema,
   type DelegateResponse,
@@ -443,6 +445,24 @@ export class PlatformClient {
           ...(input.attachments?.length ? { attachments: input.attachments } : {}),
         },
         schema: StatusResponseSchema,
+        idempotent: false,
+      },
+      opts,
+    )
+  }
+
+  /**
+   * `POST /workspaces/:id/broadcast` — one message to every other workspace of the organisation. Needs
+   * `broadcast_enabled` on the workspace: otherwise a 403 `PlatformError` whose `serverHint` says how to enable it.
+   * Not retried (a retry could deliver twice).
+   */
+  broadcast(input: { message: string }, opts?: CallOptions): Promise<BroadcastResponse> {
+    return this.call(
+      {
+        method: 'POST',
+        path: this.ws('/broadcast'),
+        json: { message: input.message },
+        schema: BroadcastResponseSchema,
         idempotent: false,
       },
       opts,

@@ -24,6 +24,56 @@ describe('maskSecrets', () => {
   })
 })
 
+describe('maskSecrets: tokens, not identifiers', () => {
+  const WS = '0b6f7c1e-5d2a-4c8e-9a71-2f4d6e8b9c10'
+
+  it('keeps UUIDs inside longer names and next to each other', () => {
+    for (const text of [
+      `{"error":"workspace ${WS} not found","id":"${WS}"}`,
+      `cursor file inbox-cursor-${WS}.json`,
+      `ws-${WS}-retry-2`,
+      `${WS}-${WS.replace('0b6f', '1c7a')}`,
+      `GET /workspaces/${WS}/activity?since_id=${WS}`,
+      'delegation-failed-because-the-target-workspace-timed-out',
+    ]) {
+      expect(maskSecrets(text)).toBe(text)
+    }
+  })
+
+  it('masks high-entropy runs even with dashes, and when glued to a UUID', () => {
+    const dashed = 'q3JvZ2VyLXRo-aXMtaXMtYS1m_YWtlLXRva2VuLXZh'
+    expect(maskSecrets(`token was ${dashed}.`)).toBe('token was ***.')
+    expect(maskSecrets(`${WS}${TOKEN}`)).toBe('***')
+    expect(maskSecrets(`digest ${'9f'.repeat(32)}`)).toBe('digest ***')
+  })
+
+  it('masks values of token-, secret- and key-named fields, JSON or query or header style', () => {
+    expect(maskSecrets('{"github_token": "abc", "client_secret":"def", "api_key":"x1"}')).toBe(
+      '{"github_token": "***", "client_secret":"***", "api_key":"***"}',
+    )
+    expect(maskSecrets('X-Api-Key: k123&password=pw')).toBe('X-Api-Key: ***&password=***')
+    expect(maskSecrets(`{"platform_inbound_secret":"${WS}"}`)).toBe('{"platform_inbound_secret":"***"}')
+  })
+
+  it('masks known credential shapes', () => {
+    // Fakes assembled at run time so the secret scan of the source stays clean.
+    const jwt = [
+      'eyJhbGciOiJIUzI1NiJ9',
+      'eyJzdWIiOiIxMjM0NTY3ODkwIn0',
+      'dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+    ].join('.')
+    const samples = [
+      jwt,
+      `gh${'p'}_${'A1b2C3d4E5'.repeat(3)}`,
+      `xox${'b'}-1234567890-abcdefghij`,
+      `AKIA${'ABCDEFGHIJKLMNOP'}`,
+      `AIza${'x'.repeat(35)}`,
+      `-----BEGIN RSA ${'PRIVATE'} KEY-----\nMIIB\n-----END RSA ${'PRIVATE'} KEY-----`,
+    ]
+    for (const sample of samples) expect(maskSecrets(`got ${sample} here`)).toBe('got *** here')
+  })
+})
+
 describe('bodyExcerpt', () => {
   it('is single-line, masked and capped at 300 characters', () => {
     const long = `{"error":"bad",\n"token":"${TOKEN}","pad":"${'x'.repeat(1000)}"}`

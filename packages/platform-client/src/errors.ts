@@ -15,6 +15,8 @@ export interface PlatformErrorInit {
   bodyExcerpt?: string
   /** The platform's own `error` text from a JSON error body, masked. */
   serverError?: string
+  /** The platform's `hint` text from a JSON error body (e.g. how to enable broadcast, why a workspace is gone), masked. */
+  serverHint?: string
   /** Delay the platform asked for via `Retry-After` (429/503), in ms. */
   retryAfterMs?: number
   cause?: unknown
@@ -31,6 +33,7 @@ export class PlatformError extends Error {
   readonly status: number | undefined
   readonly bodyExcerpt: string | undefined
   readonly serverError: string | undefined
+  readonly serverHint: string | undefined
   readonly retryAfterMs: number | undefined
 
   constructor(init: PlatformErrorInit) {
@@ -40,6 +43,7 @@ export class PlatformError extends Error {
     this.status = init.status
     this.bodyExcerpt = init.bodyExcerpt
     this.serverError = init.serverError
+    this.serverHint = init.serverHint
     this.retryAfterMs = init.retryAfterMs
   }
 }
@@ -62,17 +66,31 @@ export const EXCERPT_MAX_CHARS = 300
 
 const MASK = '***'
 
-// Patterns for anything that looks like a credential in text the platform sent back to us.
-const SECRET_PATTERNS: RegExp[] = [
-  /\b(Bearer)\s+[^\s"',;]+/gi,
-  /("?(?:auth_token|token|access_token|refresh_token|api_key|apikey|secret|password|platform_inbound_secret|authorization)"?\s*[:=]\s*"?)(?!Bearer\s)(?!\*\*\*)([^\s"',;}&]+)/gi,
-  /\b(sk-[A-Za-z0-9_-]{16,})/g,
-  // 32+ char base64url runs: workspace tokens are 43 chars of base64url.
-  /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{32,}(?![A-Za-z0-9_-])/g,
+const BEARER = /\b(Bearer)\s+[^\s"',;]+/gi
+// `name: value`, `"name":"value"`, `name=value` where the name says it holds a credential.
+const SECRET_FIELD =
+  /("?)([A-Za-z0-9_.-]*(?:token|secret|passw(?:or)?d|key|credentials?|authorization|cookie)[A-Za-z0-9_.-]*)\1(\s*[:=]\s*)("?)(?!Bearer\s)(?!\*\*\*)[^\s"',;}&]+/gi
+// Known credential shapes, whatever surrounds them.
+const CREDENTIAL_SHAPES: RegExp[] = [
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
+  /\bsk-[A-Za-z0-9_-]{16,}/g, // OpenAI / Anthropic style
+  /\bgh[pousr]_[A-Za-z0-9]{20,}/g, // GitHub tokens
+  /\bgithub_pat_[A-Za-z0-9_]{20,}/g,
+  /\bxox[abposr]-[A-Za-z0-9-]{10,}/g, // Slack
+  /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, // AWS access key ids
+  /\bAIza[0-9A-Za-z_-]{35}/g, // Google API keys
+  /\bctx7_[A-Za-z0-9_-]{8,}/g,
+  /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, // JWTs
 ]
+// Candidate runs for the entropy check: workspace tokens are 43 chars of base64url.
+const LONG_RUN = /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{32,}(?![A-Za-z0-9_-])/g
+const UUID_ANYWHERE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi
 
 /**
- * Replaces bearer tokens, `token=`/`"auth_token":` values and long base64url runs with `***`.
+ * Masks credentials, not identifiers: bearer values, values of `token`/`secret`/`key`/`password`-named fields,
+ * known credential shapes (`sk-…`, `ghp_…`, JWTs, AWS key ids, private key blocks, …) and high-entropy runs.
+ * UUIDs (workspace, activity, delegation ids) stay readable, also inside longer names such as
+ * `inbox-cursor-<uuid>`, and so do 32-hex idempotency keys and lowercase slugs.
  * Known secrets (the client's own token) are replaced literally first.
  */
 export function maskSecrets(text: string, knownSecrets: readonly (string | undefined)[] = []): string {
@@ -80,17 +98,30 @@ export function maskSecrets(text: string, knownSecrets: readonly (string | undef
   for (const secret of knownSecrets) {
     if (secret && secret.length >= 4) out = out.split(secret).join(MASK)
   }
-  out = out.replace(SECRET_PATTERNS[0]!, `$1 ${MASK}`)
-  out = out.replace(SECRET_PATTERNS[1]!, `$1${MASK}`)
-  out = out.replace(SECRET_PATTERNS[2]!, MASK)
-  out = out.replace(SECRET_PATTERNS[3]!, (run) => (isUuidFragment(run) ? run : MASK))
+  out = out.replace(BEARER, `$1 ${MASK}`)
+  out = out.replace(
+    SECRET_FIELD,
+    (_m, q: string, name: string, sep: string, vq: string) => `${q}${name}${q}${sep}${vq}${MASK}`,
+  )
+  for (const shape of CREDENTIAL_SHAPES) out = out.replace(shape, MASK)
+  out = out.replace(LONG_RUN, (run) => (looksLikeSecret(run) ? MASK : run))
   return out
 }
 
-// Ids stay readable: canonical UUIDs (workspace, activity ids) and 32-hex idempotency keys are not secrets.
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-function isUuidFragment(run: string): boolean {
-  return UUID.test(run) || (run.length === 32 && /^[0-9a-f]+$/i.test(run))
+/**
+ * A long base64url run is a secret when, after taking out the UUIDs it contains, what is left is high-entropy:
+ * upper case, lower case and digits mixed (tokens, base64), or a long dash-free segment mixing two classes
+ * (hex digests, lowercase keys). 32-hex runs are idempotency keys, not secrets.
+ */
+function looksLikeSecret(run: string): boolean {
+  if (run.length === 32 && /^[0-9a-f]+$/i.test(run)) return false
+  for (const piece of run.replace(UUID_ANYWHERE, ' ').split(' ')) {
+    if (piece.replace(/[-_]/g, '').length < 16) continue // short prefixes/suffixes around ids: `ws-`, `-retry-2`
+    const classes = [/[a-z]/, /[A-Z]/, /[0-9]/].filter((c) => c.test(piece)).length
+    if (classes === 3) return true
+    if (classes === 2 && piece.split(/[-_]/).some((segment) => segment.length >= 24)) return true
+  }
+  return false
 }
 
 /** Masked, single-line, at most {@link EXCERPT_MAX_CHARS} characters. */

@@ -166,9 +166,11 @@ export class PlatformHttp {
 
   private httpError(endpoint: string, response: Response, text: string, token?: string): PlatformError {
     let serverError: string | undefined
+    let serverHint: string | undefined
     try {
-      const body = JSON.parse(text) as { error?: unknown }
+      const body = JSON.parse(text) as { error?: unknown; hint?: unknown }
       if (typeof body?.error === 'string') serverError = maskSecrets(body.error, [token])
+      if (typeof body?.hint === 'string') serverHint = maskSecrets(body.hint, [token])
     } catch {
       // Non-JSON error bodies (e.g. a plain-text 404 from the router) keep only the excerpt.
     }
@@ -180,6 +182,7 @@ export class PlatformHttp {
       status,
       bodyExcerpt: bodyExcerpt(text, [token]),
       serverError,
+      serverHint,
       retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
       message: unauthorized
         ? `${endpoint}: the platform rejected the workspace token (401${serverError ? `: ${serverError}` : ''}); the token is missing, revoked or belongs to another workspace — re-register or store a fresh token`

@@ -23,6 +23,14 @@ export type HeartbeatResponse = z.infer<typeof HeartbeatResponseSchema>
 export const StatusResponseSchema = z.looseObject({ status: z.string() })
 export type StatusResponse = z.infer<typeof StatusResponseSchema>
 
+/** `POST /workspaces/:id/broadcast` → `{status: "sent", delivered, targets}` (counts optional: older platforms). */
+export const BroadcastResponseSchema = z.looseObject({
+  status: optStr,
+  delivered: optNum,
+  targets: optNum,
+})
+export type BroadcastResponse = z.infer<typeof BroadcastResponseSchema>
+
 export const DiscoverResponseSchema = z.looseObject({
   id: optStr,
   url: z.string(),
