@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
-const packages = ['platform-client', 'tools', 'mcp-bridge']
+const packages = ['config', 'platform-client', 'tools', 'mcp-bridge']
 const forbidden = [
   'hono',
   '@hono/node-server',

@@ -4,7 +4,6 @@ import { isPlatformError, type NotifyAttachment } from '@molecule/platform-clien
 import { z } from 'zod'
 import { isResolutionError, resolveActing } from './acting-workspace.js'
 import { describeFailure } from './platform-failure.js'
-import { rawPlatformCall, serverErrorText } from './raw-platform.js'
 import { defineTool, type Tool } from './registry.js'
 
 export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
@@ -51,20 +50,16 @@ export function messagingTools(): Tool[] {
       const acting = resolveActing(ctx, { explicit: input.workspace_id })
       if (isResolutionError(acting)) return acting.error
       try {
-        const res = await rawPlatformCall(acting.client, 'POST', `/workspaces/${acting.id}/broadcast`, {
-          json: { message: input.message },
-          signal: ctx.signal,
-        })
-        if (res.status === 200) {
-          const delivered = (res.body as { delivered?: unknown } | null)?.delivered
-          return `Broadcast sent to ${typeof delivered === 'number' ? delivered : 0} workspace(s)`
-        }
-        if (res.status === 403) {
-          const hint = (res.body as { hint?: unknown } | null)?.hint
-          return `Error: broadcasting is not enabled for workspace ${acting.id}${typeof hint === 'string' ? ` (${hint})` : ''}`
-        }
-        return `Error: platform returned ${res.status}: ${serverErrorText(res.body)}`
+        const res = await acting.client.broadcast({ message: input.message }, { signal: ctx.signal })
+        return `Broadcast sent to ${typeof res.delivered === 'number' ? res.delivered : 0} workspace(s)`
       } catch (err) {
+        if (isPlatformError(err) && err.status === 403) {
+          const hint = err.serverHint ? ` (${err.serverHint})` : ''
+          return `Error: broadcasting is not enabled for workspace ${acting.id}${hint}`
+        }
+        if (isPlatformError(err) && err.code === 'PLATFORM_HTTP') {
+          return `Error: platform returned ${err.status}: ${err.serverError ?? err.bodyExcerpt ?? ''}`
+        }
         return `Error: ${describeFailure(err, acting.client.platformUrl)}`
       }
     },
@@ -166,14 +161,15 @@ export function messagingTools(): Tool[] {
       const acting = resolveActing(ctx, { explicit: input.source_workspace_id, peerId: peer })
       if (isResolutionError(acting)) return acting.error
       try {
-        const res = await rawPlatformCall(acting.client, 'GET', `/workspaces/${acting.id}/activity`, {
-          query: { peer_id: peer, limit: String(limit), before_ts: input.before_ts },
-          signal: ctx.signal,
-        })
-        if (res.status !== 200) return `Error: ${serverErrorText(res.body)} (HTTP ${res.status})`
-        const rows = Array.isArray(res.body) ? [...res.body].reverse() : []
-        return JSON.stringify(rows, null, 2)
+        const rows = await acting.client.listActivity(
+          { peerId: peer, limit, ...(input.before_ts ? { beforeTs: input.before_ts } : {}) },
+          { signal: ctx.signal },
+        )
+        return JSON.stringify([...rows].reverse(), null, 2)
       } catch (err) {
+        if (isPlatformError(err) && err.code === 'PLATFORM_HTTP') {
+          return `Error: ${err.serverError ?? err.bodyExcerpt ?? 'request failed'} (HTTP ${err.status})`
+        }
         return `Error: ${describeFailure(err, acting.client.platformUrl)}`
       }
     },

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { loadEnv } from '@molecule/config'
 import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
 import { PlatformClient } from '@molecule/platform-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -229,6 +230,27 @@ describe('platform tools against the dev platform', () => {
     expect(platform.state.get(a.id)?.agent_card).toMatchObject({ name: 'Alpha v2' })
   })
 
+  it('get_runtime_identity reads a resolved RuntimeEnv, and names a bad core variable instead of guessing', async () => {
+    const runtimeEnv = loadEnv(
+      { MODEL_PROVIDER: ' openai:gpt-5 ', ADAPTER_MODULE: '@acme/adapter', TIER: '2', MOLECULE_MODEL: 'm2' },
+      { inDocker: false },
+    )
+    const fromRuntimeEnv = new ToolRegistry(createPlatformTools({ env: runtimeEnv }))
+    expect(JSON.parse((await fromRuntimeEnv.call('get_runtime_identity', asA(), {})).text)).toEqual({
+      model: null,
+      model_provider: 'openai:gpt-5',
+      molecule_model: 'm2',
+      anthropic_base_url: null,
+      tier: 2,
+      workspace_id: a.id,
+      runtime: '@acme/adapter',
+    })
+    const broken = new ToolRegistry(createPlatformTools({ env: { PLATFORM_URL: 'ftp://nowhere' } }))
+    const result = await broken.call('get_runtime_identity', asA(), {})
+    expect(result.isError).toBe(true)
+    expect(result.text).toMatch(/^Error: PLATFORM_URL: got "ftp:\/\/nowhere", expected an http\(s\) URL/)
+  })
+
   it('chat_history returns the exchange with a peer, oldest first', async () => {
     const history = await registry.call('chat_history', contextFor(platform.url, b.id, b.token), {
       peer_id: a.id,
@@ -240,6 +262,14 @@ describe('platform tools against the dev platform', () => {
     expect(
       (await registry.call('chat_history', asA(), { peer_id: b.id, before_ts: 'yesterday' })).text,
     ).toMatch(/RFC3339/)
+    expect((await registry.call('chat_history', asA(), { peer_id: 'not-a-uuid' })).text).toBe(
+      'Error: peer_id must be a valid UUID (HTTP 400)',
+    )
+    const older = await registry.call('chat_history', contextFor(platform.url, b.id, b.token), {
+      peer_id: a.id,
+      before_ts: '2000-01-01T00:00:00Z',
+    })
+    expect(JSON.parse(older.text)).toEqual([])
   })
 
   it('routes as the workspace a peer talks to, and reports a broken workspace instead of using it', async () => {

@@ -3,11 +3,14 @@ import { memoryTools } from './memory-tools.js'
 import { messagingTools } from './messaging-tools.js'
 import { checkPermission, DEFAULT_ROLES, permissionDeniedText, TOOL_PERMISSIONS } from './rbac.js'
 import type { Tool } from './registry.js'
-import { type IdentityEnv, workspaceTools } from './workspace-tools.js'
+import { type IdentitySource, workspaceTools } from './workspace-tools.js'
 
 export interface PlatformToolsOptions extends Partial<DelegationOptions> {
-  /** Environment read by `get_runtime_identity` (default `process.env`). */
-  env?: IdentityEnv
+  /**
+   * Environment read by `get_runtime_identity`: the process's resolved `RuntimeEnv` of `@molecule/config`, or raw
+   * variables (resolved through `loadEnv` on first use). Default: `loadEnv(process.env)` on first use.
+   */
+  env?: IdentitySource
 }
 
 /** Wraps a tool so its RBAC action is checked before it runs. */
@@ -40,9 +43,7 @@ export function createPlatformTools(options: PlatformToolsOptions = {}): Tool[] 
     a2aBackoffMs: options.a2aBackoffMs ?? 1_000,
   }
   const [delegateTask, delegateTaskAsync, checkTaskStatus] = delegationTools(delegation)
-  const [listPeers, getWorkspaceInfo, getRuntimeIdentity, updateAgentCard] = workspaceTools(
-    options.env ?? process.env,
-  )
+  const [listPeers, getWorkspaceInfo, getRuntimeIdentity, updateAgentCard] = workspaceTools(options.env)
   const [broadcastMessage, sendMessageToUser, chatHistory] = messagingTools()
   const [commitMemory, recallMemory] = memoryTools()
   return [

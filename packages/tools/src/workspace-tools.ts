@@ -1,3 +1,4 @@
+import { isMoleculeError, loadEnv, type RuntimeEnv } from '@molecule/config'
 import { isPlatformError, type Peer } from '@molecule/platform-client'
 import { z } from 'zod'
 import { isResolutionError, resolveActing } from './acting-workspace.js'
@@ -10,7 +11,27 @@ export interface IdentityEnv {
   [name: string]: string | undefined
 }
 
-export function workspaceTools(env: IdentityEnv): Tool[] {
+/**
+ * The environment `get_runtime_identity` reads: a resolved `RuntimeEnv` (preferred), or raw variables that are
+ * resolved through `loadEnv` on first use.
+ */
+export type IdentitySource = RuntimeEnv | IdentityEnv
+
+function isRuntimeEnv(source: IdentitySource): source is RuntimeEnv {
+  return typeof (source as { get?: unknown }).get === 'function'
+}
+
+/** Resolves lazily: `loadEnv` runs on the first `get_runtime_identity` call, not when the tools are built. */
+function identityEnv(source: IdentitySource | undefined): () => RuntimeEnv {
+  let resolved: RuntimeEnv | undefined = source && isRuntimeEnv(source) ? source : undefined
+  return () => {
+    resolved ??= loadEnv(source && !isRuntimeEnv(source) ? source : undefined)
+    return resolved
+  }
+}
+
+export function workspaceTools(source?: IdentitySource): Tool[] {
+  const runtimeEnv = identityEnv(source)
   const listPeers = defineTool({
     name: 'list_peers',
     description:
@@ -104,15 +125,23 @@ export function workspaceTools(env: IdentityEnv): Tool[] {
     input: z.object({}),
     async run(ctx) {
       const identity = ctx.identity ?? {}
+      let env: RuntimeEnv
+      try {
+        env = runtimeEnv()
+      } catch (err) {
+        if (isMoleculeError(err)) return `Error: ${err.message}`
+        throw err
+      }
+      const tier = env.get('TIER')?.trim()
       return JSON.stringify(
         {
-          model: identity.model ?? env.MODEL ?? null,
-          model_provider: identity.modelProvider ?? env.MODEL_PROVIDER ?? null,
-          molecule_model: identity.moleculeModel ?? env.MOLECULE_MODEL ?? null,
-          anthropic_base_url: identity.anthropicBaseUrl ?? env.ANTHROPIC_BASE_URL ?? null,
-          tier: ctx.tier ?? (env.TIER !== undefined && env.TIER !== '' ? Number(env.TIER) : null),
+          model: identity.model ?? env.get('MODEL') ?? null,
+          model_provider: identity.modelProvider ?? env.modelProvider ?? null,
+          molecule_model: identity.moleculeModel ?? env.get('MOLECULE_MODEL') ?? null,
+          anthropic_base_url: identity.anthropicBaseUrl ?? env.get('ANTHROPIC_BASE_URL') ?? null,
+          tier: ctx.tier ?? (tier ? Number(tier) : null),
           workspace_id: ctx.workspaceId,
-          runtime: identity.runtime ?? env.ADAPTER_MODULE ?? null,
+          runtime: identity.runtime ?? env.adapterModule ?? null,
         },
         null,
         2,
