@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createA2AServer } from '@molecule/a2a-server'
 import {
@@ -14,6 +14,7 @@ import {
 } from '@molecule/adapter-core'
 import { generateAgentsMd, loadConfig, loadEnv, renderPreflightReport, runPreflight } from '@molecule/config'
 import {
+  buildHeartbeatBody,
   type HeartbeatBody,
   HeartbeatLoop,
   PlatformClient,
@@ -25,12 +26,13 @@ import type { Logger } from 'pino'
 import { builtinAdapters } from './adapters/index.js'
 import { advertisedHost, type CardInput, platformAgentCard, servedAgentCard } from './agentCard.js'
 import { DelegationResultsLoop } from './DelegationResultsLoop.js'
-import { heartbeatBody as buildHeartbeatBody } from './heartbeatBody.js'
+import { heartbeatState } from './heartbeat-state.js'
 import { createLogger } from './logger.js'
 import { RuntimeError } from './RuntimeError.js'
 import { type RuntimeSettings, readRuntimeSettings } from './runtimeSettings.js'
 import { IdleLoop, runInitialPrompt } from './selfPrompts.js'
 import { buildSnapshot, PreStopSnapshot } from './snapshot/PreStopSnapshot.js'
+import { assembleSystemPrompt } from './system-prompt.js'
 import { TaskActivity, WedgeState } from './TaskActivity.js'
 
 export interface StartRuntimeOptions {
@@ -175,7 +177,13 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
   }
   const tools = bindTools(createPlatformTools({ env }), toolContext)
   const setupResult: SetupResult = {
-    systemPrompt: await readPromptFiles(configDir, config.prompt_files, log),
+    systemPrompt: await assembleSystemPrompt({
+      configDir,
+      promptFiles: config.prompt_files,
+      platform,
+      ...(runtimeEnv.parentId ? { parentId: runtimeEnv.parentId } : {}),
+      log,
+    }),
     loadedSkills: [],
     tools,
     isCoordinator: false,
@@ -285,7 +293,7 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
   let reported = { requests: 0, errors: 0 }
   const heartbeatBody = (): HeartbeatBody => {
     reported = activity.outcomes
-    return buildHeartbeatBody(adapter, activity, wedge, startedAt, Date.now(), log)
+    return buildHeartbeatBody(heartbeatState(adapter, activity, wedge, startedAt, Date.now(), log))
   }
 
   const delegations = new DelegationResultsLoop({
@@ -457,26 +465,4 @@ export function runtimeHeartbeatHandle(
       return wedge.wedged
     },
   }
-}
-
-/**
- * The system prompt handed to adapters in `SetupResult`: the config's `prompt_files` (default
- * `system-prompt.md`) in order, joined by blank lines. Missing files were already reported by preflight.
- */
-export async function readPromptFiles(
-  configDir: string,
-  promptFiles: readonly string[],
-  log: Logger,
-): Promise<string> {
-  const files = promptFiles.length > 0 ? promptFiles : ['system-prompt.md']
-  const parts: string[] = []
-  for (const file of files) {
-    try {
-      const text = (await readFile(join(configDir, file), 'utf8')).trim()
-      if (text) parts.push(text)
-    } catch {
-      log.debug({ file }, 'prompt file not readable; skipped')
-    }
-  }
-  return parts.join('\n\n')
 }

@@ -1,6 +1,5 @@
 export {
   builtinAdapters,
-  classifyCommandFailure,
   cliRuntimeConfigSchema,
   createCliAdapter,
   echoAdapter,

@@ -161,7 +161,16 @@ describe('workspace lifecycle with an ADAPTER_MODULE adapter', () => {
     await writeFile(join(dirs.configs, 'rules.md'), 'Never guess.\n')
     const sibling = await platform.createWorkspace({ name: 'sibling-of-probe' })
     const { send } = await startProbe('', {}, dirs)
-    expect(await send('prompt?')).toBe('You are the probe.\n\nNever guess.')
+    // §3.8 assembly: prompt files in order, then the peers that have a card, then the failure guidance.
+    const prompt = await send('prompt?')
+    expect(
+      prompt.startsWith(
+        'You are the probe.\n\nNever guess.\n\n## Your Peers (workspaces you can delegate to)\n',
+      ),
+    ).toBe(true)
+    expect(prompt).toMatch(/^- \*\*Probe\*\* \(id: `[0-9a-f-]{36}`, status: online\)$/m)
+    expect(prompt).not.toContain('sibling-of-probe')
+    expect(prompt.endsWith('never drop a task silently.')).toBe(true)
     expect(await send('peers?')).toContain(`sibling-of-probe (ID: ${sibling.id}`)
   })
 

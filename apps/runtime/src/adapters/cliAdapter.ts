@@ -1,8 +1,13 @@
-import type { Adapter, AdapterConfig } from '@molecule/adapter-core'
+import {
+  type Adapter,
+  type AdapterConfig,
+  classifySubprocessError,
+  sanitizedAgentError,
+} from '@molecule/adapter-core'
 import { z } from 'zod'
 import { RuntimeError } from '../RuntimeError.js'
 import { scrubContent } from '../snapshot/scrubSecrets.js'
-import { classifyCommandFailure, runCommand, sanitizedAgentError } from './runCommand.js'
+import { runCommand } from './runCommand.js'
 
 /** `runtime_config` keys the `cli` adapter reads; everything else in the block is ignored. */
 export const cliRuntimeConfigSchema = z.object({
@@ -72,7 +77,10 @@ export function createCliAdapter(observePid?: PidObserver): Adapter {
         if (result.spawnError) {
           log.error({ code: result.spawnError }, 'cli command could not be started')
           events.fail(
-            sanitizedAgentError(result.spawnError === 'ENOENT' ? 'command_not_found' : 'spawn_failed'),
+            sanitizedAgentError(
+              undefined,
+              result.spawnError === 'ENOENT' ? 'command_not_found' : 'spawn_failed',
+            ),
           )
           return undefined
         }
@@ -81,12 +89,12 @@ export function createCliAdapter(observePid?: PidObserver): Adapter {
             { timeoutMs: cfg.timeout_ms ?? cfg.timeout * 1000 },
             'cli command timed out; process group killed',
           )
-          events.fail(sanitizedAgentError('timeout'))
+          events.fail(sanitizedAgentError(undefined, 'timeout'))
           return undefined
         }
         const output = result.stdout.trim()
         if (result.exitCode === 0) return output.length > 0 ? output : '(no response generated)'
-        const category = classifyCommandFailure(result.stderr, result.exitCode)
+        const category = classifySubprocessError(result.stderr, result.exitCode)
         log.error(
           {
             exitCode: result.exitCode,
@@ -95,7 +103,7 @@ export function createCliAdapter(observePid?: PidObserver): Adapter {
           },
           'cli command failed',
         )
-        events.fail(sanitizedAgentError(category))
+        events.fail(sanitizedAgentError(undefined, category))
         return undefined
       }
     },

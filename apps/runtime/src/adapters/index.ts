@@ -10,4 +10,4 @@ export const builtinAdapters: Readonly<Record<string, BuiltinAdapter>> = {
 
 export { cliRuntimeConfigSchema, createCliAdapter, parseCliRuntimeConfig } from './cliAdapter.js'
 export { echoAdapter } from './echoAdapter.js'
-export { classifyCommandFailure, runCommand, sanitizedAgentError } from './runCommand.js'
+export { runCommand } from './runCommand.js'

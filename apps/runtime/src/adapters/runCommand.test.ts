@@ -1,6 +1,7 @@
+import { classifySubprocessError, sanitizedAgentError } from '@molecule/adapter-core'
 import { describe, expect, it } from 'vitest'
 import { waitGone } from '../../test/support/processes.js'
-import { classifyCommandFailure, runCommand, sanitizedAgentError } from './runCommand.js'
+import { runCommand } from './runCommand.js'
 
 describe('runCommand', () => {
   it('feeds stdin and streams stdout', async () => {
@@ -19,7 +20,7 @@ describe('runCommand', () => {
   it('reports a non-zero exit with stderr kept for logs', async () => {
     const result = await runCommand({ command: 'sh', args: ['-c', 'echo "HTTP 429 slow down" >&2; exit 3'] })
     expect(result.exitCode).toBe(3)
-    expect(classifyCommandFailure(result.stderr, result.exitCode)).toBe('rate_limited')
+    expect(classifySubprocessError(result.stderr, result.exitCode)).toBe('rate_limited')
   })
 
   it('kills the whole process group on timeout, grandchildren included', async () => {
@@ -75,7 +76,7 @@ describe('runCommand', () => {
   })
 })
 
-describe('classifyCommandFailure', () => {
+describe('§3.9 failure categories (adapter-core classifySubprocessError)', () => {
   it.each([
     ['Error: rate limit', 1, 'rate_limited'],
     ['invalid api_key', 1, 'auth_failed'],
@@ -85,10 +86,12 @@ describe('classifyCommandFailure', () => {
     ['sessionless generate failed', 2, 'exit_2'],
     ['', 0, 'subprocess_error'],
   ])('%s → %s', (stderr, code, expected) => {
-    expect(classifyCommandFailure(stderr, code)).toBe(expected)
+    expect(classifySubprocessError(stderr, code)).toBe(expected)
   })
 
   it('never echoes details', () => {
-    expect(sanitizedAgentError('exit_1')).toBe('Agent error (exit_1) — see workspace logs for details.')
+    expect(sanitizedAgentError(new Error('secret stderr'), 'exit_1')).toBe(
+      'Agent error (exit_1) — see workspace logs for details.',
+    )
   })
 })

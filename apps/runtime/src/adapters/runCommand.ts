@@ -122,16 +122,3 @@ export function runCommand(options: CommandRunOptions): Promise<CommandRunResult
     })
   })
 }
-
-/** Error categories of §3.7; word-bounded so "sessionless" or "generate" do not match. */
-export function classifyCommandFailure(stderr: string, exitCode: number | null): string {
-  if (/\b(rate|429|overloaded)\b/i.test(stderr)) return 'rate_limited'
-  if (/\b(auth|authentication|authorization|api[_-]?key)\b/i.test(stderr)) return 'auth_failed'
-  if (/\bsession\b|no conversation found/i.test(stderr)) return 'session_error'
-  return exitCode !== null && exitCode !== 0 ? `exit_${exitCode}` : 'subprocess_error'
-}
-
-/** The only error text a caller ever sees: a category, never stderr or a stack. */
-export function sanitizedAgentError(category: string): string {
-  return `Agent error (${category}) — see workspace logs for details.`
-}

@@ -1,12 +1,23 @@
-import { runtimeCapabilities } from '@molecule/adapter-core'
+import { type Adapter, runtimeCapabilities } from '@molecule/adapter-core'
+import { buildHeartbeatBody } from '@molecule/platform-client'
 import pino from 'pino'
 import { describe, expect, it } from 'vitest'
-import { heartbeatBody } from './heartbeatBody.js'
+import { heartbeatState } from './heartbeat-state.js'
 import { TaskActivity, WedgeState } from './TaskActivity.js'
 
 const log = pino({ level: 'silent' })
 
-describe('heartbeatBody', () => {
+/** What the runtime's heartbeat loop sends: the shared body builder fed with the runtime's state. */
+const heartbeatBody = (
+  adapter: Adapter,
+  activity: TaskActivity,
+  wedge: WedgeState,
+  startedAt: number,
+  now: number,
+  logger: typeof log,
+) => buildHeartbeatBody(heartbeatState(adapter, activity, wedge, startedAt, now, logger))
+
+describe('heartbeat body from runtime state', () => {
   it('carries counters, uptime and all-false capabilities by default', () => {
     const activity = new TaskActivity()
     activity.start('summarise the report')

@@ -1,0 +1,76 @@
+import { buildSystemPrompt, type PromptFile, type PromptPeer, readPromptFiles } from '@molecule/adapter-core'
+import type { PlatformClient } from '@molecule/platform-client'
+import type { Logger } from 'pino'
+
+export type SystemPromptPlatform = Pick<
+  PlatformClient,
+  'resolveInstructions' | 'listPeers' | 'getSharedContext'
+>
+
+export interface SystemPromptOptions {
+  configDir: string
+  /** config.yaml `prompt_files`; empty = `system-prompt.md`. */
+  promptFiles: readonly string[]
+  platform: SystemPromptPlatform
+  /** `PARENT_ID`: when set, the parent's shared context is included. */
+  parentId?: string
+  /** Per platform call; the calls run in parallel, once, without retries. Default 3000 ms. */
+  timeoutMs?: number
+  log: Logger
+}
+
+/** Memory snapshot files added after the prompt files when present and not listed already (§3.8 step 3). */
+const MEMORY_FILES = ['MEMORY.md', 'USER.md']
+
+/**
+ * The system prompt handed to adapters in `SetupResult` (runtime-behaviour §3.5/§3.8), assembled by
+ * adapter-core's `buildSystemPrompt`: platform instructions, prompt files, memory files, the parent's shared
+ * context, peers and the delegation-failure guidance. Every platform part fails open to "nothing" (a boot never
+ * waits longer than `timeoutMs` for them); missing prompt files were already reported by preflight.
+ */
+export async function assembleSystemPrompt(opts: SystemPromptOptions): Promise<string> {
+  const names = opts.promptFiles.length > 0 ? opts.promptFiles : ['system-prompt.md']
+  const call = { timeoutMs: opts.timeoutMs ?? 3000, retry: false }
+  const failOpen =
+    <T>(what: string, fallback: T) =>
+    (err: unknown): T => {
+      opts.log.debug({ err: (err as Error).message }, `${what} unavailable; system prompt without it`)
+      return fallback
+    }
+  const [prompt, memory, instructions, peers, parentContext] = await Promise.all([
+    readPromptFiles(opts.configDir, names),
+    readPromptFiles(
+      opts.configDir,
+      MEMORY_FILES.filter((file) => !names.includes(file)),
+    ),
+    opts.platform
+      .resolveInstructions(call)
+      .then((r) => r.instructions, failOpen('platform instructions', '')),
+    opts.platform.listPeers({}, call).then(
+      (list): PromptPeer[] =>
+        list.map((p) => ({
+          id: p.id,
+          ...(p.name ? { name: p.name } : {}),
+          ...(p.status ? { status: p.status } : {}),
+          agentCard: (p.agent_card ?? null) as PromptPeer['agentCard'],
+        })),
+      failOpen('peers', [] as PromptPeer[]),
+    ),
+    opts.parentId
+      ? opts.platform
+          .getSharedContext(opts.parentId, call)
+          .then(
+            (files): PromptFile[] => files.map((f) => ({ name: f.path, content: f.content })),
+            failOpen('parent context', [] as PromptFile[]),
+          )
+      : Promise.resolve([] as PromptFile[]),
+  ])
+  for (const file of prompt.missing) opts.log.debug({ file }, 'prompt file not readable; skipped')
+  return buildSystemPrompt({
+    platformInstructions: instructions,
+    promptFiles: prompt.files,
+    memoryFiles: memory.files,
+    parentContext,
+    peers,
+  })
+}
