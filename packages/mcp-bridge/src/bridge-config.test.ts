@@ -1,6 +1,7 @@
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { isMoleculeError, MoleculeError } from '@molecule/config'
 import { describe, expect, it } from 'vitest'
 import {
   BridgeConfigError,
@@ -72,8 +73,75 @@ describe('loadBridgeConfig', () => {
       expect.stringMatching(/PLATFORM_URL is not set/),
       expect.stringMatching(/WORKSPACE_ID: id 'BAD ID' must match/),
       expect.stringMatching(/no token/),
-      expect.stringMatching(/MOLECULE_HEARTBEAT_INTERVAL_MS: '-1' must be a positive integer/),
+      expect.stringMatching(/^MOLECULE_HEARTBEAT_INTERVAL_MS: got "-1", expected a whole number 1 or more/),
     ])
+  })
+
+  it('resolves the core variables through loadEnv and lists every bad one, PLATFORM_URL first', () => {
+    expect(
+      problemsOf({
+        PLATFORM_URL: 'ftp://platform',
+        WORKSPACE_ID: ID,
+        MOLECULE_WORKSPACE_TOKEN: 'tok',
+        MOLECULE_MCP_POLL_INTERVAL_MS: 'soon',
+        DELEGATION_TIMEOUT: 'forever',
+        CONFIGS_DIR: dir(),
+      }),
+    ).toEqual([
+      expect.stringMatching(/^PLATFORM_URL: got "ftp:\/\/platform", expected an http\(s\) URL/),
+      expect.stringMatching(/^DELEGATION_TIMEOUT: got "forever", expected a number/),
+      expect.stringMatching(/^MOLECULE_MCP_POLL_INTERVAL_MS: got "soon", expected a whole number/),
+    ])
+    expect(
+      problemsOf({
+        PLATFORM_URL: 'http://p',
+        WORKSPACE_ID: ID,
+        MOLECULE_WORKSPACE_TOKEN: 't',
+        DELEGATION_TIMEOUT: '0',
+      }),
+    ).toEqual([expect.stringMatching(/^DELEGATION_TIMEOUT: got "0", expected a number of seconds above 0/)])
+  })
+
+  it('carries the resolved RuntimeEnv, with the bridge defaults and the variables it was given', () => {
+    const configsDir = dir()
+    const config = loadBridgeConfig({
+      PLATFORM_URL: 'http://p/',
+      WORKSPACE_ID: ID,
+      MOLECULE_WORKSPACE_TOKEN: 'tok',
+      CONFIGS_DIR: configsDir,
+      MOLECULE_MCP_POLL_INTERVAL_MS: '250',
+      DELEGATION_TIMEOUT: '1.5',
+      MODEL_PROVIDER: 'anthropic:claude',
+    })
+    expect(config.runtimeEnv).toMatchObject({
+      platformUrl: 'http://p',
+      platformUrlSource: 'env',
+      configsDir,
+      configsDirSource: 'env',
+      workspaceId: ID,
+      modelProvider: 'anthropic:claude',
+      heartbeatIntervalMs: 20_000,
+    })
+    expect(config.configsDir).toBe(configsDir)
+    expect(config.pollIntervalMs).toBe(250)
+    expect(config.delegationTimeoutMs).toBe(1_500)
+  })
+
+  it('a configuration error is a MoleculeError with code MCP_CONFIG_INVALID and the problems as details', () => {
+    let caught: unknown
+    try {
+      loadBridgeConfig({ CONFIGS_DIR: dir() })
+    } catch (err) {
+      caught = err
+    }
+    expect(caught).toBeInstanceOf(BridgeConfigError)
+    expect(caught).toBeInstanceOf(MoleculeError)
+    expect(isMoleculeError(caught)).toBe(true)
+    const error = caught as BridgeConfigError
+    expect(error.code).toBe('MCP_CONFIG_INVALID')
+    expect(error.details).toEqual(error.problems)
+    expect(error.heading).toBe('invalid molecule-mcp configuration:')
+    expect(error.problems[0]).toMatch(/PLATFORM_URL is not set/)
   })
 
   it('multi mode: per-entry URLs, aliases, PLATFORM_URL optional when every entry has one', () => {
@@ -116,7 +184,7 @@ describe('loadBridgeConfig', () => {
 
   it('falls back to ~/.molecule-workspace created 0700 when CONFIGS_DIR is unset and /configs is absent', () => {
     const home = dir()
-    const resolved = resolveConfigsDir({}, home)
+    const resolved = resolveConfigsDir(undefined, home)
     if (resolved === '/configs') return // a machine with a writable /configs legitimately wins
     expect(resolved).toBe(join(home, '.molecule-workspace'))
     expect(statSync(resolved).mode & 0o777).toBe(0o700)

@@ -1,6 +1,7 @@
 import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import { isMoleculeError, loadEnv, MoleculeError, type RuntimeEnv } from '@molecule/config'
 
 /** One workspace this process acts as. */
 export interface WorkspaceEntry {
@@ -27,18 +28,28 @@ export interface BridgeConfig {
   agentName?: string
   agentDescription?: string
   agentSkills: string[]
+  /** The core variables (PLATFORM_URL, CONFIGS_DIR, intervals, MODEL_PROVIDER, …) as `loadEnv` resolved them. */
+  runtimeEnv: RuntimeEnv
 }
+
+/** The bridge heartbeats every 20 s (the runtime's default is 30 s): well under the platform's 90 s staleness. */
+export const BRIDGE_HEARTBEAT_INTERVAL_MS = 20_000
 
 export const WORKSPACE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,127}$/
 
-/** Thrown with every configuration problem found; the CLI prints them one per line and exits 2. */
-export class BridgeConfigError extends Error {
-  readonly code = 'MCP_CONFIG_INVALID'
+/**
+ * Thrown with every configuration problem found; the CLI prints them one per line and exits 2. A `MoleculeError`
+ * (code `MCP_CONFIG_INVALID`, `details` = the problems) so callers handle one local error family.
+ */
+export class BridgeConfigError extends MoleculeError {
   constructor(
     readonly heading: string,
     readonly problems: string[],
   ) {
-    super(`${heading}\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    super('MCP_CONFIG_INVALID', `${heading}\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
+      details: problems,
+      fix: 'Correct the variables listed; molecule-mcp --help describes every setting.',
+    })
     this.name = 'BridgeConfigError'
   }
 }
@@ -66,17 +77,6 @@ function checkId(id: string, where: string, problems: string[]): void {
       `${where}: id '${id}' must match ${WORKSPACE_ID_PATTERN.source} (lowercase letters, digits, '-')`,
     )
   }
-}
-
-function positiveInt(env: Env, name: string, fallback: number, problems: string[]): number {
-  const raw = env[name]
-  if (raw === undefined || raw.trim() === '') return fallback
-  const value = Number(raw)
-  if (!Number.isInteger(value) || value <= 0) {
-    problems.push(`${name}: '${raw}' must be a positive integer`)
-    return fallback
-  }
-  return value
 }
 
 /** `MOLECULE_MCP_POLL_TIMEOUT_SECS`: default 2, 0 = push only, junk or negative → 2, above 60 → 60. */
@@ -121,6 +121,7 @@ export function readTokenFile(path: string): { token?: string; problem?: string 
 function parseMultiEntries(
   raw: string,
   fallbackUrl: string | undefined,
+  fallbackInvalid: boolean,
   problems: string[],
 ): WorkspaceEntry[] {
   let parsed: unknown
@@ -177,7 +178,9 @@ function parseMultiEntries(
     const platformUrl = ownUrl ? normaliseUrl(url as string) : fallbackUrl
     if (ownUrl) checkUrl(platformUrl as string, `${where} platform_url`, problems)
     else if (platformUrl === undefined) {
-      problems.push(`${where}: no "platform_url" and PLATFORM_URL is not set; set one of them`)
+      // An invalid PLATFORM_URL is already reported once; do not repeat it per entry.
+      if (!fallbackInvalid)
+        problems.push(`${where}: no "platform_url" and PLATFORM_URL is not set; set one of them`)
       ok = false
     }
     if (ok && platformUrl !== undefined) {
@@ -187,9 +190,11 @@ function parseMultiEntries(
   return entries
 }
 
-/** Picks the state directory: explicit CONFIGS_DIR, else /configs when writable, else ~/.molecule-workspace (0700). */
-export function resolveConfigsDir(env: Env, home: string = homedir()): string {
-  const explicit = env.CONFIGS_DIR?.trim()
+/**
+ * Picks the state directory: `explicit` (CONFIGS_DIR, resolved by `loadEnv`), else /configs when writable, else
+ * ~/.molecule-workspace (0700).
+ */
+export function resolveConfigsDir(explicit: string | undefined, home: string = homedir()): string {
   if (explicit) {
     mkdirSync(explicit, { recursive: true, mode: 0o700 })
     return explicit
@@ -207,24 +212,52 @@ export function resolveConfigsDir(env: Env, home: string = homedir()): string {
   return dir
 }
 
-/** Validates the whole environment at once; throws BridgeConfigError listing every problem. */
+interface EnvProblem {
+  variable: string
+  message: string
+}
+
+/**
+ * The core variables through `loadEnv` (the one typed resolution). `loadEnv` stops at the first bad variable; to
+ * still list every problem, each bad variable is reported and left out, and resolution runs again.
+ */
+function resolveCoreEnv(env: Env, problems: EnvProblem[]): RuntimeEnv {
+  const remaining: Env = { ...env }
+  for (;;) {
+    try {
+      return loadEnv(remaining, { defaults: { heartbeatIntervalMs: BRIDGE_HEARTBEAT_INTERVAL_MS } })
+    } catch (err) {
+      if (!isMoleculeError(err) || err.path === undefined || remaining[err.path] === undefined) throw err
+      problems.push({ variable: err.path, message: err.message })
+      delete remaining[err.path]
+    }
+  }
+}
+
+/**
+ * Validates the whole environment at once; throws BridgeConfigError listing every problem. Core variables go
+ * through `loadEnv` of `@molecule/config`; only the bridge's own (MOLECULE_WORKSPACES, MOLECULE_WORKSPACE_TOKEN[_FILE],
+ * MOLECULE_MCP_*, MOLECULE_AGENT_*, MOLECULE_ORG_ID) are read here.
+ */
 export function loadBridgeConfig(env: Env, options: { home?: string } = {}): BridgeConfig {
-  const problems: string[] = []
-  const rawPlatformUrl = env.PLATFORM_URL?.trim()
-  const platformUrl = rawPlatformUrl ? normaliseUrl(rawPlatformUrl) : undefined
-  if (platformUrl) checkUrl(platformUrl, 'PLATFORM_URL', problems)
+  const envProblems: EnvProblem[] = []
+  const core = resolveCoreEnv(env, envProblems)
+  const badPlatformUrl = envProblems.some((p) => p.variable === 'PLATFORM_URL')
+  const problems: string[] = envProblems.filter((p) => p.variable === 'PLATFORM_URL').map((p) => p.message)
+  const otherEnvProblems = envProblems.filter((p) => p.variable !== 'PLATFORM_URL').map((p) => p.message)
+  const platformUrl = core.platformUrlSource === 'env' ? core.platformUrl : undefined
 
   let mode: BridgeConfig['mode']
   let workspaces: WorkspaceEntry[] = []
   const multi = env.MOLECULE_WORKSPACES
   if (multi !== undefined && multi.trim() !== '') {
     mode = 'multi'
-    workspaces = parseMultiEntries(multi, platformUrl, problems)
+    workspaces = parseMultiEntries(multi, platformUrl, badPlatformUrl, problems)
     if (problems.length > 0) throw new BridgeConfigError('invalid MOLECULE_WORKSPACES:', problems)
   } else {
     mode = 'single'
-    const id = env.WORKSPACE_ID?.trim()
-    if (!platformUrl)
+    const id = core.workspaceId
+    if (!platformUrl && !badPlatformUrl)
       problems.push('PLATFORM_URL is not set (e.g. PLATFORM_URL=https://acme.moleculesai.app)')
     if (!id)
       problems.push('WORKSPACE_ID is not set; copy it from the workspace page, or set MOLECULE_WORKSPACES')
@@ -237,35 +270,40 @@ export function loadBridgeConfig(env: Env, options: { home?: string } = {}): Bri
       token = read.token
     } else if (!token) {
       // Last resort: a token an earlier run (or the runtime) saved in the configs dir.
-      const saved = savedToken(env, options.home)
+      const saved = savedToken(core, options.home)
       if (saved) token = saved
       else problems.push('no token: set MOLECULE_WORKSPACE_TOKEN or MOLECULE_WORKSPACE_TOKEN_FILE')
     }
     if (id && token && platformUrl) workspaces = [{ id, token, platformUrl, ownUrl: false }]
   }
 
-  const heartbeatIntervalMs = positiveInt(env, 'MOLECULE_HEARTBEAT_INTERVAL_MS', 20_000, problems)
-  const pollIntervalMs = positiveInt(env, 'MOLECULE_MCP_POLL_INTERVAL_MS', 5_000, problems)
-  const delegationTimeoutSecs = positiveInt(env, 'DELEGATION_TIMEOUT', 300, problems)
+  problems.push(...otherEnvProblems)
+  const delegationTimeoutSecs = core.delegation.timeout ?? 300
+  if (core.delegation.timeout === 0) {
+    problems.push(
+      'DELEGATION_TIMEOUT: got "0", expected a number of seconds above 0. Fix: set a positive number of seconds, or unset it to use 300.',
+    )
+  }
   if (problems.length > 0) throw new BridgeConfigError('invalid molecule-mcp configuration:', problems)
 
   const orgId = (env.MOLECULE_ORG_ID ?? env.MOLECULE_ORGANIZATION_ID)?.trim()
   const config: BridgeConfig = {
     mode,
     workspaces,
-    configsDir: resolveConfigsDir(env, options.home),
-    heartbeatIntervalMs,
-    pollIntervalMs,
+    configsDir: resolveConfigsDir(explicitConfigsDir(core), options.home),
+    heartbeatIntervalMs: core.heartbeatIntervalMs,
+    pollIntervalMs: core.mcpPollIntervalMs,
     pollTimeoutSecs: pollTimeoutSecs(env.MOLECULE_MCP_POLL_TIMEOUT_SECS),
     verbose: env.MOLECULE_MCP_VERBOSE !== undefined && env.MOLECULE_MCP_VERBOSE !== '',
     disableHeartbeat: isSet(env.MOLECULE_MCP_DISABLE_HEARTBEAT),
     disableInbox: isSet(env.MOLECULE_MCP_DISABLE_INBOX),
-    delegationTimeoutMs: delegationTimeoutSecs * 1000,
+    delegationTimeoutMs: Math.round(delegationTimeoutSecs * 1000),
     delegationSyncViaInbox: env.DELEGATION_SYNC_VIA_INBOX === '1',
     agentSkills: (env.MOLECULE_AGENT_SKILLS ?? '')
       .split(',')
       .map((s) => s.trim())
       .filter((s) => s !== ''),
+    runtimeEnv: core,
   }
   // Org ids are header values: anything outside a conservative charset is dropped rather than sent.
   if (orgId && /^[A-Za-z0-9_-]{1,128}$/.test(orgId)) config.orgId = orgId
@@ -274,9 +312,13 @@ export function loadBridgeConfig(env: Env, options: { home?: string } = {}): Bri
   return config
 }
 
-function savedToken(env: Env, home: string | undefined): string | undefined {
+function explicitConfigsDir(core: RuntimeEnv): string | undefined {
+  return core.configsDirSource === 'env' ? core.configsDir : undefined
+}
+
+function savedToken(core: RuntimeEnv, home: string | undefined): string | undefined {
   try {
-    const read = readTokenFile(join(resolveConfigsDir(env, home), '.auth_token'))
+    const read = readTokenFile(join(resolveConfigsDir(explicitConfigsDir(core), home), '.auth_token'))
     return read.token
   } catch {
     return undefined

@@ -20,6 +20,7 @@ export interface BridgeServerOptions {
   logger: Logger
   version: string
   push: boolean
+  /** The bridge's own variables (TIER, MOLECULE_RBAC_ROLES); core ones come from `pool.config.runtimeEnv`. */
   env: Record<string, string | undefined>
   /** Overrides for tests (e.g. a short delegation budget). */
   tools?: Tool[]
@@ -41,7 +42,7 @@ export function createBridgeServer(options: BridgeServerOptions): Server {
   const registry = new ToolRegistry([
     ...(options.tools ??
       createPlatformTools({
-        env,
+        env: config.runtimeEnv,
         syncViaDelegations: config.delegationSyncViaInbox,
         delegationTimeoutMs: config.delegationTimeoutMs,
       })),
@@ -70,7 +71,9 @@ export function createBridgeServer(options: BridgeServerOptions): Server {
     },
   )
 
-  const tier = parseTier(env.TIER ?? env.WORKSPACE_TIER)
+  // TIER is the bridge's own variable; WORKSPACE_TIER is a core one, so it comes from loadEnv (when set at all).
+  const core = config.runtimeEnv
+  const tier = parseTier(env.TIER) ?? (core.get('WORKSPACE_TIER')?.trim() ? core.workspaceTier : undefined)
   const roles = env.MOLECULE_RBAC_ROLES?.split(',')
     .map((r) => r.trim())
     .filter(Boolean)

@@ -1,4 +1,5 @@
 export {
+  BRIDGE_HEARTBEAT_INTERVAL_MS,
   type BridgeConfig,
   BridgeConfigError,
   loadBridgeConfig,
