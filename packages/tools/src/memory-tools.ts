@@ -19,7 +19,11 @@ export function memoryTools(): Tool[] {
       'Save a fact for later (LOCAL = this workspace, TEAM = your team, GLOBAL = everyone; GLOBAL needs tier 0). Secrets are redacted before saving.',
     input: z.object({
       content: z.string().describe('What to remember.'),
-      scope: z.string().optional().describe('LOCAL (default), TEAM or GLOBAL.'),
+      // Advertised as the upstream enum; matched case-insensitively.
+      scope: z
+        .string()
+        .optional()
+        .meta({ description: 'LOCAL (default), TEAM or GLOBAL.', enum: [...SCOPES], default: 'LOCAL' }),
       source_workspace_id: z
         .string()
         .optional()
@@ -51,7 +55,10 @@ export function memoryTools(): Tool[] {
       'Search saved memories by text; scope LOCAL, TEAM or GLOBAL narrows it (empty = everything you wrote).',
     input: z.object({
       query: z.string().optional().describe('Words to search for; empty lists the newest.'),
-      scope: z.string().optional().describe('LOCAL, TEAM, GLOBAL, or empty.'),
+      scope: z
+        .string()
+        .optional()
+        .meta({ description: 'LOCAL, TEAM, GLOBAL, or empty.', enum: [...SCOPES, ''] }),
       source_workspace_id: z.string().optional().describe('Which of your workspaces (multi-workspace mode).'),
     }),
     async run(ctx, input) {
