@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises'
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -20,7 +20,7 @@ afterEach(async () => {
   agent = undefined
 })
 
-async function setup(cooldownMs: number) {
+async function setup(cooldownMs: number, stateFile?: string) {
   platform = await startDevPlatform({ port: 0, logLevel: 'silent' })
   const p = platform
   const self = await p.createWorkspace({ name: 'self', mint_token: true })
@@ -51,14 +51,18 @@ async function setup(cooldownMs: number) {
   await client.register({ url: `http://127.0.0.1:${port}`, agent_card: { name: 'self' } })
   const resultsFile = join(await mkdtemp(join(tmpdir(), 'deleg-')), 'results.jsonl')
   let now = 1_000_000
-  const loop = new DelegationResultsLoop({
-    platform: client,
-    resultsFile,
-    intervalMs: 60_000,
-    selfMessageCooldownMs: cooldownMs,
-    logger,
-    now: () => now,
-  })
+  // A new loop over the same files is what a restarted runtime builds.
+  const newLoop = () =>
+    new DelegationResultsLoop({
+      platform: client,
+      resultsFile,
+      ...(stateFile ? { stateFile } : {}),
+      intervalMs: 60_000,
+      selfMessageCooldownMs: cooldownMs,
+      logger,
+      now: () => now,
+    })
+  const loop = newLoop()
   const complete = (summary: string) => {
     const delegationId = crypto.randomUUID()
     p.state.recordActivity({
@@ -78,7 +82,7 @@ async function setup(cooldownMs: number) {
   const advance = (ms: number) => {
     now += ms
   }
-  return { loop, complete, wakeUps, advance, resultsFile, self }
+  return { loop, newLoop, complete, wakeUps, advance, resultsFile, self }
 }
 
 describe('DelegationResultsLoop (real dev platform)', () => {
@@ -107,5 +111,99 @@ describe('DelegationResultsLoop (real dev platform)', () => {
     expect(pendingText()).toContain(second.slice(0, 8))
     expect(wakeUps()).toHaveLength(2)
     expect(pendingText()).not.toContain('raw reply for')
+  })
+
+  it('after a restart announces nothing twice and still announces what was pending', async () => {
+    const stateFile = join(await mkdtemp(join(tmpdir(), 'deleg-state-')), 'configs', '.delegation_state.json')
+    const { loop, newLoop, complete, wakeUps, advance, resultsFile } = await setup(60_000, stateFile)
+    const first = complete('first job done')
+    await loop.tick()
+    expect(wakeUps()).toHaveLength(1)
+    // Arrives during the cooldown: recorded, not yet announced — then the process dies.
+    const second = complete('second job done')
+    advance(1000)
+    expect((await loop.tick()).map((r) => r.delegation_id)).toEqual([second])
+    expect(wakeUps()).toHaveLength(1)
+    expect((await stat(stateFile)).mode & 0o777).toBe(0o600)
+
+    const restarted = newLoop()
+    expect(await restarted.tick()).toEqual([])
+    expect(wakeUps()).toHaveLength(2)
+    expect(wakeUps()[1]).toContain(second.slice(0, 8))
+    expect(wakeUps()[1]).not.toContain(first.slice(0, 8))
+
+    const third = complete('third job done')
+    advance(60_000)
+    const again = newLoop()
+    expect((await again.tick()).map((r) => r.delegation_id)).toEqual([third])
+    expect(wakeUps()).toHaveLength(3)
+    expect(wakeUps()[2]).toContain(third.slice(0, 8))
+    expect(wakeUps()[2]).not.toContain(second.slice(0, 8))
+    expect(await newLoop().tick()).toEqual([])
+    expect(wakeUps()).toHaveLength(3)
+
+    const ids = (await readFile(resultsFile, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { delegation_id: string }).delegation_id)
+    expect(ids).toEqual([first, second, third])
+  })
+
+  it('without a state file a restart records everything again (the in-memory behaviour)', async () => {
+    const { loop, newLoop, complete, resultsFile } = await setup(0)
+    const only = complete('done')
+    await loop.tick()
+    expect((await newLoop().tick()).map((r) => r.delegation_id)).toEqual([only])
+    expect((await readFile(resultsFile, 'utf8')).trim().split('\n')).toHaveLength(2)
+  })
+
+  it('never forgets an id the platform still lists, however many there are', async () => {
+    // A platform that lists 230 finished delegations on every poll (more than the seen-set bound of 200).
+    const rows = Array.from({ length: 230 }, (_, i) => ({
+      delegation_id: `d-${String(i).padStart(3, '0')}-${crypto.randomUUID()}`,
+      source_id: 'self',
+      target_id: 'peer',
+      status: 'completed',
+      summary: `job ${i}`,
+    }))
+    const sent: unknown[] = []
+    const loop = new DelegationResultsLoop({
+      platform: {
+        workspaceId: 'self',
+        listDelegations: async () => rows,
+        getWorkspace: async () => ({ id: 'self', name: 'self' }),
+        sendA2A: async (_id: string, body: unknown) => {
+          sent.push(body)
+          return {}
+        },
+        notify: async () => ({ status: 'ok' }),
+      } as unknown as ConstructorParameters<typeof DelegationResultsLoop>[0]['platform'],
+      resultsFile: join(await mkdtemp(join(tmpdir(), 'deleg-')), 'results.jsonl'),
+      intervalMs: 60_000,
+      selfMessageCooldownMs: 0,
+      logger,
+    })
+    expect(await loop.tick()).toHaveLength(230)
+    expect(await loop.tick()).toEqual([])
+    expect(await loop.tick()).toEqual([])
+    expect(sent).toHaveLength(1)
+    // Once the platform stops listing the old ones, the set shrinks back to the newest ids.
+    rows.splice(0, 200)
+    expect(await loop.tick()).toEqual([])
+    expect(sent).toHaveLength(1)
+  })
+
+  it('treats a corrupt state file as a fresh start', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'deleg-state-'))
+    const stateFile = join(dir, 'state.json')
+    await writeFile(stateFile, '{not json')
+    const { loop, complete } = await setup(0, stateFile)
+    const id = complete('done')
+    expect((await loop.tick()).map((r) => r.delegation_id)).toEqual([id])
+    expect(JSON.parse(await readFile(stateFile, 'utf8'))).toMatchObject({
+      version: 1,
+      seen: [id],
+      pending: [],
+    })
   })
 })

@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto'
-import { appendFile, mkdir } from 'node:fs/promises'
+import { appendFile, mkdir, readFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { DelegationRow, PlatformClient } from '@molecule/platform-client'
 import type { Logger } from 'pino'
+import { writeFileAtomic } from './atomic-write.js'
+import { sendSelfPrompt } from './selfPrompts.js'
 
 /** One finished delegation, as written to the results file the agent reads. */
 export interface DelegationResult {
@@ -25,6 +26,11 @@ export interface DelegationResultsLoopOptions {
   platform: DelegationPlatform
   /** JSONL file the agent consumes (`DELEGATION_RESULTS_FILE`). */
   resultsFile: string
+  /**
+   * Where the seen delegation ids and the not-yet-announced results survive a restart (written atomically,
+   * mode 0600). Without it they live in memory only and a restart announces finished delegations again.
+   */
+  stateFile?: string
   intervalMs: number
   /** Minimum time between two wake-up self-messages. */
   selfMessageCooldownMs?: number
@@ -35,12 +41,35 @@ export interface DelegationResultsLoopOptions {
 const MAX_SEEN = 200
 const KEEP_SEEN = 100
 
+/** The `stateFile` contents. */
+interface PersistedState {
+  version: 1
+  /** Ids already recorded (or rejected), oldest first. */
+  seen: string[]
+  /** Recorded in the results file but not yet announced to the agent. */
+  pending: DelegationResult[]
+}
+
+function isResult(value: unknown): value is DelegationResult {
+  const r = value as Partial<DelegationResult> | null
+  return (
+    r !== null &&
+    typeof r === 'object' &&
+    typeof r.delegation_id === 'string' &&
+    typeof r.status === 'string' &&
+    typeof r.summary === 'string'
+  )
+}
+
 /**
  * Picks up async delegations that finished (§2.8): only those this workspace started (`source_id` check — a
  * peer cannot inject "results"), appends them to the results file, tells the human via notify, and wakes the
  * agent with a self-message through the platform proxy. The wake-up text carries ids, statuses and summaries
  * only, never the peer's raw reply (prompt-injection defence); the agent reads details from the file.
- * Unlike upstream, results that arrive during the self-message cooldown are kept and announced once it ends.
+ * Unlike upstream, results that arrive during the self-message cooldown are kept and announced once it ends,
+ * and with a `stateFile` a restart neither records nor announces a result twice nor drops an unannounced one.
+ * The seen set is trimmed to the newest 100 once it passes 200, but never forgets an id the platform still
+ * lists (upstream re-announced those).
  */
 export class DelegationResultsLoop {
   readonly #opts: DelegationResultsLoopOptions
@@ -51,6 +80,7 @@ export class DelegationResultsLoop {
   #timer: NodeJS.Timeout | undefined
   #running: Promise<unknown> | undefined
   #stopped = false
+  #loaded: Promise<void> | undefined
 
   constructor(options: DelegationResultsLoopOptions) {
     this.#opts = options
@@ -77,6 +107,8 @@ export class DelegationResultsLoop {
 
   /** One poll; never throws (the platform being down is a normal condition). */
   async tick(): Promise<DelegationResult[]> {
+    this.#loaded ??= this.#load()
+    await this.#loaded
     const log = this.#opts.logger
     let rows: DelegationRow[]
     try {
@@ -85,14 +117,58 @@ export class DelegationResultsLoop {
       log.debug({ err: (err as Error).message }, 'delegation poll failed')
       return []
     }
+    const seenBefore = this.#seen.size
     const fresh = this.#collect(rows)
+    this.#trimSeen(new Set(rows.map((row) => row.delegation_id)))
     if (fresh.length > 0) {
+      // Recorded first, then remembered: a crash in between can only repeat a line, never lose a result.
       await this.#appendResults(fresh)
       this.#pending.push(...fresh)
-      await Promise.all(fresh.map((result) => this.#notify(result)))
     }
-    if (this.#pending.length > 0) await this.#wakeAgent()
+    if (fresh.length > 0 || this.#seen.size !== seenBefore) await this.#save()
+    if (fresh.length > 0) await Promise.all(fresh.map((result) => this.#notify(result)))
+    if (this.#pending.length > 0 && (await this.#wakeAgent())) await this.#save()
     return fresh
+  }
+
+  /** Restores the seen ids and pending results of the previous run; a missing or corrupt file is a fresh start. */
+  async #load(): Promise<void> {
+    const file = this.#opts.stateFile
+    if (!file) return
+    let text: string
+    try {
+      text = await readFile(file, 'utf8')
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        this.#opts.logger.warn({ err: (err as Error).message, file }, 'could not read delegation state')
+      }
+      return
+    }
+    try {
+      const state = JSON.parse(text) as Partial<PersistedState>
+      for (const id of Array.isArray(state.seen) ? state.seen : []) {
+        if (typeof id === 'string' && id) this.#seen.add(id)
+      }
+      for (const result of Array.isArray(state.pending) ? state.pending : []) {
+        if (isResult(result) && !this.#pending.some((p) => p.delegation_id === result.delegation_id)) {
+          this.#pending.push(result)
+          this.#seen.add(result.delegation_id)
+        }
+      }
+    } catch {
+      this.#opts.logger.warn({ file }, 'delegation state is not valid JSON; starting fresh')
+    }
+  }
+
+  async #save(): Promise<void> {
+    const file = this.#opts.stateFile
+    if (!file) return
+    const state: PersistedState = { version: 1, seen: [...this.#seen], pending: [...this.#pending] }
+    try {
+      await writeFileAtomic(file, JSON.stringify(state), 0o600)
+    } catch (err) {
+      this.#opts.logger.warn({ err: (err as Error).message, file }, 'could not save delegation state')
+    }
   }
 
   #collect(rows: DelegationRow[]): DelegationResult[] {
@@ -103,7 +179,7 @@ export class DelegationResultsLoop {
       const id = row.delegation_id
       if (!id || this.#seen.has(id)) continue
       if (row.status !== 'completed' && row.status !== 'failed') continue
-      this.#markSeen(id)
+      this.#seen.add(id)
       if (row.source_id !== self) {
         this.#opts.logger.warn(
           { delegationId: id, sourceId: row.source_id },
@@ -125,15 +201,17 @@ export class DelegationResultsLoop {
     return out
   }
 
-  #markSeen(id: string): void {
-    this.#seen.add(id)
+  /**
+   * Past MAX_SEEN ids, drops the oldest down to KEEP_SEEN — but only ids the platform no longer lists, since
+   * forgetting a listed one would record and announce it again on the next poll.
+   */
+  #trimSeen(listed: ReadonlySet<unknown>): void {
     if (this.#seen.size <= MAX_SEEN) return
-    // Sets iterate in insertion order: drop the oldest, keep the most recent KEEP_SEEN.
-    const drop = this.#seen.size - KEEP_SEEN
-    let i = 0
+    const pending = new Set(this.#pending.map((r) => r.delegation_id))
+    // Sets iterate in insertion order: the oldest come first.
     for (const old of this.#seen) {
-      if (i++ >= drop) break
-      this.#seen.delete(old)
+      if (this.#seen.size <= KEEP_SEEN) break
+      if (!listed.has(old) && !pending.has(old)) this.#seen.delete(old)
     }
   }
 
@@ -159,35 +237,22 @@ export class DelegationResultsLoop {
     }
   }
 
-  async #wakeAgent(): Promise<void> {
+  /** Announces the pending results when the cooldown allows; true when the pending list changed. */
+  async #wakeAgent(): Promise<boolean> {
     const now = (this.#opts.now ?? Date.now)()
-    if (now - this.#lastSelfMessageAt < (this.#opts.selfMessageCooldownMs ?? 60_000)) return
+    if (now - this.#lastSelfMessageAt < (this.#opts.selfMessageCooldownMs ?? 60_000)) return false
     const batch = this.#pending.splice(0)
     const text = await this.#triggerText(batch)
     this.#lastSelfMessageAt = now
-    const self = this.#opts.platform.workspaceId
     try {
-      await this.#opts.platform.sendA2A(
-        self,
-        {
-          jsonrpc: '2.0',
-          id: randomUUID(),
-          method: 'message/send',
-          params: {
-            message: {
-              role: 'user',
-              messageId: `delegation-results-${randomUUID().slice(0, 8)}`,
-              parts: [{ kind: 'text', text }],
-            },
-          },
-        },
-        { timeoutMs: 120_000 },
-      )
+      await sendSelfPrompt(this.#opts.platform, text, 'delegation-results', 120_000)
       this.#opts.logger.info({ count: batch.length }, 'delegation results announced to the agent')
+      return true
     } catch (err) {
       // Put them back: the next tick after the cooldown tries again.
       this.#pending.unshift(...batch)
       this.#opts.logger.warn({ err: (err as Error).message }, 'delegation wake-up message failed; will retry')
+      return false
     }
   }
 

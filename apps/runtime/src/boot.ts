@@ -35,6 +35,9 @@ import { buildSnapshot, PreStopSnapshot } from './snapshot/PreStopSnapshot.js'
 import { assembleSystemPrompt } from './system-prompt.js'
 import { TaskActivity, WedgeState } from './TaskActivity.js'
 
+/** In `CONFIGS_DIR`: delegation ids already recorded and results not yet announced, across restarts. */
+export const DELEGATION_STATE_FILE = '.delegation_results_state.json'
+
 export interface StartRuntimeOptions {
   /** Environment to resolve (default `process.env`); `dev` passes one per workspace. */
   env?: NodeJS.ProcessEnv
@@ -299,6 +302,7 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
   const delegations = new DelegationResultsLoop({
     platform,
     resultsFile: runtimeEnv.delegationResultsFile,
+    stateFile: join(runtimeEnv.configsDir, DELEGATION_STATE_FILE),
     intervalMs: settings.delegationPollMs ?? runtimeEnv.heartbeatIntervalMs,
     selfMessageCooldownMs: settings.selfMessageCooldownMs,
     logger: log.child({ component: 'delegations' }),

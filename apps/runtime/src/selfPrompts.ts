@@ -8,12 +8,13 @@ export type SelfPromptPlatform = Pick<PlatformClient, 'workspaceId' | 'sendA2A'>
 
 /**
  * A prompt the workspace sends itself through the platform proxy (not directly), so the canvas shows both the
- * prompt and the reply and the platform records it as agent-originated (`X-Workspace-ID` = self).
+ * prompt and the reply and the platform records it as agent-originated (`X-Workspace-ID` = self). One A2A v0.3
+ * `message/send` with `messageId` `<idPrefix>-<8 hex>` and a single `{kind: "text"}` part (§2.4, §2.11).
  */
 export async function sendSelfPrompt(
   platform: SelfPromptPlatform,
   text: string,
-  idPrefix: 'initial' | 'idle',
+  idPrefix: 'initial' | 'idle' | 'delegation-results',
   timeoutMs: number,
 ): Promise<void> {
   await platform.sendA2A(

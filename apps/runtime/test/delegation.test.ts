@@ -119,5 +119,23 @@ describe('async delegation results loop', () => {
           String(row.summary).includes('Delegation completed'),
       ),
     )
-  }, 20_000)
+
+    // A restart (same configs dir) neither records nor announces the finished delegation again.
+    const wakeUps = () =>
+      p.state.activity.rows.filter(
+        (row) =>
+          row.workspace_id === a.id &&
+          row.activity_type === 'a2a_receive' &&
+          row.source_id === a.id &&
+          JSON.stringify(row.request_body).includes('Delegation results are ready'),
+      ).length
+    expect(wakeUps()).toBe(1)
+    await rtA.stop()
+    const restarted = spawnRuntime(a.id, p.url, dirsA, fast)
+    running.push(restarted)
+    await restarted.waitForMsg('registered')
+    await new Promise((r) => setTimeout(r, 1000))
+    expect((await readLines(dirsA.results)).filter((l) => l.delegation_id === delegationId)).toHaveLength(1)
+    expect(wakeUps()).toBe(1)
+  }, 30_000)
 })

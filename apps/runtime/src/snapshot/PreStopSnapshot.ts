@@ -1,5 +1,5 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { readFile, rm } from 'node:fs/promises'
+import { writeFileAtomic } from '../atomic-write.js'
 import { deepScrub } from './scrubSecrets.js'
 
 /** What the runtime persists on shutdown so the next boot can resume the agent's session (§2.13). */
@@ -39,8 +39,8 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
 }
 
 /**
- * Reads and writes the scrubbed snapshot file. Writes are atomic (temp file + rename) so a SIGKILL during
- * shutdown leaves either the old snapshot or the new one, never half a file.
+ * Reads and writes the scrubbed snapshot file. Writes are atomic (`writeFileAtomic`, mode 0600) so a SIGKILL
+ * during shutdown leaves either the old snapshot or the new one, never half a file.
  */
 export class PreStopSnapshot {
   constructor(readonly path: string) {}
@@ -54,10 +54,7 @@ export class PreStopSnapshot {
         (_key, value) => (typeof value === 'bigint' ? String(value) : value),
         2,
       )
-      await mkdir(dirname(this.path), { recursive: true })
-      const temp = `${this.path}.${process.pid}.tmp`
-      await writeFile(temp, text, { mode: 0o600 })
-      await rename(temp, this.path)
+      await writeFileAtomic(this.path, text, 0o600)
       return true
     } catch {
       return false
