@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto'
 
 const CARD_URL = 'http://127.0.0.1:0/'
 
-async function ours() {
+async function ours({ taskStore } = {}) {
   const { createA2AServer } = await import('@molecule/a2a-server').catch((err) => {
     throw new Error(
       `cannot load @molecule/a2a-server's dist (${err.code ?? err.message}); run \`pnpm --filter @molecule/a2a-server... build\` first`,
@@ -24,6 +24,7 @@ async function ours() {
     },
     executor: async (ctx) => `echo: ${ctx.text}`,
     logger: pino({ level: 'silent' }),
+    taskStore,
   })
   const { port } = await server.listen({ port: 0, host: '127.0.0.1' })
   return port
@@ -118,7 +119,12 @@ async function floor() {
   })
 }
 
-export const TARGETS = { ours, sdk, floor }
+/** Diagnostic: ours with a store that keeps nothing, to separate the store's cost from the rest. */
+function oursNoStore() {
+  return ours({ taskStore: { get() {}, set() {}, delete() {} } })
+}
+
+export const TARGETS = { ours, sdk, floor, 'ours-nostore': oursNoStore }
 
 /** Child-process entry: start the target, report its port, answer memory probes over IPC. */
 export async function serveTarget(name) {

@@ -5,6 +5,7 @@
 //   floor = a bare hono route returning a fixed task
 // Each server runs in its own process while this process drives load (raw keep-alive sockets).
 // Usage: node a2a-throughput.mjs [--seconds 6] [--connections 20] [--rounds 5]  (seconds per target, split over rounds)
+import { cpus, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { load, probe, spawnTarget } from './a2a-load.mjs'
@@ -33,6 +34,12 @@ if (values.serve) {
   const targets = Object.fromEntries(
     await Promise.all(names.map(async (n) => [n, await spawnTarget(n, self)])),
   )
+  // Results depend on what else the machine is doing: say so next to them.
+  const load1 = () =>
+    loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')
+  console.log(`node ${process.version}, ${cpus().length} cores, load average before: ${load1()}`)
   const median = (xs, key) => [...xs].sort((a, b) => a[key] - b[key])[Math.floor(xs.length / 2)]
   const rows = {}
   try {
@@ -70,4 +77,5 @@ if (values.serve) {
   console.log(`\nours/sdk   = ${ratio('ours', 'sdk')}   (target >= 3x)`)
   console.log(`ours/floor = ${ratio('ours', 'floor')}   (target >= 0.8x)`)
   console.log(`ours p99 at c=1 = ${rows.ours.one.p99.toFixed(3)} ms   (target <= 10 ms)`)
+  console.log(`load average after: ${load1()}`)
 }

@@ -65,4 +65,56 @@ describe('InMemoryTaskStore', () => {
     expect(store.get('t0')).toBeUndefined()
     store.close()
   })
+
+  it('keeps an everyday finished task compactly and reads it back identical, key order included', () => {
+    const store = new InMemoryTaskStore({ sweepIntervalMs: 0 })
+    const request = {
+      kind: 'message' as const,
+      messageId: 'm1',
+      role: 'user' as const,
+      parts: [{ kind: 'text' as const, text: 'hi' }],
+      contextId: 'c',
+      taskId: 't',
+    }
+    const reply = {
+      kind: 'message' as const,
+      messageId: 'm2',
+      role: 'agent' as const,
+      parts: [{ kind: 'text' as const, text: 'echo: hi' }],
+      taskId: 't',
+      contextId: 'c',
+    }
+    const finished: Task = {
+      kind: 'task',
+      id: 't',
+      contextId: 'c',
+      status: { state: 'completed', message: reply, timestamp: new Date().toISOString() },
+      history: [request, reply],
+    }
+    const snapshot = JSON.stringify(finished)
+    store.set(finished)
+    const read = store.get('t')
+    expect(read).not.toBe(finished)
+    expect(JSON.stringify(read)).toBe(snapshot)
+    expect(JSON.stringify(store.list({ limit: 1 })[0])).toBe(snapshot)
+
+    // Anything beyond the everyday shape is kept as given.
+    const variants: Task[] = [
+      { ...finished, id: 'meta', metadata: { k: 1 } },
+      { ...finished, id: 'art', artifacts: [{ artifactId: 'a', parts: [{ kind: 'text', text: 'x' }] }] },
+      {
+        ...finished,
+        id: 'part',
+        history: [{ ...request, parts: [{ kind: 'text', text: 'hi', metadata: {} }] }, reply],
+      },
+      { ...finished, id: 'extra', history: [{ ...request, extensions: ['e'] }, reply] },
+      { ...finished, id: 'other-task', history: [request, reply] },
+      { ...finished, id: 'running', status: { ...finished.status, state: 'input-required' } },
+    ]
+    for (const v of variants) {
+      store.set(v)
+      expect(store.get(v.id)).toBe(v)
+    }
+    store.close()
+  })
 })

@@ -1,4 +1,4 @@
-import { isTerminalState, type Task } from '@molecule/adapter-core'
+import { isTerminalState, type Message, type Task, type TaskState } from '@molecule/adapter-core'
 
 /**
  * Where tasks live between requests. Methods may return promises so a database-backed store fits;
@@ -35,7 +35,7 @@ export interface InMemoryTaskStoreOptions {
  * holes.
  */
 export class InMemoryTaskStore implements TaskStore {
-  readonly #tasks = new Map<string, Task>()
+  readonly #tasks = new Map<string, Task | FinishedTextTask>()
   readonly #readSinceEviction = new Set<string>()
   readonly #maxEntries: number
   readonly #ttl: number
@@ -58,26 +58,27 @@ export class InMemoryTaskStore implements TaskStore {
   }
 
   /** Terminal and past its TTL. A terminal task without a timestamp never expires (LRU still bounds it). */
-  #expired(task: Task, now: number): boolean {
-    if (!isTerminalState(task.status.state) || task.status.timestamp === undefined) return false
-    return Date.parse(task.status.timestamp) + this.#ttl <= now
+  #expired(entry: Task | FinishedTextTask, now: number): boolean {
+    if (entry instanceof FinishedTextTask) return Date.parse(entry.timestamp) + this.#ttl <= now
+    if (!isTerminalState(entry.status.state) || entry.status.timestamp === undefined) return false
+    return Date.parse(entry.status.timestamp) + this.#ttl <= now
   }
 
   get(taskId: string): Task | undefined {
-    const task = this.#tasks.get(taskId)
-    if (task === undefined) return undefined
-    if (this.#expired(task, this.#now())) {
+    const entry = this.#tasks.get(taskId)
+    if (entry === undefined) return undefined
+    if (this.#expired(entry, this.#now())) {
       this.#tasks.delete(taskId)
       return undefined
     }
     this.#readSinceEviction.add(taskId)
-    return task
+    return entry instanceof FinishedTextTask ? entry.toTask() : entry
   }
 
   set(task: Task): void {
     // Re-setting a known id updates it in place (Map keeps its position).
     const known = this.#tasks.has(task.id)
-    this.#tasks.set(task.id, task)
+    this.#tasks.set(task.id, FinishedTextTask.from(task) ?? task)
     if (!known && this.#tasks.size > this.#maxEntries) this.#evict()
   }
 
@@ -113,10 +114,10 @@ export class InMemoryTaskStore implements TaskStore {
     const now = this.#now()
     const all = [...this.#tasks.values()]
     for (let i = all.length - 1; i >= 0 && out.length < filter.limit; i--) {
-      const task = all[i] as Task
-      if (this.#expired(task, now)) continue
-      if (filter.contextId !== undefined && task.contextId !== filter.contextId) continue
-      out.push(task)
+      const entry = all[i] as Task | FinishedTextTask
+      if (this.#expired(entry, now)) continue
+      if (filter.contextId !== undefined && entry.contextId !== filter.contextId) continue
+      out.push(entry instanceof FinishedTextTask ? entry.toTask() : entry)
     }
     return out
   }
@@ -130,5 +131,109 @@ export class InMemoryTaskStore implements TaskStore {
   close(): void {
     if (this.#timer) clearInterval(this.#timer)
     this.#timer = undefined
+  }
+}
+
+function keyCount(o: object): number {
+  let n = 0
+  for (const _ in o) n++
+  return n
+}
+
+const REQUEST_KEYS = ['kind', 'messageId', 'role', 'parts', 'contextId', 'taskId'] // normalizeMessage's order
+const REPLY_KEYS = ['kind', 'messageId', 'role', 'parts', 'taskId', 'contextId'] // textMessage's order
+
+/**
+ * The text of a message that has exactly `keys` (in that order, so a rebuild is identical), belongs to
+ * the task and holds one plain text part; else undefined.
+ */
+function soleText(
+  m: Message,
+  keys: readonly string[],
+  taskId: string,
+  contextId: string,
+): string | undefined {
+  if (m.kind !== 'message' || m.taskId !== taskId || m.contextId !== contextId) return
+  let i = 0
+  for (const key in m) if (key !== keys[i++]) return
+  if (i !== keys.length || m.parts.length !== 1) return
+  const part = m.parts[0] as Message['parts'][number]
+  if (part.kind !== 'text' || keyCount(part) !== 2) return
+  return part.text
+}
+
+/**
+ * A finished task of the everyday shape (one user text message answered by one agent text message,
+ * no artifacts, no metadata) kept as a single object of strings instead of the nine objects of its
+ * `Task` form: a busy server retains thousands of these, and each retained object is work for the
+ * garbage collector. `toTask()` rebuilds the identical `Task` (same keys, same order) on read.
+ */
+class FinishedTextTask {
+  constructor(
+    readonly id: string,
+    readonly contextId: string,
+    readonly state: TaskState,
+    readonly timestamp: string,
+    readonly requestId: string,
+    readonly requestText: string,
+    readonly replyId: string,
+    readonly replyText: string,
+  ) {}
+
+  static from(task: Task): FinishedTextTask | undefined {
+    const { status, history } = task
+    const reply = status.message
+    if (
+      history?.length !== 2 ||
+      reply === undefined ||
+      history[1] !== reply ||
+      status.timestamp === undefined ||
+      !isTerminalState(status.state) ||
+      keyCount(task) !== 5 ||
+      keyCount(status) !== 3
+    )
+      return undefined
+    const request = history[0] as Message
+    if (request.role !== 'user' || reply.role !== 'agent') return undefined
+    const requestText = soleText(request, REQUEST_KEYS, task.id, task.contextId)
+    const replyText = soleText(reply, REPLY_KEYS, task.id, task.contextId)
+    if (requestText === undefined || replyText === undefined) return undefined
+    return new FinishedTextTask(
+      task.id,
+      task.contextId,
+      status.state,
+      status.timestamp,
+      request.messageId,
+      requestText,
+      reply.messageId,
+      replyText,
+    )
+  }
+
+  toTask(): Task {
+    const { id: taskId, contextId } = this
+    const request: Message = {
+      kind: 'message',
+      messageId: this.requestId,
+      role: 'user',
+      parts: [{ kind: 'text', text: this.requestText }],
+      contextId,
+      taskId,
+    }
+    const reply: Message = {
+      kind: 'message',
+      messageId: this.replyId,
+      role: 'agent',
+      parts: [{ kind: 'text', text: this.replyText }],
+      taskId,
+      contextId,
+    }
+    return {
+      kind: 'task',
+      id: taskId,
+      contextId,
+      status: { state: this.state, message: reply, timestamp: this.timestamp },
+      history: [request, reply],
+    }
   }
 }
