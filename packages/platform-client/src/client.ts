@@ -528,6 +528,7 @@ export class PlatformClient {
           peer_id: query.peerId,
           before_ts: query.beforeTs,
           limit: query.limit,
+          include: query.include,
         },
         schema: z
           .array(ActivityRowSchema)

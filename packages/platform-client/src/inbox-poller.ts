@@ -235,14 +235,14 @@ export class InboxPoller {
     const signal = this.abort.signal
     if (this.fetchCursor) {
       return this.client.listActivity(
-        { type: 'a2a_receive', sinceId: this.fetchCursor, limit: this.limit },
+        { type: 'a2a_receive', sinceId: this.fetchCursor, limit: this.limit, include: 'peer_info' },
         { signal, retry: false },
       )
     }
     // Without a cursor the platform answers newest first and cuts at `limit`, dropping the OLDEST rows of the
     // window; ask for the platform maximum so a backlog is not silently skipped, and say so when it is full.
     const rows = await this.client.listActivity(
-      { type: 'a2a_receive', sinceSecs: this.windowSecs, limit: COLD_START_LIMIT },
+      { type: 'a2a_receive', sinceSecs: this.windowSecs, limit: COLD_START_LIMIT, include: 'peer_info' },
       { signal, retry: false },
     )
     if (rows.length >= COLD_START_LIMIT) {

@@ -127,6 +127,8 @@ export interface ListActivityQuery {
   /** RFC 3339: only rows strictly older ([later] platforms). */
   beforeTs?: string
   limit?: number
+  /** `peer_info`: newer platforms add `peer_name`, `peer_role`, `agent_card_url`, `attachments` (others ignore it). */
+  include?: string
 }
 
 export type MemoryScope = 'LOCAL' | 'TEAM' | 'GLOBAL'

@@ -1,6 +1,11 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RecordedRequest, startScriptedServer } from '../test/support/scripted-server.js'
 import { PlatformClient } from './client.js'
+import { InboxCursorFile } from './inbox-cursor-file.js'
+import { InboxPoller } from './inbox-poller.js'
 
 // The exact wire of every call, as reference/platform-api.md §2 (paths, methods, body and query names) and §1/§7
 // (headers) give it: a strict platform checks these. The behaviour behind them is covered by the contract tests
@@ -194,6 +199,7 @@ describe('request wire shapes (platform-api.md §2)', () => {
         peerId: PEER,
         beforeTs: '2026-01-01T00:00:00Z',
         limit: 100,
+        include: 'peer_info',
       }),
     )
     expect(list).toMatchObject({ method: 'GET', path: `/workspaces/${WS}/activity` })
@@ -205,6 +211,28 @@ describe('request wire shapes (platform-api.md §2)', () => {
       peer_id: PEER,
       before_ts: '2026-01-01T00:00:00Z',
       limit: '100',
+      include: 'peer_info',
+    })
+  })
+
+  it('inbox poller: cold start by window, then by cursor, always asking for peer_info', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wire-inbox-'))
+    const cold = new InboxPoller({ client, cursorDir: dir, coldStartWindowSecs: 600 })
+    const first = await wire(() => cold.pollOnce())
+    expect(first).toMatchObject({ method: 'GET', path: `/workspaces/${WS}/activity` })
+    expect(first.query).toEqual({
+      type: 'a2a_receive',
+      since_secs: '600',
+      limit: '500',
+      include: 'peer_info',
+    })
+    await new InboxCursorFile(dir, WS).save('7d2e0000-0000-4000-8000-000000000003')
+    const warm = new InboxPoller({ client, cursorDir: dir, limit: 100 })
+    expect((await wire(() => warm.pollOnce())).query).toEqual({
+      type: 'a2a_receive',
+      since_id: '7d2e0000-0000-4000-8000-000000000003',
+      limit: '100',
+      include: 'peer_info',
     })
   })
 
