@@ -72,6 +72,25 @@ describe('invalid MOLECULE_WORKSPACES exits 2 with every problem listed', () => 
   })
 })
 
+describe('invalid core variables (resolved by loadEnv) exit 2 with every problem listed', () => {
+  it('names each bad variable, one per line, and no stack trace', async () => {
+    const env = {
+      ...baseEnv('ftp://platform', tempDir('mcp-core-')),
+      WORKSPACE_ID: UUID,
+      MOLECULE_WORKSPACE_TOKEN: 'tok',
+      MOLECULE_HEARTBEAT_INTERVAL_MS: 'often',
+    }
+    const { code, stderr, stdout } = await runBundle([], env)
+    expect(code).toBe(2)
+    expect(stdout).toBe('')
+    expect(stderr).toMatch(/^molecule-mcp: invalid molecule-mcp configuration:$/m)
+    expect(stderr).toMatch(/^ {2}PLATFORM_URL: got "ftp:\/\/platform", expected an http\(s\) URL/m)
+    expect(stderr).toMatch(/^ {2}MOLECULE_HEARTBEAT_INTERVAL_MS: got "often", expected a whole number/m)
+    expect(stderr).toMatch(/Run molecule-mcp --help for every setting\./)
+    expect(stderr).not.toMatch(/at .*\.js:\d+/)
+  })
+})
+
 describe('command line', () => {
   it('--help documents every env var and --version prints the version', async () => {
     const help = await runBundle(['--help'], { PATH: process.env.PATH ?? '' })
