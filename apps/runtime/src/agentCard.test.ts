@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { advertisedHost, platformAgentCard, servedAgentCard } from './agentCard.js'
+import { advertisedHost, advertisedUrl, platformAgentCard, servedAgentCard } from './agentCard.js'
 
 const input = {
   name: 'Researcher',
@@ -41,5 +41,22 @@ describe('agent cards', () => {
   it('advertises HOSTNAME when set, otherwise a detected address', () => {
     expect(advertisedHost('agent-1')).toBe('agent-1')
     expect(advertisedHost(undefined)).toMatch(/^\d+\.\d+\.\d+\.\d+$/)
+  })
+
+  it('advertises a specific bind address when HOSTNAME is unset, never a wildcard', () => {
+    expect(advertisedHost(undefined, '127.0.0.1')).toBe('127.0.0.1')
+    expect(advertisedHost('', '10.1.2.3')).toBe('10.1.2.3')
+    expect(advertisedHost('agent-1', '127.0.0.1')).toBe('agent-1')
+    for (const wildcard of ['0.0.0.0', '::', '']) {
+      expect(advertisedHost(undefined, wildcard)).toMatch(/^\d+\.\d+\.\d+\.\d+$/)
+    }
+  })
+
+  it('brackets IPv6 literals in the advertised URL', () => {
+    expect(advertisedUrl('agent-1', 8000)).toBe('http://agent-1:8000')
+    expect(advertisedUrl('10.0.0.7', 8000)).toBe('http://10.0.0.7:8000')
+    expect(advertisedUrl('fd00::5', 8000)).toBe('http://[fd00::5]:8000')
+    expect(advertisedUrl('[fd00::5]', 8000)).toBe('http://[fd00::5]:8000')
+    expect(new URL(advertisedUrl('::1', 9)).port).toBe('9')
   })
 })

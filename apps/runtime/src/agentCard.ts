@@ -75,16 +75,29 @@ export function platformAgentCard(input: CardInput): {
   }
 }
 
+const WILDCARD_BINDS = new Set(['', '0.0.0.0', '::', '[::]'])
+
 /**
- * Host part of the URL peers use to reach us: `HOSTNAME` (the container name on a Docker network) when set,
- * else the first non-internal IPv4 address, else loopback. No outbound connection is made to find it.
+ * Host part of the URL peers use to reach us (§2.2 `<workspace_url>`): `HOSTNAME` (the container name on a
+ * Docker network) when set; else the address the A2A server is bound to when that is a specific one (a server
+ * bound to 127.0.0.1 is not reachable at the machine's LAN address); else the first non-internal IPv4 address,
+ * else loopback. No outbound connection is made to find it.
  */
-export function advertisedHost(hostname: string | undefined): string {
-  if (hostname) return hostname
+export function advertisedHost(hostname: string | undefined, bindHost?: string): string {
+  const named = hostname?.trim()
+  if (named) return named
+  const bound = bindHost?.trim() ?? ''
+  if (!WILDCARD_BINDS.has(bound)) return bound
   for (const addresses of Object.values(networkInterfaces())) {
     for (const address of addresses ?? []) {
       if (address.family === 'IPv4' && !address.internal) return address.address
     }
   }
   return '127.0.0.1'
+}
+
+/** `http://<host>:<port>`, with an IPv6 literal host in brackets (`http://[fd00::5]:8000`). */
+export function advertisedUrl(host: string, port: number): string {
+  const literal = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host
+  return `http://${literal}:${port}`
 }

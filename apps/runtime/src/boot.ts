@@ -24,7 +24,13 @@ import {
 import { createPlatformTools, describeInputIssues, type Tool, type ToolContext } from '@molecule/tools'
 import type { Logger } from 'pino'
 import { builtinAdapters } from './adapters/index.js'
-import { advertisedHost, type CardInput, platformAgentCard, servedAgentCard } from './agentCard.js'
+import {
+  advertisedHost,
+  advertisedUrl,
+  type CardInput,
+  platformAgentCard,
+  servedAgentCard,
+} from './agentCard.js'
 import { DelegationResultsLoop } from './DelegationResultsLoop.js'
 import { heartbeatState } from './heartbeat-state.js'
 import { createLogger } from './logger.js'
@@ -243,10 +249,10 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
     pushNotifications: config.a2a.push_notifications,
     skills: [],
   })
-  const host = advertisedHost(runtimeEnv.hostname)
+  const host = advertisedHost(runtimeEnv.hostname, settings.a2aHost)
   const requestedPort = settings.a2aPortOverride ?? config.a2a.port
   const server = createA2AServer({
-    card: servedAgentCard(cardInput(`http://${host}:${requestedPort}`)),
+    card: servedAgentCard(cardInput(advertisedUrl(host, requestedPort))),
     executor,
     logger: log.child({ component: 'a2a' }),
     transcriptToken: () => tokens.read(),
@@ -268,7 +274,7 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
       )
     })
   const port = listening.port
-  const url = `http://${host}:${port}`
+  const url = advertisedUrl(host, port)
   if (port !== requestedPort) server.setCard(servedAgentCard(cardInput(url)))
   log.info({ url, bind: `${settings.a2aHost}:${port}` }, 'A2A server listening')
 
@@ -341,7 +347,7 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
             join(configDir, '.initial_prompt_done'),
             join(settings.workspaceDir, '.initial_prompt_done'),
           ],
-          readinessUrl: `http://${probeHost.includes(':') ? `[${probeHost}]` : probeHost}:${port}/.well-known/agent-card.json`,
+          readinessUrl: `${advertisedUrl(probeHost, port)}/.well-known/agent-card.json`,
           readinessIntervalMs: settings.readinessIntervalMs,
           signal: abort.signal,
           logger: log.child({ component: 'initial-prompt' }),

@@ -6,7 +6,7 @@ export {
   runCommand,
 } from './adapters/index.js'
 export type { CommandRunOptions, CommandRunResult } from './adapters/runCommand.js'
-export { advertisedHost, platformAgentCard, servedAgentCard } from './agentCard.js'
+export { advertisedHost, advertisedUrl, platformAgentCard, servedAgentCard } from './agentCard.js'
 export {
   BootFailure,
   bindTools,
