@@ -67,9 +67,10 @@ export const EXCERPT_MAX_CHARS = 300
 const MASK = '***'
 
 const BEARER = /\b(Bearer)\s+[^\s"',;]+/gi
-// `name: value`, `"name":"value"`, `name=value` where the name says it holds a credential.
+// `name: value`, `"name":"value"`, `name=value` where the name says it holds a credential. The name's affixes are
+// bounded so a long run without a separator cannot make the match quadratic.
 const SECRET_FIELD =
-  /("?)([A-Za-z0-9_.-]*(?:token|secret|passw(?:or)?d|key|credentials?|authorization|cookie)[A-Za-z0-9_.-]*)\1(\s*[:=]\s*)("?)(?!Bearer\s)(?!\*\*\*)[^\s"',;}&]+/gi
+  /("?)([A-Za-z0-9_.-]{0,40}(?:token|secret|passw(?:or)?d|key|credentials?|authorization|cookie)[A-Za-z0-9_.-]{0,40})\1(\s*[:=]\s*)("?)(?!Bearer\s)(?!\*\*\*)[^\s"',;}&]+/gi
 // Known credential shapes, whatever surrounds them.
 const CREDENTIAL_SHAPES: RegExp[] = [
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
@@ -124,8 +125,22 @@ function looksLikeSecret(run: string): boolean {
   return false
 }
 
+// Only the head of a large body is masked and shown. The cut falls on a separator so no token is split in two; a head
+// that is one single run is masked whole.
+const MASK_WINDOW = 8192
+const RUN_CHAR = /[A-Za-z0-9_-]/
+
+/** The head of `text` that masking looks at (all of it up to 8 KiB). */
+export function excerptHead(text: string): string {
+  if (text.length <= MASK_WINDOW) return text
+  for (let i = MASK_WINDOW; i > 0; i--) {
+    if (!RUN_CHAR.test(text[i] ?? '')) return text.slice(0, i)
+  }
+  return MASK
+}
+
 /** Masked, single-line, at most {@link EXCERPT_MAX_CHARS} characters. */
 export function bodyExcerpt(text: string, knownSecrets: readonly (string | undefined)[] = []): string {
-  const masked = maskSecrets(text, knownSecrets).replace(/\s+/g, ' ').trim()
+  const masked = maskSecrets(excerptHead(text), knownSecrets).replace(/\s+/g, ' ').trim()
   return masked.length > EXCERPT_MAX_CHARS ? `${masked.slice(0, EXCERPT_MAX_CHARS - 1)}…` : masked
 }

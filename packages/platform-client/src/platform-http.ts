@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import { backoffDelay, parseRetryAfter, type RetryPolicy, sleep } from './backoff.js'
-import { bodyExcerpt, maskSecrets, PlatformError } from './errors.js'
+import { bodyExcerpt, excerptHead, maskSecrets, PlatformError } from './errors.js'
 import type { Logger } from './logger.js'
 import type { TokenSource } from './token-store.js'
 
@@ -169,8 +169,8 @@ export class PlatformHttp {
     let serverHint: string | undefined
     try {
       const body = JSON.parse(text) as { error?: unknown; hint?: unknown }
-      if (typeof body?.error === 'string') serverError = maskSecrets(body.error, [token])
-      if (typeof body?.hint === 'string') serverHint = maskSecrets(body.hint, [token])
+      if (typeof body?.error === 'string') serverError = maskSecrets(excerptHead(body.error), [token])
+      if (typeof body?.hint === 'string') serverHint = maskSecrets(excerptHead(body.hint), [token])
     } catch {
       // Non-JSON error bodies (e.g. a plain-text 404 from the router) keep only the excerpt.
     }
