@@ -178,7 +178,8 @@ export class RpcMethods {
   async #send(call: RpcCall, v1: boolean): Promise<RpcAnswer> {
     const req = this.#readSend(call, v1)
     if (req.pushConfig) await this.#checkPushUrl(req.pushConfig.url)
-    const run = await this.#o.engine.start(req)
+    const started = this.#o.engine.start(req)
+    const run = started instanceof Promise ? await started : started
     if (!req.returnImmediately) await run.done
     // A completed task answers with the agent's reply (what Molecule clients read as result.parts);
     // anything else — still running, failed, input-required — answers with the task.

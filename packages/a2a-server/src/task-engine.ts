@@ -91,57 +91,70 @@ export class TaskEngine {
     return this.runs.get(taskId)?.task ?? this.#o.store.get(taskId)
   }
 
-  /** Creates (or resumes an interrupted) task and starts the executor. Throws `RpcError`. */
-  async start(params: StartParams): Promise<TaskRun> {
+  /**
+   * Creates (or resumes an interrupted) task and starts the executor. Throws `RpcError`. Answers
+   * synchronously when it can (a new task and a synchronous store): no promise per request.
+   */
+  start(params: StartParams): TaskRun | Promise<TaskRun> {
     if (!this.accepting) {
       const err = new RpcError(RpcErrorCode.InternalError, 'Server is shutting down; not accepting new tasks')
       err.httpStatus = 503
       throw err
     }
     const { message } = params
-    let task: Task
-    if (message.taskId !== undefined) {
-      const existing = await this.get(message.taskId)
-      if (existing === undefined) throw rpc.taskNotFound(message.taskId)
-      if (this.runs.has(existing.id))
-        throw new RpcError(
-          RpcErrorCode.InvalidRequest,
-          `Task ${existing.id} is still ${existing.status.state}; wait for it to finish or cancel it`,
-        )
-      if (!INTERRUPTED_STATES.has(existing.status.state))
-        throw new RpcError(
-          RpcErrorCode.InvalidRequest,
-          `Task ${existing.id} is ${existing.status.state} and cannot be continued; send the message without taskId to start a new task`,
-        )
-      if (message.contextId !== undefined && message.contextId !== existing.contextId)
-        throw rpc.invalidParams(`params.message.contextId does not match the context of task ${existing.id}`)
-      task = existing
-      message.contextId = task.contextId
-      this.#appendHistory(task, message)
-    } else {
-      const contextId = message.contextId ?? randomUUID()
-      const id = randomUUID()
-      message.contextId = contextId
-      message.taskId = id
-      task = {
+    if (message.taskId !== undefined) return this.#resume(params, message.taskId)
+    const contextId = message.contextId ?? randomUUID()
+    const id = randomUUID()
+    message.contextId = contextId
+    message.taskId = id
+    return this.#launch(
+      {
         kind: 'task',
         id,
         contextId,
         status: { state: 'submitted', timestamp: now() },
         history: [message],
-      }
-    }
+      },
+      params,
+    )
+  }
+
+  async #resume(params: StartParams, taskId: string): Promise<TaskRun> {
+    const { message } = params
+    const existing = await this.get(taskId)
+    if (existing === undefined) throw rpc.taskNotFound(taskId)
+    if (this.runs.has(existing.id))
+      throw new RpcError(
+        RpcErrorCode.InvalidRequest,
+        `Task ${existing.id} is still ${existing.status.state}; wait for it to finish or cancel it`,
+      )
+    if (!INTERRUPTED_STATES.has(existing.status.state))
+      throw new RpcError(
+        RpcErrorCode.InvalidRequest,
+        `Task ${existing.id} is ${existing.status.state} and cannot be continued; send the message without taskId to start a new task`,
+      )
+    if (message.contextId !== undefined && message.contextId !== existing.contextId)
+      throw rpc.invalidParams(`params.message.contextId does not match the context of task ${existing.id}`)
+    message.contextId = existing.contextId
+    this.#appendHistory(existing, message)
+    return this.#launch(existing, params)
+  }
+
+  #launch(task: Task, params: StartParams): TaskRun | Promise<TaskRun> {
+    const { message } = params
     const text = extractText(message)
     const run = new TaskRun(task, brief(text))
     if (params.listener) run.subscribe(params.listener)
     this.runs.set(task.id, run)
     if (params.pushConfig) this.#o.push?.set(task.id, params.pushConfig)
-    // Skip the await (a microtask hop per request) when the store answers synchronously.
     const stored = this.#o.store.set(task)
-    if (stored) await stored
-    run.emit(task)
-    void this.#execute(run, message, text, params)
-    return run
+    const go = () => {
+      run.emit(task)
+      void this.#execute(run, message, text, params)
+      return run
+    }
+    // A synchronous store (the default) skips the promise and its microtask hop.
+    return stored ? stored.then(go) : go()
   }
 
   async #execute(run: TaskRun, message: Message, text: string, params: StartParams): Promise<void> {
@@ -163,10 +176,11 @@ export class TaskEngine {
       o.logger.error({ err, taskId: task.id }, 'task run crashed')
       outcome = { state: 'failed', text: 'Internal error while running the task' }
     }
-    if (!run.finished) await this.#finish(run, outcome)
+    if (!run.finished) return this.#finish(run, outcome)
   }
 
-  async #finish(run: TaskRun, outcome: TaskOutcome): Promise<void> {
+  /** Records the outcome; synchronous unless the store answers with a promise. */
+  #finish(run: TaskRun, outcome: TaskOutcome): void | Promise<void> {
     const { task } = run
     run.finished = true
     let statusMessage: Message | undefined
@@ -182,12 +196,30 @@ export class TaskEngine {
         ? { state: outcome.state, timestamp: now() }
         : { state: outcome.state, message: statusMessage, timestamp: now() }
     this.runs.delete(task.id)
+    let stored: void | Promise<void>
     try {
-      const stored = this.#o.store.set(task)
-      if (stored) await stored
+      stored = this.#o.store.set(task)
     } catch (err) {
-      this.#o.logger.error({ err, taskId: task.id }, 'task store write failed')
+      this.#storeFailed(err, task)
     }
+    if (stored)
+      return stored.then(
+        () => this.#announce(run),
+        (err) => {
+          this.#storeFailed(err, task)
+          this.#announce(run)
+        },
+      )
+    this.#announce(run)
+  }
+
+  #storeFailed(err: unknown, task: Task): void {
+    this.#o.logger.error({ err, taskId: task.id }, 'task store write failed')
+  }
+
+  /** After the final state is stored: the final stream event, push, `taskEnd`, and waiters released. */
+  #announce(run: TaskRun): void {
+    const { task } = run
     if (run.watched) {
       run.emit({
         kind: 'status-update',
