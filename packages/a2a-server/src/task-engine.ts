@@ -201,6 +201,7 @@ export class TaskEngine {
       stored = this.#o.store.set(task)
     } catch (err) {
       this.#storeFailed(err, task)
+      stored = undefined
     }
     if (stored)
       return stored.then(
