@@ -37,6 +37,7 @@ import { createLogger } from './logger.js'
 import { RuntimeError } from './RuntimeError.js'
 import { type RuntimeSettings, readRuntimeSettings } from './runtimeSettings.js'
 import { IdleLoop, runInitialPrompt } from './selfPrompts.js'
+import { loadSkills } from './skills.js'
 import { buildSnapshot, PreStopSnapshot } from './snapshot/PreStopSnapshot.js'
 import { assembleSystemPrompt } from './system-prompt.js'
 import { TaskActivity, WedgeState } from './TaskActivity.js'
@@ -185,15 +186,17 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
     identity: { model: config.model, runtime: adapter.name },
   }
   const tools = bindTools(createPlatformTools({ env }), toolContext)
+  const skills = await loadSkills(configDir, config.skills, adapter.name, log)
   const setupResult: SetupResult = {
     systemPrompt: await assembleSystemPrompt({
       configDir,
       promptFiles: config.prompt_files,
+      skills,
       platform,
       ...(runtimeEnv.parentId ? { parentId: runtimeEnv.parentId } : {}),
       log,
     }),
-    loadedSkills: [],
+    loadedSkills: skills,
     tools,
     isCoordinator: false,
     children: [],
@@ -247,7 +250,7 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
     url,
     streaming: config.a2a.streaming,
     pushNotifications: config.a2a.push_notifications,
-    skills: [],
+    skills,
   })
   const host = advertisedHost(runtimeEnv.hostname, settings.a2aHost)
   const requestedPort = settings.a2aPortOverride ?? config.a2a.port

@@ -1,4 +1,10 @@
-import { buildSystemPrompt, type PromptFile, type PromptPeer, readPromptFiles } from '@molecule/adapter-core'
+import {
+  buildSystemPrompt,
+  type PromptFile,
+  type PromptPeer,
+  readPromptFiles,
+  type SkillSummary,
+} from '@molecule/adapter-core'
 import type { PlatformClient } from '@molecule/platform-client'
 import type { Logger } from 'pino'
 
@@ -12,6 +18,8 @@ export interface SystemPromptOptions {
   /** config.yaml `prompt_files`; empty = `system-prompt.md`. */
   promptFiles: readonly string[]
   platform: SystemPromptPlatform
+  /** Loaded skills: their instructions go under `## Your Skills`. */
+  skills?: readonly SkillSummary[]
   /** `PARENT_ID`: when set, the parent's shared context is included. */
   parentId?: string
   /** Per platform call; the calls run in parallel, once, without retries. Default 3000 ms. */
@@ -25,7 +33,7 @@ const MEMORY_FILES = ['MEMORY.md', 'USER.md']
 /**
  * The system prompt handed to adapters in `SetupResult` (runtime-behaviour §3.5/§3.8), assembled by
  * adapter-core's `buildSystemPrompt`: platform instructions, prompt files, memory files, the parent's shared
- * context, peers and the delegation-failure guidance. Every platform part fails open to "nothing" (a boot never
+ * context, skills, peers and the delegation-failure guidance. Every platform part fails open to "nothing" (a boot never
  * waits longer than `timeoutMs` for them); missing prompt files were already reported by preflight.
  */
 export async function assembleSystemPrompt(opts: SystemPromptOptions): Promise<string> {
@@ -71,6 +79,7 @@ export async function assembleSystemPrompt(opts: SystemPromptOptions): Promise<s
     promptFiles: prompt.files,
     memoryFiles: memory.files,
     parentContext,
+    skills: opts.skills ?? [],
     peers,
   })
 }

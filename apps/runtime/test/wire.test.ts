@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -86,10 +86,15 @@ async function boot(
   configYaml: string,
   env: Record<string, string> = {},
   delegations?: (workspaceId: string) => unknown[],
+  files: Record<string, string> = {},
 ) {
   platform = await recordingPlatform(delegations)
   const root = await mkdtemp(join(tmpdir(), 'molecule-wire-'))
   await writeFile(join(root, 'config.yaml'), configYaml)
+  for (const [name, text] of Object.entries(files)) {
+    await mkdir(join(root, name, '..'), { recursive: true })
+    await writeFile(join(root, name), text)
+  }
   const workspaceId = randomUUID()
   runtime = await startRuntime({
     logger: pino({ level: 'silent' }),
@@ -123,10 +128,10 @@ describe('wire contract', () => {
     const { workspaceId, platform: p } = await boot(ECHO)
     await runtime?.registered
     expect(runtime?.url).toBe(`http://agent-wire.local:${runtime?.port}`)
-    const register = p.requests.find((r) => r.path === '/registry/register')
-    expect(register?.method).toBe('POST')
-    expect(Object.keys(register?.body ?? {}).sort()).toEqual(['agent_card', 'id', 'url'])
-    expect(register?.body).toEqual({
+    const register = await until(() => p.requests.find((r) => r.path === '/registry/register'))
+    expect(register.method).toBe('POST')
+    expect(Object.keys(register.body ?? {}).sort()).toEqual(['agent_card', 'id', 'url'])
+    expect(register.body).toEqual({
       id: workspaceId,
       url: runtime?.url,
       agent_card: {
@@ -139,16 +144,38 @@ describe('wire contract', () => {
       },
     })
     // First register of a workspace without a token: no Authorization header to send yet.
-    expect(register?.headers.authorization).toBeUndefined()
-    expect(register?.headers['x-workspace-id']).toBe(workspaceId)
+    expect(register.headers.authorization).toBeUndefined()
+    expect(register.headers['x-workspace-id']).toBe(workspaceId)
   })
 
   it('advertises the bind address when HOSTNAME is unset and the server is not bound to a wildcard', async () => {
     const { platform: p } = await boot(ECHO, { HOSTNAME: '' })
     await runtime?.registered
-    const register = p.requests.find((r) => r.path === '/registry/register')
-    expect(register?.body.url).toBe(`http://127.0.0.1:${runtime?.port}`)
-    expect((register?.body.agent_card as { url: string }).url).toBe(register?.body.url)
+    const register = await until(() => p.requests.find((r) => r.path === '/registry/register'))
+    expect(register.body.url).toBe(`http://127.0.0.1:${runtime?.port}`)
+    expect((register.body.agent_card as { url: string }).url).toBe(register.body.url)
+  })
+
+  it('puts the loaded skills on both cards (platform card without examples)', async () => {
+    const { local, platform: p } = await boot(`${ECHO}skills: [summarise]\n`, {}, undefined, {
+      'skills/summarise/SKILL.md':
+        '---\nname: Summarise\ndescription: Condense long text\ntags: [text]\nexamples: [sum this]\n---\nBe brief.',
+    })
+    await runtime?.registered
+    const register = await until(() => p.requests.find((r) => r.path === '/registry/register'))
+    expect((register.body.agent_card as { skills: unknown }).skills).toEqual([
+      { id: 'summarise', name: 'Summarise', description: 'Condense long text', tags: ['text'] },
+    ])
+    const card = (await (await fetch(`${local}/.well-known/agent-card.json`)).json()) as { skills: unknown }
+    expect(card.skills).toEqual([
+      {
+        id: 'summarise',
+        name: 'Summarise',
+        description: 'Condense long text',
+        tags: ['text'],
+        examples: ['sum this'],
+      },
+    ])
   })
 
   it('heartbeats carry the R2 fields, the bearer token and all seven capability flags', async () => {
