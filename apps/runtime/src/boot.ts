@@ -30,17 +30,17 @@ import {
   type CardInput,
   platformAgentCard,
   servedAgentCard,
-} from './agentCard.js'
-import { DelegationResultsLoop } from './DelegationResultsLoop.js'
+} from './agent-card.js'
+import { DelegationResultsLoop } from './delegation-results-loop.js'
 import { heartbeatState } from './heartbeat-state.js'
 import { createLogger } from './logger.js'
-import { RuntimeError } from './RuntimeError.js'
-import { type RuntimeSettings, readRuntimeSettings } from './runtimeSettings.js'
-import { IdleLoop, runInitialPrompt } from './selfPrompts.js'
+import { RuntimeError } from './runtime-error.js'
+import { type RuntimeSettings, readRuntimeSettings } from './runtime-settings.js'
+import { IdleLoop, runInitialPrompt } from './self-prompts.js'
 import { loadSkills } from './skills.js'
-import { buildSnapshot, PreStopSnapshot } from './snapshot/PreStopSnapshot.js'
+import { buildSnapshot, PreStopSnapshot } from './snapshot/pre-stop-snapshot.js'
 import { assembleSystemPrompt } from './system-prompt.js'
-import { TaskActivity, WedgeState } from './TaskActivity.js'
+import { TaskActivity, WedgeState } from './task-activity.js'
 
 /** In `CONFIGS_DIR`: delegation ids already recorded and results not yet announced, across restarts. */
 export const DELEGATION_STATE_FILE = '.delegation_results_state.json'

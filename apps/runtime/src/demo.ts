@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { examplesDir, LocalCluster, replyText } from './localCluster.js'
+import { examplesDir, LocalCluster, replyText } from './local-cluster.js'
 
 function say(line = ''): void {
   process.stdout.write(`${line}\n`)

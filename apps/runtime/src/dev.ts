@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { LocalCluster } from './localCluster.js'
+import { LocalCluster } from './local-cluster.js'
 
 const NAMES = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta']
 

@@ -3,7 +3,7 @@ import { buildHeartbeatBody } from '@molecule/platform-client'
 import pino from 'pino'
 import { describe, expect, it } from 'vitest'
 import { heartbeatState } from './heartbeat-state.js'
-import { TaskActivity, WedgeState } from './TaskActivity.js'
+import { TaskActivity, WedgeState } from './task-activity.js'
 
 const log = pino({ level: 'silent' })
 

@@ -1,7 +1,7 @@
 import { type Adapter, capabilitiesToWire, runtimeCapabilities } from '@molecule/adapter-core'
 import type { HeartbeatState } from '@molecule/platform-client'
 import type { Logger } from 'pino'
-import type { TaskActivity, WedgeState } from './TaskActivity.js'
+import type { TaskActivity, WedgeState } from './task-activity.js'
 
 /**
  * The runtime's inputs to `buildHeartbeatBody` of `@molecule/platform-client` (§2.8–2.9), which owns the wire

@@ -5,8 +5,8 @@ export {
   echoAdapter,
   runCommand,
 } from './adapters/index.js'
-export type { CommandRunOptions, CommandRunResult } from './adapters/runCommand.js'
-export { advertisedHost, advertisedUrl, platformAgentCard, servedAgentCard } from './agentCard.js'
+export type { CommandRunOptions, CommandRunResult } from './adapters/run-command.js'
+export { advertisedHost, advertisedUrl, platformAgentCard, servedAgentCard } from './agent-card.js'
 export {
   BootFailure,
   bindTools,
@@ -14,13 +14,13 @@ export {
   type StartRuntimeOptions,
   startRuntime,
 } from './boot.js'
-export { type DelegationResult, DelegationResultsLoop } from './DelegationResultsLoop.js'
-export { type RuntimeSettings, readRuntimeSettings } from './runtimeSettings.js'
+export { type DelegationResult, DelegationResultsLoop } from './delegation-results-loop.js'
+export { type RuntimeSettings, readRuntimeSettings } from './runtime-settings.js'
 export {
   buildSnapshot,
   PreStopSnapshot,
   type Snapshot,
   snapshotSessionId,
-} from './snapshot/PreStopSnapshot.js'
-export { deepScrub, isSandboxContent, scrubContent } from './snapshot/scrubSecrets.js'
-export { briefTask, TaskActivity, WedgeState } from './TaskActivity.js'
+} from './snapshot/pre-stop-snapshot.js'
+export { deepScrub, isSandboxContent, scrubContent } from './snapshot/scrub-secrets.js'
+export { briefTask, TaskActivity, WedgeState } from './task-activity.js'

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ECHO_CONFIG, type RuntimeProcess, spawnRuntime, workspaceDirs } from './support/runtimeProcess.js'
+import { ECHO_CONFIG, type RuntimeProcess, spawnRuntime, workspaceDirs } from './support/runtime-process.js'
 
 const running: RuntimeProcess[] = []
 let platform: RunningDevPlatform | undefined

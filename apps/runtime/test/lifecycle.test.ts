@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { type RuntimeProcess, sendBody, spawnRuntime, workspaceDirs } from './support/runtimeProcess.js'
+import { type RuntimeProcess, sendBody, spawnRuntime, workspaceDirs } from './support/runtime-process.js'
 
 // A template-style adapter loaded through ADAPTER_MODULE (a file path): it uses the heartbeat handle the
 // runtime passes in AdapterConfig to report a wedge, and declares capabilities + an idle-timeout override.

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { spawnRuntime, workspaceDirs } from './support/runtimeProcess.js'
+import { spawnRuntime, workspaceDirs } from './support/runtime-process.js'
 
 // Nothing listens here: every case must fail before any platform call.
 const NO_PLATFORM = 'http://127.0.0.1:9'

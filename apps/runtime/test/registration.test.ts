@@ -13,7 +13,7 @@ import {
   sendBody,
   spawnRuntime,
   workspaceDirs,
-} from './support/runtimeProcess.js'
+} from './support/runtime-process.js'
 
 const running: RuntimeProcess[] = []
 const platforms: RunningDevPlatform[] = []

@@ -1,6 +1,6 @@
 import type { BuiltinAdapter } from '@molecule/adapter-core'
-import { createCliAdapter } from './cliAdapter.js'
-import { echoAdapter } from './echoAdapter.js'
+import { createCliAdapter } from './cli-adapter.js'
+import { echoAdapter } from './echo-adapter.js'
 
 /** Adapters selectable with config.yaml `runtime:` when `ADAPTER_MODULE` is unset. */
 export const builtinAdapters: Readonly<Record<string, BuiltinAdapter>> = {
@@ -8,6 +8,6 @@ export const builtinAdapters: Readonly<Record<string, BuiltinAdapter>> = {
   cli: () => createCliAdapter(),
 }
 
-export { cliRuntimeConfigSchema, createCliAdapter, parseCliRuntimeConfig } from './cliAdapter.js'
-export { echoAdapter } from './echoAdapter.js'
-export { runCommand } from './runCommand.js'
+export { cliRuntimeConfigSchema, createCliAdapter, parseCliRuntimeConfig } from './cli-adapter.js'
+export { echoAdapter } from './echo-adapter.js'
+export { runCommand } from './run-command.js'

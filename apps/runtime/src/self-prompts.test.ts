@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { PlatformClient } from '@molecule/platform-client'
 import pino from 'pino'
 import { describe, expect, it } from 'vitest'
-import { runInitialPrompt } from './selfPrompts.js'
+import { runInitialPrompt } from './self-prompts.js'
 
 const logger = pino({ level: 'silent' })
 // Nothing listens on port 9 of loopback: the readiness probe and any send fail fast.

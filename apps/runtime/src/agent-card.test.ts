@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { advertisedHost, advertisedUrl, platformAgentCard, servedAgentCard } from './agentCard.js'
+import { advertisedHost, advertisedUrl, platformAgentCard, servedAgentCard } from './agent-card.js'
 
 const input = {
   name: 'Researcher',

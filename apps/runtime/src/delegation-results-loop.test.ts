@@ -7,7 +7,7 @@ import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platfor
 import { PlatformClient } from '@molecule/platform-client'
 import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
-import { DelegationResultsLoop } from './DelegationResultsLoop.js'
+import { DelegationResultsLoop } from './delegation-results-loop.js'
 
 const logger = pino({ level: 'silent' })
 let platform: RunningDevPlatform | undefined

@@ -1,6 +1,6 @@
 import { readFile, rm } from 'node:fs/promises'
 import { writeFileAtomic } from '../atomic-write.js'
-import { deepScrub } from './scrubSecrets.js'
+import { deepScrub } from './scrub-secrets.js'
 
 /** What the runtime persists on shutdown so the next boot can resume the agent's session (§2.13). */
 export interface Snapshot {

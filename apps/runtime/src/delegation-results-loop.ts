@@ -3,7 +3,7 @@ import { dirname } from 'node:path'
 import type { DelegationRow, PlatformClient } from '@molecule/platform-client'
 import type { Logger } from 'pino'
 import { writeFileAtomic } from './atomic-write.js'
-import { sendSelfPrompt } from './selfPrompts.js'
+import { sendSelfPrompt } from './self-prompts.js'
 
 /** One finished delegation, as written to the results file the agent reads. */
 export interface DelegationResult {

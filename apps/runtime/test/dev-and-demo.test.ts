@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { runtimeBin } from './support/runtimeProcess.js'
+import { runtimeBin } from './support/runtime-process.js'
 
 function run(args: string[]) {
   const child = spawn(process.execPath, [runtimeBin, ...args], {

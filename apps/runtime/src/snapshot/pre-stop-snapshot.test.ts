@@ -2,7 +2,7 @@ import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { buildSnapshot, PreStopSnapshot, snapshotSessionId } from './PreStopSnapshot.js'
+import { buildSnapshot, PreStopSnapshot, snapshotSessionId } from './pre-stop-snapshot.js'
 
 async function tempPath(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'snap-'))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { briefTask, TaskActivity, WedgeState } from './TaskActivity.js'
+import { briefTask, TaskActivity, WedgeState } from './task-activity.js'
 
 describe('TaskActivity', () => {
   it('counts overlapping tasks and clears the current task only at zero', () => {

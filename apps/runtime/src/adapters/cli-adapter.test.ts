@@ -8,8 +8,8 @@ import {
 import pino from 'pino'
 import { describe, expect, it } from 'vitest'
 import { waitGone } from '../../test/support/processes.js'
-import { createCliAdapter, parseCliRuntimeConfig } from './cliAdapter.js'
-import { echoAdapter } from './echoAdapter.js'
+import { createCliAdapter, parseCliRuntimeConfig } from './cli-adapter.js'
+import { echoAdapter } from './echo-adapter.js'
 
 const logger = pino({ level: 'silent' })
 

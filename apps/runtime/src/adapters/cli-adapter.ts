@@ -5,9 +5,9 @@ import {
   sanitizedAgentError,
 } from '@molecule/adapter-core'
 import { z } from 'zod'
-import { RuntimeError } from '../RuntimeError.js'
-import { scrubContent } from '../snapshot/scrubSecrets.js'
-import { runCommand } from './runCommand.js'
+import { RuntimeError } from '../runtime-error.js'
+import { scrubContent } from '../snapshot/scrub-secrets.js'
+import { runCommand } from './run-command.js'
 
 /** `runtime_config` keys the `cli` adapter reads; everything else in the block is ignored. */
 export const cliRuntimeConfigSchema = z.object({

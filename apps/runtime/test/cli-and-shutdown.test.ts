@@ -10,7 +10,7 @@ import {
   sendBody,
   spawnRuntime,
   workspaceDirs,
-} from './support/runtimeProcess.js'
+} from './support/runtime-process.js'
 
 let platform: RunningDevPlatform
 const running: RuntimeProcess[] = []

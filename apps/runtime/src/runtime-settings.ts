@@ -1,4 +1,4 @@
-import { RuntimeError } from './RuntimeError.js'
+import { RuntimeError } from './runtime-error.js'
 
 /**
  * Settings only the runtime app reads (timers of its own loops, where it binds, where it writes files).

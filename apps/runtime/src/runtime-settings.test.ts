@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { readRuntimeSettings } from './runtimeSettings.js'
+import { readRuntimeSettings } from './runtime-settings.js'
 
 describe('readRuntimeSettings', () => {
   it('has container defaults', () => {

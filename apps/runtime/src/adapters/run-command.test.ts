@@ -1,7 +1,7 @@
 import { classifySubprocessError, sanitizedAgentError } from '@molecule/adapter-core'
 import { describe, expect, it } from 'vitest'
 import { waitGone } from '../../test/support/processes.js'
-import { runCommand } from './runCommand.js'
+import { runCommand } from './run-command.js'
 
 describe('runCommand', () => {
   it('feeds stdin and streams stdout', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { deepScrub, isSandboxContent, scrubContent } from './scrubSecrets.js'
+import { deepScrub, isSandboxContent, scrubContent } from './scrub-secrets.js'
 
 describe('scrubContent', () => {
   it.each([
