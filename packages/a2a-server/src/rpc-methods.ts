@@ -91,6 +91,31 @@ function zodProblem(error: z.ZodError, prefix: string): string {
   return `${where}: ${issue?.message ?? 'invalid'}`
 }
 
+/** Most tasks one `ListTasks` call looks through (the default store holds at most 10,000). */
+const LIST_SCAN_LIMIT = 1_000_000
+const TOKEN_PREFIX = 'after:'
+
+/** An opaque `ListTasks` cursor: the id of the last task on the page. */
+function pageToken(lastId: string): string {
+  return Buffer.from(TOKEN_PREFIX + lastId).toString('base64url')
+}
+
+function readPageToken(raw: unknown): string | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined
+  const decoded = typeof raw === 'string' ? Buffer.from(raw, 'base64url').toString() : ''
+  if (!decoded.startsWith(TOKEN_PREFIX) || decoded.length === TOKEN_PREFIX.length)
+    throw rpc.invalidParams('params.pageToken is not a token this server issued')
+  return decoded.slice(TOKEN_PREFIX.length)
+}
+
+/** `statusTimestampAfter` as epoch ms, or undefined when absent. */
+function optionalTimestamp(raw: unknown): number | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined
+  const ms = typeof raw === 'string' ? Date.parse(raw) : Number.NaN
+  if (Number.isNaN(ms)) throw rpc.invalidParams('params.statusTimestampAfter must be an ISO 8601 timestamp')
+  return ms
+}
+
 const encoder = new TextEncoder()
 const SSE_HEADERS = {
   'content-type': 'text/event-stream',
@@ -295,6 +320,11 @@ export class RpcMethods {
     return JSON.stringify(v1 ? toV1Task(shaped) : shaped)
   }
 
+  /**
+   * v1.0 `ListTasks`: newest first, filtered by `contextId`, `status` and `statusTimestampAfter`, in
+   * pages of `pageSize` (1…100, default 50). `nextPageToken` (empty on the last page) is an opaque
+   * cursor naming the last task of the page; a cursor whose task has since left the store is refused.
+   */
   async #listTasks(call: RpcCall): Promise<RpcAnswer> {
     const p = call.params === undefined ? {} : paramsObject(call.params)
     const list = this.#o.store.list
@@ -308,16 +338,37 @@ export class RpcMethods {
       typeof p.status === 'string' && p.status && p.status !== 'TASK_STATE_UNSPECIFIED'
         ? fromV1State(p.status)
         : undefined
-    let tasks = await list.call(this.#o.store, {
-      limit: status === undefined ? pageSize : 10_000,
+    const after = optionalTimestamp(p.statusTimestampAfter)
+    const cursor = readPageToken(p.pageToken)
+    const all = await list.call(this.#o.store, {
+      limit: LIST_SCAN_LIMIT,
       ...(contextId ? { contextId } : {}),
     })
-    if (status !== undefined) tasks = tasks.filter((t) => t.status.state === status).slice(0, pageSize)
-    const shaped = tasks.map((t) => {
+    const matching =
+      status === undefined && after === undefined
+        ? all
+        : all.filter(
+            (t) =>
+              (status === undefined || t.status.state === status) &&
+              (after === undefined ||
+                (t.status.timestamp !== undefined && Date.parse(t.status.timestamp) >= after)),
+          )
+    let from = 0
+    if (cursor !== undefined) {
+      from = matching.findIndex((t) => t.id === cursor) + 1
+      if (from === 0)
+        throw rpc.invalidParams(
+          'params.pageToken no longer matches a listed task (it finished its TTL or was evicted); list again from the first page',
+        )
+    }
+    const page = matching.slice(from, from + pageSize)
+    const last = page.at(-1)
+    const nextPageToken = last !== undefined && from + page.length < matching.length ? pageToken(last.id) : ''
+    const shaped = page.map((t) => {
       const h = withHistory(t, historyLength)
       return toV1Task(p.includeArtifacts === true ? h : { ...h, artifacts: [] })
     })
-    return JSON.stringify({ tasks: shaped, nextPageToken: '', pageSize, totalSize: shaped.length })
+    return JSON.stringify({ tasks: shaped, nextPageToken, pageSize, totalSize: matching.length })
   }
 
   async #cancel(call: RpcCall, v1: boolean): Promise<RpcAnswer> {
