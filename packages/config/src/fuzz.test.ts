@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
 import { isMoleculeError } from './errors.ts'
-import { parseConfig } from './loadConfig.ts'
-import { loadEnv } from './loadEnv.ts'
-import { makeConfigDir } from './testDirs.ts'
+import { parseConfig } from './load-config.ts'
+import { loadEnv } from './load-env.ts'
+import { makeConfigDir } from './test-dirs.ts'
 
 /** mulberry32: tiny seeded PRNG so every run generates the same cases (a failure is reproducible). */
 function prng(seed: number): () => number {

@@ -1,5 +1,5 @@
-export { type AgentsMdOptions, generateAgentsMd, renderAgentsMd } from './agentsMd.ts'
-export type { ConfigProblem } from './configProblems.ts'
+export { type AgentsMdOptions, generateAgentsMd, renderAgentsMd } from './agents-md.ts'
+export type { ConfigProblem } from './config-problems.ts'
 export { isMoleculeError, MoleculeError, type MoleculeErrorOptions } from './errors.ts'
 export {
   type LoadConfigOptions,
@@ -7,7 +7,7 @@ export {
   loadConfig,
   type ParseConfigOptions,
   parseConfig,
-} from './loadConfig.ts'
+} from './load-config.ts'
 export {
   type EnvSource,
   type LoadEnvOptions,
@@ -15,7 +15,7 @@ export {
   type RuntimeEnv,
   SANDBOX_BACKENDS,
   type SandboxBackend,
-} from './loadEnv.ts'
+} from './load-env.ts'
 export {
   type PreflightIssue,
   type PreflightIssueInput,

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { parseConfig } from './loadConfig.ts'
-import { loadEnv } from './loadEnv.ts'
+import { parseConfig } from './load-config.ts'
+import { loadEnv } from './load-env.ts'
 import { type PreflightIssueInput, renderPreflightReport, runPreflight } from './preflight.ts'
-import { makeConfigDir } from './testDirs.ts'
+import { makeConfigDir } from './test-dirs.ts'
 
 const cleanups: Array<() => void> = []
 afterEach(() => {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { loadEnv, type RuntimeEnv } from './loadEnv.ts'
+import { loadEnv, type RuntimeEnv } from './load-env.ts'
 import type { WorkspaceConfig } from './schema.ts'
 
 export type PreflightLevel = 'fail' | 'warn'

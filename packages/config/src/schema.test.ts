@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { ConfigProblem } from './configProblems.ts'
+import type { ConfigProblem } from './config-problems.ts'
 import { isMoleculeError, type MoleculeError } from './errors.ts'
-import { parseConfig } from './loadConfig.ts'
-import { loadEnv } from './loadEnv.ts'
+import { parseConfig } from './load-config.ts'
+import { loadEnv } from './load-env.ts'
 
 const env = loadEnv({}, { inDocker: false })
 const parse = (text: string) => parseConfig(text, { env })

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
-import { makeConfigDir } from '../src/testDirs.ts'
+import { makeConfigDir } from '../src/test-dirs.ts'
 
 const run = promisify(execFile)
 const packageDir = join(import.meta.dirname, '..')

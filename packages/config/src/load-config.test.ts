@@ -1,9 +1,9 @@
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { isMoleculeError, type MoleculeError } from './errors.ts'
-import { loadConfig, parseConfig } from './loadConfig.ts'
-import { loadEnv } from './loadEnv.ts'
-import { makeConfigDir } from './testDirs.ts'
+import { loadConfig, parseConfig } from './load-config.ts'
+import { loadEnv } from './load-env.ts'
+import { makeConfigDir } from './test-dirs.ts'
 
 const env = loadEnv({}, { inDocker: false })
 const cleanups: Array<() => void> = []

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { parseDocument } from 'yaml'
-import { configInvalidError, problemFromIssue } from './configProblems.ts'
+import { configInvalidError, problemFromIssue } from './config-problems.ts'
 import { isMoleculeError, MoleculeError } from './errors.ts'
-import { loadEnv, type RuntimeEnv } from './loadEnv.ts'
+import { loadEnv, type RuntimeEnv } from './load-env.ts'
 import { type WorkspaceConfig, workspaceConfigSchema } from './schema.ts'
-import { unknownKeyWarnings } from './unknownKeys.ts'
+import { unknownKeyWarnings } from './unknown-keys.ts'
 
 export interface LoadedConfig {
   config: WorkspaceConfig

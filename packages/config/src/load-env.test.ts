@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { isMoleculeError } from './errors.ts'
-import { loadEnv } from './loadEnv.ts'
+import { loadEnv } from './load-env.ts'
 
 function envError(env: NodeJS.ProcessEnv) {
   try {

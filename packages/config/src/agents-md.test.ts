@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { generateAgentsMd } from './agentsMd.ts'
+import { generateAgentsMd } from './agents-md.ts'
 import { isMoleculeError } from './errors.ts'
-import { loadEnv } from './loadEnv.ts'
-import { makeConfigDir } from './testDirs.ts'
+import { loadEnv } from './load-env.ts'
+import { makeConfigDir } from './test-dirs.ts'
 
 const env = loadEnv({}, { inDocker: false })
 const cleanups: Array<() => void> = []
