@@ -251,6 +251,59 @@ describe('push notifications', () => {
     }
   })
 
+  it("keeps a task's push config until its final notification is delivered, then drops it", async () => {
+    let failFinal = 1
+    let finalAttempts = 0
+    let delivered = false
+    const receiver = createServer((req: IncomingMessage, res) => {
+      let body = ''
+      req.on('data', (c) => (body += c))
+      req.on('end', () => {
+        if (JSON.parse(body).status.state !== 'completed') return res.writeHead(200).end()
+        finalAttempts++
+        if (failFinal-- > 0) return res.writeHead(503).end()
+        delivered = true
+        res.writeHead(200).end()
+      })
+    })
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r))
+    const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`
+    const srv = await start(undefined, {
+      cardExtra: { capabilities: { streaming: true, pushNotifications: true } },
+      pushNotifications: { allowPrivateTargets: true, backoffMs: 300 },
+    })
+    const getConfig = (taskId: string) =>
+      srv.rpc({ jsonrpc: '2.0', id: 2, method: 'tasks/pushNotificationConfig/get', params: { id: taskId } })
+    try {
+      const { json: sent } = await srv.rpc(
+        sendBody('notify me', { configuration: { pushNotificationConfig: { url: hook, token: 'tok-2' } } }),
+      )
+      const taskId = sent.result.taskId
+      for (let i = 0; i < 200 && finalAttempts === 0; i++) await tick(5)
+      // The final notification failed once and waits for its retry: the config is still there.
+      expect(delivered).toBe(false)
+      const during = await getConfig(taskId)
+      expect(during.json.result).toMatchObject({
+        taskId,
+        pushNotificationConfig: { url: hook, token: 'tok-2' },
+      })
+      for (let i = 0; i < 200 && !delivered; i++) await tick(5)
+      expect(finalAttempts).toBe(2)
+      for (let i = 0; i < 50; i++) {
+        if ((await getConfig(taskId)).json.error) break
+        await tick(5)
+      }
+      const after = await getConfig(taskId)
+      expect(after.json.error).toMatchObject({
+        code: -32602,
+        message: expect.stringMatching(/No push notification config/),
+      })
+    } finally {
+      await srv.close()
+      receiver.close()
+    }
+  })
+
   it('refuses private targets unless allowed', async () => {
     const srv = await start(undefined, { cardExtra: { capabilities: { pushNotifications: true } } })
     try {
