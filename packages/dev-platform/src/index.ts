@@ -8,6 +8,7 @@ export type {
   ApprovalRecord,
   CheckpointRecord,
   MemoryRecord,
+  PendingUploadRecord,
   PlatformState,
   QueueEntry,
 } from './platform-state.js'

@@ -56,6 +56,17 @@ export interface UploadRecord {
   bytes: Uint8Array<ArrayBuffer>
 }
 
+/** A user upload to a poll-mode workspace, held until the workspace fetches and acknowledges it. */
+export interface PendingUploadRecord {
+  id: string
+  workspaceId: string
+  name: string
+  mimeType: string
+  bytes: Uint8Array<ArrayBuffer>
+  created_at: number
+  acked_at: number | null
+}
+
 export interface KvEntry {
   value: unknown
   version: number
@@ -84,6 +95,8 @@ export class PlatformState {
   readonly queue: QueueEntry[] = []
   readonly checkpoints: CheckpointRecord[] = []
   readonly uploads = new Map<string, UploadRecord>()
+  /** Poll-mode uploads by file id (`platform-pending:<workspace>/<file id>`). */
+  readonly pendingUploads = new Map<string, PendingUploadRecord>()
   readonly kv = new Map<string, Map<string, KvEntry>>()
 
   constructor(readonly now: () => number) {

@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { extname } from 'node:path'
+import type { Context } from 'hono'
+import { bearerOf } from '../auth-gates.js'
+import { isUuid, newId } from '../ids.js'
+import { deliveryModeOf } from '../workspace.js'
 import { errorJson, gateResponse, type RouteInstaller } from './route-context.js'
 
 const PER_FILE_LIMIT = 25 * 1024 * 1024
@@ -21,9 +25,21 @@ const MIME_BY_EXT: Record<string, string> = {
 
 const sanitise = (name: string) => name.replace(/[^A-Za-z0-9._-]/g, '_') || 'file'
 
+/** The part's Content-Type; browsers and FormData label unknown parts octet-stream, then the extension tells more. */
+function mimeOf(file: File, name: string): string {
+  const declared = file.type && file.type !== 'application/octet-stream' ? file.type : undefined
+  return declared ?? MIME_BY_EXT[extname(name).toLowerCase()] ?? 'application/octet-stream'
+}
+
 /**
  * U1: chat uploads. Upstream copies bytes into the workspace's Docker container (503 for external
  * workspaces); the dev platform keeps them in memory for every workspace and serves them back.
+ *
+ * A user upload to a poll-mode workspace (any authorised caller except the workspace's own token: the canvas
+ * user, the admin, a credential-less call in lenient mode) takes the poll path instead: the file becomes a
+ * pending upload (`platform-pending:<workspace>/<file id>`) plus a `chat_upload_receive` inbox row, and the
+ * workspace fetches it with `GET …/pending-uploads/:fileId/content` and releases it with `POST …/ack`.
+ * The workspace's own uploads (attachments of its outbound messages) keep the `workspace:` staging.
  */
 export const installUploadRoutes: RouteInstaller = (app, { state, gates }) => {
   app.post('/workspaces/:id/chat/uploads', async (c) => {
@@ -46,13 +62,47 @@ export const installUploadRoutes: RouteInstaller = (app, { state, gates }) => {
     if (files.length === 0) return errorJson(c, 400, "expected at least one 'files' field")
     const tooBig = files.find((f) => f.size > PER_FILE_LIMIT)
     if (tooBig) return errorJson(c, 413, `${tooBig.name} exceeds per-file limit (25 MB)`)
+    const token = bearerOf(c)
+    const own = token !== undefined && state.tokens.verify(id, token)
+    if (deliveryModeOf(ws) === 'poll' && !own) {
+      const pending = []
+      for (const file of files) {
+        const name = file.name || 'file'
+        const record = {
+          id: newId(),
+          workspaceId: id,
+          name,
+          mimeType: mimeOf(file, name),
+          bytes: new Uint8Array(await file.arrayBuffer()),
+          created_at: state.now(),
+          acked_at: null,
+        }
+        state.pendingUploads.set(record.id, record)
+        const entry = {
+          file_id: record.id,
+          uri: `platform-pending:${id}/${record.id}`,
+          name,
+          mimeType: record.mimeType,
+          size: record.bytes.byteLength,
+        }
+        // One inbox row per file, written before the response so a following chat message comes after it.
+        state.recordActivity({
+          workspace_id: id,
+          activity_type: 'a2a_receive',
+          target_id: id,
+          method: 'chat_upload_receive',
+          summary: `chat_upload_receive: ${name}`,
+          request_body: entry,
+        })
+        pending.push({ uri: entry.uri, name, mimeType: entry.mimeType, size: entry.size })
+      }
+      return c.json({ files: pending })
+    }
     const stored = []
     for (const file of files) {
       const name = file.name || 'file'
       const path = `${UPLOAD_DIR}/${randomBytes(16).toString('hex')}-${sanitise(name)}`
-      // Browsers and FormData label unknown parts octet-stream; the extension is more telling then.
-      const declared = file.type && file.type !== 'application/octet-stream' ? file.type : undefined
-      const mimeType = declared ?? MIME_BY_EXT[extname(name).toLowerCase()] ?? 'application/octet-stream'
+      const mimeType = mimeOf(file, name)
       const bytes = new Uint8Array(await file.arrayBuffer())
       state.uploads.set(`${id}:${path}`, { workspaceId: id, path, name, mimeType, bytes })
       stored.push({ uri: `workspace:${path}`, name, mimeType, size: bytes.byteLength })
@@ -78,5 +128,42 @@ export const installUploadRoutes: RouteInstaller = (app, { state, gates }) => {
       'Content-Type': upload.mimeType,
       'Content-Disposition': `attachment; filename="${sanitise(upload.name)}"`,
     })
+  })
+
+  /** The pending upload `:fileId` of workspace `:id`, or the error response (400 bad id, 404 unknown/acked/foreign). */
+  const pendingOf = (c: Context) => {
+    const id = c.req.param('id') ?? ''
+    const fileId = c.req.param('fileId') ?? ''
+    const denied = gateResponse(c, gates.workspace(c, id))
+    if (denied) return { denied }
+    if (!isUuid(fileId)) return { denied: errorJson(c, 400, 'invalid file id') }
+    const record = state.pendingUploads.get(fileId)
+    // Another workspace's file is indistinguishable from a missing one: the URL's :id must own it.
+    if (!record || record.workspaceId !== id || record.acked_at !== null) {
+      return { denied: errorJson(c, 404, 'pending upload not found') }
+    }
+    return { record }
+  }
+
+  app.get('/workspaces/:id/pending-uploads/:fileId/content', (c) => {
+    const { denied, record } = pendingOf(c)
+    if (denied) return denied
+    if (record.bytes.byteLength > PER_FILE_LIMIT) {
+      return errorJson(c, 413, `${record.name} exceeds per-file limit (25 MB)`)
+    }
+    return c.body(record.bytes, 200, {
+      'Content-Type': record.mimeType,
+      'Content-Length': String(record.bytes.byteLength),
+      'Content-Disposition': `attachment; filename="${sanitise(record.name)}"`,
+    })
+  })
+
+  app.post('/workspaces/:id/pending-uploads/:fileId/ack', (c) => {
+    const { denied, record } = pendingOf(c)
+    if (denied) return denied
+    record.acked_at = state.now()
+    // The bytes are released at once; the record stays so a repeated fetch or ack answers 404.
+    record.bytes = new Uint8Array(0)
+    return c.json({ acked: true, file_id: record.id })
   })
 }
