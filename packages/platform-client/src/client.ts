@@ -33,6 +33,8 @@ import {
   MemorySchema,
   type Peer,
   PeerSchema,
+  type PendingUploadAck,
+  PendingUploadAckSchema,
   type RecordDelegationResponse,
   RecordDelegationResponseSchema,
   type RegisterResponse,
@@ -101,6 +103,18 @@ export type A2AResult =
   | { kind: 'queued-poll'; status: number; method: string | undefined; body: unknown }
 
 /** First 32 hex chars of sha256(`target:task`): the delegation idempotency key existing clients send. */
+/** Per-file cap of chat uploads (platform-api §1): the default limit of `fetchPendingUpload`. */
+export const PENDING_UPLOAD_MAX_BYTES = 25 * 1024 * 1024
+
+/** The bytes of a pending (poll-mode) chat upload with what the platform said about them. */
+export interface PendingUploadContent {
+  bytes: Uint8Array<ArrayBuffer>
+  /** `Content-Type` without parameters; `application/octet-stream` when absent. */
+  mimeType: string
+  /** The `Content-Disposition` filename, when sent (already sanitised by the platform). */
+  filename?: string
+}
+
 export function delegationIdempotencyKey(targetId: string, task: string): string {
   return createHash('sha256').update(`${targetId}:${task}`).digest('hex').slice(0, 32)
 }
@@ -485,6 +499,49 @@ export class PlatformClient {
         path: this.ws('/chat/uploads'),
         form,
         schema: UploadResponseSchema,
+        idempotent: false,
+      },
+      opts,
+    )
+  }
+
+  /**
+   * `GET /workspaces/:id/pending-uploads/:fileId/content` — the bytes of a poll-mode chat upload (named by a
+   * `chat_upload_receive` row). At most `maxBytes` (default and platform cap 25 MB) are read; more is refused
+   * with `PLATFORM_BAD_RESPONSE`. 404 = unknown, already acknowledged, or another workspace's file. Retried.
+   */
+  async fetchPendingUpload(
+    fileId: string,
+    opts?: CallOptions & { maxBytes?: number },
+  ): Promise<PendingUploadContent> {
+    const spec: RequestSpec<Uint8Array<ArrayBuffer>> = {
+      method: 'GET',
+      path: this.ws(`/pending-uploads/${enc(fileId)}/content`),
+      schema: null,
+      idempotent: true,
+      headers: { accept: '*/*' },
+      binary: { maxBytes: opts?.maxBytes ?? PENDING_UPLOAD_MAX_BYTES },
+    }
+    if (opts?.signal) spec.signal = opts.signal
+    if (opts?.timeoutMs !== undefined) spec.timeoutMs = opts.timeoutMs
+    if (opts?.retry !== undefined) spec.retry = opts.retry
+    const res = await this.http.request(spec)
+    const content: PendingUploadContent = {
+      bytes: res.data,
+      mimeType: res.headers.get('content-type')?.split(';')[0]?.trim() || 'application/octet-stream',
+    }
+    const name = res.headers.get('content-disposition')?.match(/filename="([^"]*)"/)?.[1]
+    if (name) content.filename = name
+    return content
+  }
+
+  /** `POST /workspaces/:id/pending-uploads/:fileId/ack` — releases a fetched upload on the platform. Not retried. */
+  ackPendingUpload(fileId: string, opts?: CallOptions): Promise<PendingUploadAck> {
+    return this.call(
+      {
+        method: 'POST',
+        path: this.ws(`/pending-uploads/${enc(fileId)}/ack`),
+        schema: PendingUploadAckSchema,
         idempotent: false,
       },
       opts,

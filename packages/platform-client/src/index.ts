@@ -2,6 +2,8 @@ export { backoffDelay, DEFAULT_RETRY, type RetryPolicy } from './backoff.js'
 export {
   type A2AResult,
   delegationIdempotencyKey,
+  PENDING_UPLOAD_MAX_BYTES,
+  type PendingUploadContent,
   PlatformClient,
   type PlatformClientOptions,
 } from './client.js'
@@ -42,6 +44,7 @@ export type {
   Memory,
   MemoryCommitResponse,
   Peer,
+  PendingUploadAck,
   RecordDelegationResponse,
   RegisterResponse,
   SharedContextFile,

@@ -34,6 +34,12 @@ export interface RequestSpec<T> {
   acceptStatuses?: number[]
   /** Return every status to the caller (raw escape hatch); bodies are parsed leniently. */
   acceptAnyStatus?: boolean
+  /**
+   * Read a 2xx body as bytes (`data` is a `Uint8Array`, `schema` is ignored), refusing more than `maxBytes`: a
+   * larger `Content-Length`, or a stream that grows past the cap, is cancelled and thrown as
+   * `PLATFORM_BAD_RESPONSE` without buffering the rest.
+   */
+  binary?: { maxBytes: number }
 }
 
 export interface PlatformResponse<T> {
@@ -68,6 +74,7 @@ export class PlatformHttp {
       const token = this.opts.tokens.read()
       let response: Response
       let text: string
+      let bytes: Uint8Array<ArrayBuffer> | undefined
       const timeoutMs = spec.timeoutMs ?? this.opts.timeoutMs
       const timeout = AbortSignal.timeout(timeoutMs)
       const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout
@@ -78,9 +85,15 @@ export class PlatformHttp {
           body: spec.form ?? (spec.json === undefined ? undefined : JSON.stringify(spec.json)),
           signal,
         })
-        text = await response.text()
+        if (spec.binary && response.status >= 200 && response.status < 300) {
+          bytes = await readCapped(response, spec.binary.maxBytes, endpoint)
+          text = ''
+        } else {
+          text = await response.text()
+        }
       } catch (err) {
         if (spec.signal?.aborted) throw spec.signal.reason
+        if (err instanceof PlatformError) throw err
         const failure = timeout.aborted
           ? new PlatformError({
               code: 'PLATFORM_TIMEOUT',
@@ -122,6 +135,7 @@ export class PlatformHttp {
         if (!spec.acceptAnyStatus) throw failure
       }
 
+      if (bytes) return { status: response.status, data: bytes as T, headers: response.headers }
       if (spec.acceptAnyStatus)
         return { status: response.status, data: lenientJson(text) as T, headers: response.headers }
       if (spec.schema === null)
@@ -225,6 +239,48 @@ export class PlatformHttp {
     if (token) headers.authorization = `Bearer ${token}`
     return headers
   }
+}
+
+/** The body as bytes, at most `maxBytes`: a larger declared length or stream is cancelled and refused. */
+async function readCapped(
+  response: Response,
+  maxBytes: number,
+  endpoint: string,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const tooLarge = (size: string) =>
+    new PlatformError({
+      code: 'PLATFORM_BAD_RESPONSE',
+      endpoint,
+      status: response.status,
+      message: `${endpoint}: the platform sent ${size}, more than the ${maxBytes}-byte limit; refused`,
+    })
+  const declared = Number(response.headers.get('content-length'))
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => {})
+    throw tooLarge(`${declared} bytes`)
+  }
+  const chunks: Uint8Array[] = []
+  let total = 0
+  const reader = response.body?.getReader()
+  if (reader) {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      total += value.byteLength
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => {})
+        throw tooLarge('a body')
+      }
+      chunks.push(value)
+    }
+  }
+  const out = new Uint8Array(total)
+  let offset = 0
+  for (const chunk of chunks) {
+    out.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return out
 }
 
 function lenientJson(text: string): unknown {

@@ -112,6 +112,9 @@ export type Attachment = z.infer<typeof AttachmentSchema>
 export const UploadResponseSchema = z.looseObject({ files: z.array(AttachmentSchema) })
 export type UploadResponse = z.infer<typeof UploadResponseSchema>
 
+export const PendingUploadAckSchema = z.looseObject({ acked: z.boolean(), file_id: optStr })
+export type PendingUploadAck = z.infer<typeof PendingUploadAckSchema>
+
 export const ActivityRowSchema = z.looseObject({
   id: z.string(),
   workspace_id: optStr,
