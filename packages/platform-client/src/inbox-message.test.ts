@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { extractAttachments, extractMessageText, parseInboxRow } from './inbox-message.js'
+import { extractAttachments, extractMessageText, parseInboxRow, uploadManifest } from './inbox-message.js'
 import type { ActivityRow } from './schemas.js'
 
 const SELF = '11111111-1111-4111-8111-111111111111'
@@ -111,5 +111,43 @@ describe('parseInboxRow', () => {
     expect(extractAttachments({ parts: [{ type: 'file', uri: 'u', name: 'n' }] })).toEqual([
       { kind: 'file', uri: 'u', name: 'n' },
     ])
+  })
+
+  it('turns a chat_upload_receive manifest into a canvas_user message with the file as attachment', () => {
+    const uri = `platform-pending:${SELF}/33333333-3333-4333-8333-333333333333`
+    const msg = parseInboxRow(
+      row({
+        method: 'chat_upload_receive',
+        summary: 'chat_upload_receive: scan.png',
+        request_body: {
+          file_id: '33333333-3333-4333-8333-333333333333',
+          uri,
+          name: 'scan.png',
+          mimeType: 'image/png',
+          size: 5,
+        },
+      }),
+      SELF,
+    )
+    expect(msg).toEqual({
+      activity_id: 'a1',
+      kind: 'canvas_user',
+      method: 'chat_upload_receive',
+      created_at: '2026-05-02T09:14:03.5Z',
+      text: `The user uploaded a file: scan.png (image/png, 5 bytes) at ${uri}`,
+      attachments: [{ kind: 'image', uri, name: 'scan.png', mime_type: 'image/png' }],
+    })
+    // Without a URI the row is an ordinary message with the summary as text.
+    const bare = parseInboxRow(
+      row({ method: 'chat_upload_receive', summary: 'chat_upload_receive: x' }),
+      SELF,
+    )
+    expect(bare).toMatchObject({ text: 'chat_upload_receive: x' })
+    expect(bare?.attachments).toBeUndefined()
+    expect(uploadManifest(JSON.stringify({ uri: 'u', mime_type: 'text/plain', size: 'big' }))).toEqual({
+      uri: 'u',
+      mimeType: 'text/plain',
+    })
+    expect(uploadManifest({ file_id: 'f' })).toBeUndefined()
   })
 })

@@ -115,6 +115,23 @@ export function extractAttachments(requestBody: unknown): InboxAttachment[] {
   return out
 }
 
+/** The flat `{file_id, uri, name, mimeType, size}` body of a `chat_upload_receive` row, when it has a URI. */
+export function uploadManifest(
+  requestBody: unknown,
+): { fileId?: string; uri: string; name?: string; mimeType?: string; size?: number } | undefined {
+  const body = asObject(typeof requestBody === 'string' ? tryParse(requestBody) : requestBody)
+  if (!body || typeof body.uri !== 'string' || !body.uri) return undefined
+  const out: { fileId?: string; uri: string; name?: string; mimeType?: string; size?: number } = {
+    uri: body.uri,
+  }
+  if (typeof body.file_id === 'string' && body.file_id) out.fileId = body.file_id
+  if (typeof body.name === 'string' && body.name) out.name = body.name
+  const mime = typeof body.mimeType === 'string' ? body.mimeType : body.mime_type
+  if (typeof mime === 'string' && mime) out.mimeType = mime
+  if (typeof body.size === 'number' && Number.isFinite(body.size)) out.size = body.size
+  return out
+}
+
 /**
  * Turns an `a2a_receive` activity row into an inbox message, or `null` for rows a workspace must not treat as
  * inbound: its own `/notify` echoes (`method: notify`, no source) and self-echoes of its own sends (source is
@@ -142,6 +159,18 @@ export function parseInboxRow(row: ActivityRow, selfWorkspaceId: string): InboxM
   if (row.peer_role) message.peer_role = row.peer_role
   if (row.agent_card_url) message.agent_card_url = row.agent_card_url
   const attachments = extractAttachments(row.request_body)
+  const upload = method === 'chat_upload_receive' ? uploadManifest(row.request_body) : undefined
+  if (upload) {
+    // A user upload to a poll-mode workspace: the row carries a flat manifest, not a JSON-RPC message.
+    const attachment: InboxAttachment = { kind: attachmentKind(upload.mimeType), uri: upload.uri }
+    if (upload.name) attachment.name = upload.name
+    if (upload.mimeType) attachment.mime_type = upload.mimeType
+    attachments.push(attachment)
+    const details = [upload.mimeType, upload.size !== undefined ? `${upload.size} bytes` : undefined]
+      .filter(Boolean)
+      .join(', ')
+    message.text = `The user uploaded a file: ${upload.name ?? 'file'}${details ? ` (${details})` : ''} at ${upload.uri}`
+  }
   if (attachments.length) message.attachments = attachments
   return message
 }

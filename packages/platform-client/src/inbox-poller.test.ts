@@ -198,4 +198,27 @@ describe('InboxPoller', () => {
     expect(logger.at('error')[0]?.obj).toMatchObject({ code: 'PLATFORM_UNAUTHORIZED' })
     expect(JSON.stringify(logger.lines)).not.toContain('not-a-live-token')
   })
+
+  it('prepareRow rewrites rows before parsing; a throw holds the batch at that row and the next poll retries it', async () => {
+    await send('first')
+    await send('needs-work')
+    await send('third')
+    let failures = 1
+    const seen: string[] = []
+    const p = poller({
+      prepareRow: async (row) => {
+        const text = JSON.stringify(row.request_body)
+        seen.push(text.includes('needs-work') ? 'needs-work' : text.includes('first') ? 'first' : 'third')
+        if (text.includes('needs-work') && failures-- > 0) throw new Error('disk full')
+        return { ...row, request_body: JSON.parse(text.replaceAll('needs-work', 'done')) }
+      },
+    })
+    await expect(p.pollOnce()).rejects.toThrow('disk full')
+    // The row before the failure was taken; nothing after it was.
+    expect(p.pending().map((m) => m.text)).toEqual(['first'])
+    const second = await p.pollOnce()
+    expect(second.map((m) => m.text)).toEqual(['done', 'third'])
+    expect(seen).toEqual(['first', 'needs-work', 'needs-work', 'third'])
+    expect(p.pending().map((m) => m.text)).toEqual(['first', 'done', 'third'])
+  })
 })

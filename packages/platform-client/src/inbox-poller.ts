@@ -21,6 +21,12 @@ export interface InboxPollerOptions {
   maxPending?: number
   /** Called once per newly queued message, in order. */
   onMessage?: (message: InboxMessage) => void
+  /**
+   * Runs on every new row, in order, before it becomes a message, and returns the row to parse (e.g. with
+   * `platform-pending:` upload URIs resolved to local files). A throw stops the batch at that row: the fetch
+   * cursor stays before it, the error is reported like a failed poll, and the next poll offers the row again.
+   */
+  prepareRow?: (row: ActivityRow, signal: AbortSignal) => Promise<ActivityRow>
   logger?: Logger
   failureLog?: FailureLogOptions
 }
@@ -206,12 +212,25 @@ export class InboxPoller {
         throw err
       }
       let processed: ActivityRow | undefined
+      let prepareFailure: unknown
       for (const row of rows) {
         if (this.pendingCount() >= this.maxPending) break
+        if (this.seen.has(row.id)) {
+          processed = row
+          continue
+        }
+        let prepared = row
+        if (this.options.prepareRow) {
+          try {
+            prepared = await this.options.prepareRow(row, this.abort.signal)
+          } catch (err) {
+            prepareFailure = err
+            break
+          }
+        }
         processed = row
-        if (this.seen.has(row.id)) continue
         this.remember(row.id)
-        const message = parseInboxRow(row, this.client.workspaceId)
+        const message = parseInboxRow(prepared, this.client.workspaceId)
         this.entries.push({ id: row.id, message, acked: message === null })
         if (message) {
           queued.push(message)
@@ -225,6 +244,10 @@ export class InboxPoller {
       // Only rows actually taken move the fetch cursor; the rest are fetched again once there is room.
       if (processed) this.fetchCursor = processed.id
       await this.advanceDurableCursor()
+      if (prepareFailure !== undefined) {
+        if (queued.length) for (const wake of [...this.waiters]) wake()
+        throw prepareFailure
+      }
       if (processed !== rows.at(-1) || rows.length < this.limit) break
     }
     if (queued.length) for (const wake of [...this.waiters]) wake()

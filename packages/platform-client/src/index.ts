@@ -26,6 +26,7 @@ export {
   type InboxMessage,
   type InboxMessageKind,
   parseInboxRow,
+  uploadManifest,
 } from './inbox-message.js'
 export { InboxPoller, type InboxPollerOptions } from './inbox-poller.js'
 export { type Logger, silentLogger } from './logger.js'
