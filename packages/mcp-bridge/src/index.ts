@@ -17,6 +17,12 @@ export { presentMessage, sanitiseDisplay } from './inbox-message.js'
 export { inboxTools } from './inbox-tools.js'
 export { buildInstructions } from './instructions.js'
 export { createBridgeLogger } from './logger.js'
+export {
+  PendingUploadResolver,
+  type PendingUploadResolverOptions,
+  rewritePendingUris,
+  sanitizeUploadName,
+} from './pending-uploads.js'
 export { runCli } from './run-cli.js'
 export { BRIDGE_VERSION } from './version.js'
 export { WorkspacePool } from './workspace-pool.js'

@@ -10,6 +10,7 @@ import {
 } from '@molecule/platform-client'
 import type { Logger } from 'pino'
 import type { BridgeConfig, WorkspaceEntry } from './bridge-config.js'
+import { PendingUploadResolver } from './pending-uploads.js'
 
 export interface SessionOptions {
   entry: WorkspaceEntry
@@ -29,6 +30,7 @@ export class WorkspaceSession {
   readonly id: string
   readonly client: PlatformClient
   readonly poller: InboxPoller | undefined
+  readonly uploads: PendingUploadResolver | undefined
   #heartbeat: HeartbeatLoop | undefined
   #problem: string | undefined
   #registered = false
@@ -54,7 +56,15 @@ export class WorkspaceSession {
       ...(options.fetch ? { fetch: options.fetch } : {}),
     })
     if (!config.disableInbox) {
+      // User uploads to this poll-mode workspace: fetched, saved 0600 under the configs dir, acknowledged, and
+      // their platform-pending: URIs rewritten to the local path before the agent sees a message.
+      this.uploads = new PendingUploadResolver({
+        client: this.client,
+        dir: join(config.configsDir, 'chat-uploads'),
+        logger: this.#logger,
+      })
       this.poller = new InboxPoller({
+        prepareRow: this.uploads.prepareRow,
         client: this.client,
         cursorDir: config.configsDir,
         intervalMs: config.pollIntervalMs,
