@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// A/B of two builds of @molecule/a2a-server (e.g. the dist of an earlier commit against the current
+// one) and the floor, interleaved round by round so background load hits all three alike. Prints the
+// median per-round ratios. A build of an earlier commit, e.g.:
+//   cd packages/a2a-server && mkdir .old && git archive <commit> src | tar -x -C .old &&
+//   npx tsup .old/src/index.ts --format esm --out-dir .old/dist --no-dts
+// Usage: node a2a-ab.mjs --old <path to index.js> [--new <path>] [--rounds 7] [--seconds 1.5]
+import { loadavg } from 'node:os'
+import { resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { parseArgs } from 'node:util'
+import { load, probe, spawnTarget } from './a2a-load.mjs'
+import { serveTarget } from './a2a-targets.mjs'
+
+const { values } = parseArgs({
+  options: {
+    serve: { type: 'string' },
+    old: { type: 'string' },
+    new: { type: 'string' },
+    rounds: { type: 'string', default: '7' },
+    seconds: { type: 'string', default: '1.5' },
+  },
+})
+
+if (values.serve === 'floor') await serveTarget('floor')
+else if (values.serve) {
+  // --serve <path to a build's index.js>
+  const { createA2AServer } = await import(pathToFileURL(resolve(values.serve)).href)
+  const { pino } = await import('pino')
+  const server = createA2AServer({
+    card: {
+      name: 'bench-echo',
+      description: 'echo',
+      version: '1.0.0',
+      url: 'http://127.0.0.1:0/',
+      capabilities: { streaming: true },
+      defaultInputModes: ['text/plain'],
+      defaultOutputModes: ['text/plain'],
+      skills: [],
+    },
+    executor: async (ctx) => `echo: ${ctx.text}`,
+    logger: pino({ level: 'silent' }),
+  })
+  const { port } = await server.listen({ port: 0, host: '127.0.0.1' })
+  process.send?.({ ready: port })
+} else {
+  if (!values.old) throw new Error('--old <path to a built index.js> is required')
+  const self = fileURLToPath(import.meta.url)
+  const dists = {
+    old: values.old,
+    new: values.new ?? fileURLToPath(new URL('../../packages/a2a-server/dist/index.js', import.meta.url)),
+  }
+  const names = ['old', 'new', 'floor']
+  const spawn = (n) => spawnTarget(n === 'floor' ? 'floor' : dists[n], self)
+  const targets = {}
+  for (const n of names) targets[n] = await spawn(n)
+  const rps = { old: [], new: [], floor: [] }
+  try {
+    for (const n of names) {
+      await probe(targets[n].port)
+      await load(targets[n].port, { connections: 20, seconds: 1 })
+    }
+    console.log(
+      `load average before: ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    )
+    for (let i = 0; i < Number(values.rounds); i++)
+      for (const n of i % 2 ? ['new', 'old', 'floor'] : ['old', 'new', 'floor'])
+        rps[n].push((await load(targets[n].port, { connections: 20, seconds: Number(values.seconds) })).rps)
+  } finally {
+    for (const n of names) targets[n].stop()
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
+  const ratio = (a, b) => median(rps[a].map((x, i) => x / rps[b][i])).toFixed(3)
+  console.log(
+    `new/old ${ratio('new', 'old')}   old/floor ${ratio('old', 'floor')}   new/floor ${ratio('new', 'floor')}`,
+  )
+  console.log(`new/old per round: ${rps.new.map((x, i) => (x / rps.old[i]).toFixed(2)).join(' ')}`)
+  console.log(
+    `load average after: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  )
+}
