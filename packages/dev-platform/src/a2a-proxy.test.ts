@@ -270,6 +270,55 @@ describe('busy queue', () => {
     expect(row?.response_body).toMatchObject({ result: { parts: [{ text: 'echo: slow' }] } })
   })
 
+  it('drains are serialised per workspace: a burst of heartbeats dispatches one queued request at a time', async () => {
+    p = await startTestPlatform({ proxyTimeoutMs: 100 })
+    agent = await startFakeAgent()
+    const target = await pushWorkspace(agent.url)
+    agent.delayMs = 400
+    for (const id of ['q-1', 'q-2', 'q-3']) {
+      const res = await p.call('POST', `/workspaces/${target.id}/a2a`, { body: sendBody(id, id) })
+      expect(res.status).toBe(202)
+    }
+    expect(p.state.queue.map((e) => e.status)).toEqual(['queued', 'queued', 'queued'])
+    agent.delayMs = 40
+    let maxInFlight = 0
+    const watch = setInterval(() => {
+      const inFlight = p.state.queue.filter((e) => e.status === 'dispatched').length
+      maxInFlight = Math.max(maxInFlight, inFlight)
+    }, 2)
+    const beat = () =>
+      p.call('POST', '/registry/heartbeat', {
+        body: { workspace_id: target.id, active_tasks: 0 },
+        token: target.token,
+      })
+    try {
+      await Promise.all([beat(), beat(), beat(), beat(), beat()])
+      await vi.waitFor(() => expect(p.state.queue.filter((e) => e.status === 'completed')).toHaveLength(1), {
+        timeout: 2000,
+        interval: 5,
+      })
+      // One burst, one dispatch: the other entries wait for later heartbeats.
+      expect(p.state.queue.map((e) => e.status)).toEqual(['completed', 'queued', 'queued'])
+      await Promise.all([beat(), beat()])
+      await vi.waitFor(() => expect(p.state.queue[1]?.status).toBe('completed'), {
+        timeout: 2000,
+        interval: 5,
+      })
+      await beat()
+      await vi.waitFor(() => expect(p.state.queue[2]?.status).toBe('completed'), {
+        timeout: 2000,
+        interval: 5,
+      })
+    } finally {
+      clearInterval(watch)
+    }
+    expect(maxInFlight).toBe(1)
+    const drained = agent.received
+      .slice(3)
+      .map((b) => (b.params as { message: { messageId: string } }).message.messageId)
+    expect(drained).toEqual(['q-1', 'q-2', 'q-3'])
+  })
+
   it('answers 503 busy with Retry-After for agents declaring native sessions', async () => {
     p = await startTestPlatform({ proxyTimeoutMs: 40, busyRetryAfterSeconds: 7 })
     agent = await startFakeAgent()

@@ -282,9 +282,24 @@ export class A2aProxy {
 
   /**
    * Dispatches the oldest queued request of a workspace (called when a heartbeat reports spare capacity).
-   * A reply completes the entry and, for platform delegations, completes the delegation too.
+   * A reply completes the entry and, for platform delegations, completes the delegation too. At most one drain
+   * per workspace runs at a time; a call during one resolves with that drain's entry.
    */
-  async drainOne(targetId: string): Promise<QueueEntry | undefined> {
+  drainOne(targetId: string): Promise<QueueEntry | undefined> {
+    // Serialised per workspace: a heartbeat that arrives while a drain is running joins it instead of
+    // dispatching a second queued request on top (the one in flight already uses the spare capacity).
+    const running = this.draining.get(targetId)
+    if (running) return running
+    const drain = this.drainNext(targetId).finally(() => {
+      if (this.draining.get(targetId) === drain) this.draining.delete(targetId)
+    })
+    this.draining.set(targetId, drain)
+    return drain
+  }
+
+  private readonly draining = new Map<string, Promise<QueueEntry | undefined>>()
+
+  private async drainNext(targetId: string): Promise<QueueEntry | undefined> {
     const entry = this.state.queue.find((e) => e.workspace_id === targetId && e.status === 'queued')
     const target = this.state.get(targetId)
     if (!entry || !target?.url || target.status === 'removed') return undefined
