@@ -13,6 +13,11 @@ export interface PushNotificationOptions {
   timeoutMs?: number
   /** Most configs per task. Default 10. */
   maxConfigsPerTask?: number
+  /**
+   * Most finished tasks whose configs are kept (configs set after a task's final notification stay
+   * readable, but nothing forgets them otherwise); the oldest go first. Default 10,000.
+   */
+  maxFinishedTasks?: number
   /** DNS resolver used by the private-target check (tests inject one). */
   resolve?: Resolver
 }
@@ -25,6 +30,8 @@ export interface PushNotificationOptions {
 export class PushNotifier {
   readonly #configs = new Map<string, PushNotificationConfig[]>()
   readonly #chains = new Map<string, Promise<void>>()
+  /** Finished tasks holding configs, oldest first (bounded by maxFinishedTasks). */
+  readonly #finished = new Set<string>()
   readonly #opts: Required<Omit<PushNotificationOptions, 'resolve'>> & { resolve?: Resolver }
   readonly #logger: Logger
 
@@ -35,6 +42,7 @@ export class PushNotifier {
       backoffMs: options.backoffMs ?? 500,
       timeoutMs: options.timeoutMs ?? 5_000,
       maxConfigsPerTask: options.maxConfigsPerTask ?? 10,
+      maxFinishedTasks: Math.max(1, options.maxFinishedTasks ?? 10_000),
       ...(options.resolve ? { resolve: options.resolve } : {}),
     }
     this.#logger = logger
@@ -45,7 +53,11 @@ export class PushNotifier {
     return pushTargetProblem(url, this.#opts.allowPrivateTargets, this.#opts.resolve)
   }
 
-  set(taskId: string, config: PushNotificationConfig): PushNotificationConfig | string {
+  /**
+   * Stores a config. `finished`: the task already sent its final notification, so nothing will forget
+   * this config later; such tasks are bounded by `maxFinishedTasks`, oldest dropped first.
+   */
+  set(taskId: string, config: PushNotificationConfig, finished = false): PushNotificationConfig | string {
     const list = this.#configs.get(taskId) ?? []
     const id = config.id ?? taskId
     const stored = { ...config, id }
@@ -55,6 +67,14 @@ export class PushNotifier {
       return `at most ${this.#opts.maxConfigsPerTask} push configs per task`
     else list.push(stored)
     this.#configs.set(taskId, list)
+    if (finished && !this.#finished.has(taskId)) {
+      this.#finished.add(taskId)
+      if (this.#finished.size > this.#opts.maxFinishedTasks)
+        for (const oldest of this.#finished) {
+          this.forget(oldest)
+          break
+        }
+    }
     return stored
   }
 
@@ -72,7 +92,7 @@ export class PushNotifier {
     const list = this.#configs.get(taskId)
     if (!list) return false
     const next = list.filter((c) => c.id !== configId)
-    if (next.length === 0) this.#configs.delete(taskId)
+    if (next.length === 0) this.forget(taskId)
     else this.#configs.set(taskId, next)
     return next.length !== list.length
   }
@@ -80,6 +100,7 @@ export class PushNotifier {
   /** Forgets a task's configs (after its final notification went out). */
   forget(taskId: string): void {
     this.#configs.delete(taskId)
+    this.#finished.delete(taskId)
   }
 
   has(taskId: string): boolean {

@@ -2,6 +2,7 @@ import {
   type AgentCard,
   fromV1PushConfig,
   fromV1State,
+  isTerminalState,
   MessageShapeError,
   normalizeMessage,
   type PushNotificationConfig,
@@ -418,9 +419,11 @@ export class RpcMethods {
       if (!parsed.success) throw rpc.invalidParams(zodProblem(parsed.error, 'params'))
       config = parsed.data as typeof config
     }
-    await this.#existingTask(config.taskId)
+    const task = await this.#existingTask(config.taskId)
     await this.#checkPushUrl(config.pushNotificationConfig.url)
-    const stored = push.set(config.taskId, config.pushNotificationConfig)
+    // A finished task sends no more notifications, so nothing would ever forget this config.
+    const finished = isTerminalState(task.status.state) && !this.#o.engine.runs.has(task.id)
+    const stored = push.set(config.taskId, config.pushNotificationConfig, finished)
     if (typeof stored === 'string') throw rpc.invalidParams(stored)
     const out = { taskId: config.taskId, pushNotificationConfig: stored }
     return JSON.stringify(v1 ? toV1PushConfig(out) : out)

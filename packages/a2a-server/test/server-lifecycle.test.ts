@@ -304,6 +304,33 @@ describe('push notifications', () => {
     }
   })
 
+  it('bounds the configs kept for finished tasks, dropping the oldest', async () => {
+    const srv = await start(undefined, {
+      cardExtra: { capabilities: { pushNotifications: true } },
+      pushNotifications: { allowPrivateTargets: true, maxFinishedTasks: 2 },
+    })
+    const rpc = (id: number, method: string, params: unknown) =>
+      srv.rpc({ jsonrpc: '2.0', id, method, params })
+    try {
+      const ids: string[] = []
+      for (let i = 0; i < 3; i++) {
+        const taskId = (await srv.rpc(sendBody(`t${i}`))).json.result.taskId
+        ids.push(taskId)
+        const set = await rpc(2, 'tasks/pushNotificationConfig/set', {
+          taskId,
+          pushNotificationConfig: { url: 'http://127.0.0.1:9/hook' },
+        })
+        expect(set.json.result.taskId).toBe(taskId)
+      }
+      const got = await Promise.all(ids.map((id) => rpc(3, 'tasks/pushNotificationConfig/get', { id })))
+      expect(got[0]?.json.error).toMatchObject({ code: -32602 })
+      expect(got[1]?.json.result.taskId).toBe(ids[1])
+      expect(got[2]?.json.result.taskId).toBe(ids[2])
+    } finally {
+      await srv.close()
+    }
+  })
+
   it('refuses private targets unless allowed', async () => {
     const srv = await start(undefined, { cardExtra: { capabilities: { pushNotifications: true } } })
     try {
