@@ -27,6 +27,58 @@ const list = (ws: { id: string; token: string }) =>
   p.call('GET', `/workspaces/${ws.id}/delegations`, { token: ws.token })
 
 describe('platform-managed delegation (D1/D2)', () => {
+  it('to a poll-mode target: the task lands in its inbox and the delegation stays queued (no reply link; README)', async () => {
+    p = await startTestPlatform()
+    const events = collectEvents(p)
+    const lead = await p.register(randomUUID(), { url: '', delivery_mode: 'poll' })
+    const worker = await p.register(randomUUID(), { url: '', delivery_mode: 'poll' })
+    await p.call('PATCH', `/workspaces/${worker.id}`, { body: { parent_id: lead.id }, token: worker.token })
+    const res = await p.call('POST', `/workspaces/${lead.id}/delegate`, {
+      body: { target_id: worker.id, task: 'Summarise the logs' },
+      token: lead.token,
+    })
+    const delegationId = res.body.delegation_id
+    await vi.waitFor(
+      () =>
+        expect(events.some((e) => e.event === 'DELEGATION_STATUS' && e.payload.status === 'queued')).toBe(
+          true,
+        ),
+      { timeout: 2000, interval: 10 },
+    )
+    const inbox = await p.call('GET', `/workspaces/${worker.id}/activity?type=a2a_receive`, {
+      token: worker.token,
+    })
+    expect(inbox.body[0]).toMatchObject({
+      source_id: lead.id,
+      method: 'message/send',
+      request_body: {
+        params: { message: { messageId: delegationId, metadata: { delegation_id: delegationId } } },
+      },
+    })
+    // The worker answers the only way a poll agent can: a new message to the delegator.
+    const reply = await p.call('POST', `/workspaces/${lead.id}/a2a`, {
+      body: {
+        jsonrpc: '2.0',
+        id: 'r1',
+        method: 'message/send',
+        params: { message: { role: 'user', parts: [{ kind: 'text', text: 'logs summarised' }] } },
+      },
+      headers: { 'X-Workspace-ID': worker.id },
+      token: worker.token,
+    })
+    expect(reply).toMatchObject({ status: 200, body: { status: 'queued', delivery_mode: 'poll' } })
+    const leadInbox = await p.call('GET', `/workspaces/${lead.id}/activity?type=a2a_receive`, {
+      token: lead.token,
+    })
+    expect(leadInbox.body[0]).toMatchObject({ source_id: worker.id, method: 'message/send' })
+    const rows = (await list(lead)).body as Array<{ status: string; delegation_id?: string }>
+    expect(rows.filter((r) => r.delegation_id === delegationId).map((r) => r.status)).toEqual([
+      'queued',
+      'queued',
+    ])
+    expect(events.map((e) => e.event)).not.toContain('DELEGATION_COMPLETE')
+  })
+
   it('delegates, dispatches in the background and records the result', async () => {
     p = await startTestPlatform()
     agent = await startFakeAgent()
