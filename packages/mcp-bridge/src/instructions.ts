@@ -26,6 +26,10 @@ export function buildInstructions(options: {
     '- Each message has activity_id, text, kind, peer_id (absent for the human), method, created_at' +
       (options.multi ? ', and arrival_workspace_id (which of your workspaces received it).' : '.'),
     '',
+    'Files (upload resolution):',
+    '- A file the human uploads arrives as a canvas_user message with method=chat_upload_receive; it is already saved on this machine, and its attachments[].uri and the text give the local path. Open that path; platform-pending: URIs in later messages are rewritten to the same path.',
+    '- A platform-pending: URI that is still in a message could not be fetched (gone or too large): tell the human the file did not arrive instead of guessing its content.',
+    '',
     'Answering:',
     '- kind=canvas_user (the human): reply with send_message_to_user' +
       (options.multi ? '(workspace_id=<arrival_workspace_id>).' : '.'),

@@ -75,6 +75,13 @@ describe('instructions', () => {
     expect(pushOnly).toMatch(/arrival_workspace_id/)
   })
 
+  it('explain upload resolution (local paths for chat_upload_receive, unresolved platform-pending: URIs)', () => {
+    const text = buildInstructions({ pollTimeoutSecs: 2, multi: false, push: false })
+    expect(text).toContain('method=chat_upload_receive')
+    expect(text).toContain('attachments[].uri and the text give the local path')
+    expect(text).toContain('A platform-pending: URI that is still in a message could not be fetched')
+  })
+
   it('version matches package.json', () => {
     expect(BRIDGE_VERSION).toBe(pkg.version)
   })
