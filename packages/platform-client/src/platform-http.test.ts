@@ -117,6 +117,19 @@ describe('PlatformHttp via PlatformClient', () => {
     expect(server.requests.length).toBe(2)
   })
 
+  it('does not retry sooner than a Retry-After longer than its own cap: fails at once with retryAfterMs', async () => {
+    const server = await serve(() => ({
+      status: 429,
+      body: { error: 'rate limit exceeded', retry_after: 30 },
+      headers: { 'retry-after': '30' },
+    }))
+    const started = Date.now()
+    const err = await failure(client(server.url).listApprovals())
+    expect(err).toMatchObject({ code: 'PLATFORM_HTTP', status: 429, retryAfterMs: 30_000 })
+    expect(server.requests.length).toBe(1)
+    expect(Date.now() - started).toBeLessThan(1000)
+  })
+
   it('times out a hanging platform with PLATFORM_TIMEOUT and recovers when it answers again', async () => {
     let hang = true
     const server = await serve(() => (hang ? 'hang' : { status: 200, body: { status: 'ok' } }))

@@ -128,7 +128,10 @@ export class PlatformHttp {
       if (!ok && !spec.acceptStatuses?.includes(response.status)) {
         const failure = this.httpError(endpoint, response, text, token)
         const retryable = response.status >= 500 || response.status === 429
-        if (retryable && response.status !== 501 && ++attempt < attempts) {
+        // A Retry-After beyond our own delay cap cannot be honoured by retrying now (a fixed-window limiter would
+        // only answer 429 again): give up at once and leave `retryAfterMs` to the caller.
+        const honourable = (failure.retryAfterMs ?? 0) <= this.opts.retry.maxMs
+        if (retryable && honourable && response.status !== 501 && ++attempt < attempts) {
           await this.pause(attempt - 1, failure.retryAfterMs, spec.signal, endpoint, failure)
           continue
         }
