@@ -41,6 +41,8 @@ export interface RpcMethodsOptions {
   extendedCard: () => AgentCard | undefined
   /** MIME types the agent can answer with (card `defaultOutputModes`). */
   outputModes: () => readonly string[]
+  /** Card `capabilities.streaming`: when false the streaming methods answer -32004, as the A2A SDKs do. */
+  streaming: () => boolean
   sseKeepAliveMs: number
 }
 
@@ -219,7 +221,16 @@ export class RpcMethods {
     return JSON.stringify(reply ?? withHistory(run.task, req.historyLength))
   }
 
+  #requireStreaming(): void {
+    if (!this.#o.streaming())
+      throw new RpcError(
+        RpcErrorCode.UnsupportedOperation,
+        'Streaming is not supported by this agent (capabilities.streaming is false)',
+      )
+  }
+
   async #stream(call: RpcCall, v1: boolean): Promise<RpcAnswer> {
+    this.#requireStreaming()
     const req = this.#readSend(call, v1)
     if (req.pushConfig) await this.#checkPushUrl(req.pushConfig.url)
     const stream = this.#openStream(call.id, v1)
@@ -234,6 +245,7 @@ export class RpcMethods {
   }
 
   async #resubscribe(call: RpcCall, v1: boolean): Promise<RpcAnswer> {
+    this.#requireStreaming()
     const id = requiredString(paramsObject(call.params), 'id')
     const task = await this.#o.engine.get(id)
     if (task === undefined) throw rpc.taskNotFound(id)

@@ -169,6 +169,7 @@ export function createA2AServer(options: A2AServerOptions): A2AServer {
     push,
     extendedCard: () => options.extendedCard,
     outputModes: () => card.defaultOutputModes ?? [],
+    streaming: () => card.capabilities.streaming === true,
     sseKeepAliveMs: options.sseKeepAliveMs ?? 15_000,
   })
   const transcript = options.transcript ?? defaultTranscript(card.name)
