@@ -130,6 +130,12 @@ function versionProblem(version: string | null | undefined): string | undefined 
   return `A2A-Version ${JSON.stringify(v.slice(0, 20))} is not supported; use 0.3 or 1.0`
 }
 
+/** The `?A2A-Version=` query parameter (v1.0 clients may send it instead of the header). */
+function versionQuery(url: string): string | undefined {
+  if (!url.includes('?')) return undefined
+  return new URL(url).searchParams.get('A2A-Version') ?? undefined
+}
+
 export function createA2AServer(options: A2AServerOptions): A2AServer {
   const logger = options.logger ?? defaultLogger()
   const ownStore = options.taskStore === undefined ? new InMemoryTaskStore() : undefined
@@ -226,8 +232,7 @@ export function createA2AServer(options: A2AServerOptions): A2AServer {
           new RpcError(RpcErrorCode.MethodNotFound, `Method not found: ${envelope.method.slice(0, 100)}`),
         ),
       )
-    const versionHeader = header(req, incoming, 'a2a-version')
-    const problem = versionProblem(versionHeader)
+    const problem = versionProblem(header(req, incoming, 'a2a-version') || versionQuery(req.url))
     if (problem) return json(errorBody(id, new RpcError(RpcErrorCode.VersionNotSupported, problem)))
     try {
       const answer = await handler({

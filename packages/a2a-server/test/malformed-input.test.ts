@@ -128,6 +128,22 @@ describe('malformed JSON-RPC gets the spec error and the server keeps serving', 
     expect(json.error.code).toBe(-32009)
   })
 
+  it('an unsupported A2A-Version query parameter gives -32009 too; supported ones are served', async () => {
+    const post = async (query: string) => {
+      const res = await fetch(`${srv.url}/${query}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(sendBody('v', {}, 'q')),
+      })
+      return { status: res.status, json: await res.json() }
+    }
+    const refused = await post('?A2A-Version=7.0')
+    expect(refused.status).toBe(200)
+    expect(refused.json).toMatchObject({ id: 'q', error: { code: -32009 } })
+    expect((await post('?A2A-Version=0.3')).json.result.kind).toBe('message')
+    expect((await post('?A2A-Version=')).json.result.kind).toBe('message')
+  })
+
   it('oversized body gets HTTP 413 with a JSON-RPC error, with or without content-length', async () => {
     const big = JSON.stringify(sendBody('x'.repeat(70 * 1024)))
     const { status, json } = await srv.rpc(big)
