@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http'
 import type { ExecuteFn } from '@molecule/adapter-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Running, readSse, sendBody, start, tick } from './helpers.js'
+import { type Json, type Running, readSse, sendBody, start, tick } from './helpers.js'
 
 let gate: (() => void) | undefined
 // "slow" waits for the test to open the gate; everything else echoes.
@@ -135,7 +135,7 @@ describe('malformed JSON-RPC gets the spec error and the server keeps serving', 
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(sendBody('v', {}, 'q')),
       })
-      return { status: res.status, json: await res.json() }
+      return { status: res.status, json: (await res.json()) as Json }
     }
     const refused = await post('?A2A-Version=7.0')
     expect(refused.status).toBe(200)
