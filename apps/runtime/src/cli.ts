@@ -82,4 +82,5 @@ async function main(argv: string[]): Promise<void> {
   await runWorkspace()
 }
 
-main(process.argv.slice(2)).catch((err: Error) => fail(err.message))
+// `pnpm dev -- --port 0` forwards the `--` separator itself; it carries no meaning here.
+main(process.argv.slice(2).filter((arg) => arg !== '--')).catch((err: Error) => fail(err.message))
