@@ -1,3 +1,4 @@
+import { Console } from 'node:console'
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { BridgeConfigError, loadBridgeConfig } from './bridge-config.js'
 import { createBridgeServer } from './bridge-server.js'
@@ -22,7 +23,22 @@ function loadOrExit(env: NodeJS.ProcessEnv) {
   }
 }
 
+/**
+ * stdout belongs to JSON-RPC while serving: a stray `console.log` from any dependency would be a parse error in
+ * the host. Every console method is rebound to a console that writes to stderr.
+ */
+function consoleToStderr(): void {
+  const stderrConsole = new Console({ stdout: process.stderr, stderr: process.stderr })
+  const target = console as unknown as Record<string, unknown>
+  const source = stderrConsole as unknown as Record<string, unknown>
+  for (const name of Object.keys(source)) {
+    const method = source[name]
+    if (typeof method === 'function') target[name] = method.bind(stderrConsole)
+  }
+}
+
 async function serve(): Promise<void> {
+  consoleToStderr()
   const env = process.env
   const config = loadOrExit(env)
   const logger = createBridgeLogger(config.verbose)
