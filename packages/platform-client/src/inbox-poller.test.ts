@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { recordingLogger } from '../test/support/recording-logger.js'
+import { startScriptedServer } from '../test/support/scripted-server.js'
 import { PlatformClient } from './client.js'
 import { InboxPoller, type InboxPollerOptions } from './inbox-poller.js'
 
@@ -220,5 +221,33 @@ describe('InboxPoller', () => {
     expect(second.map((m) => m.text)).toEqual(['done', 'third'])
     expect(seen).toEqual(['first', 'needs-work', 'needs-work', 'third'])
     expect(p.pending().map((m) => m.text)).toEqual(['first', 'done', 'third'])
+  })
+
+  it('waits out a Retry-After (429 from the rate limiter) instead of polling again at its own interval', async () => {
+    let limited = true
+    const server = await startScriptedServer((req) =>
+      limited && req.path.includes('/activity')
+        ? {
+            status: 429,
+            body: { error: 'rate limit exceeded', retry_after: 1 },
+            headers: { 'retry-after': '1' },
+          }
+        : { status: 200, body: [] },
+    )
+    try {
+      const client = new PlatformClient({ platformUrl: server.url, workspaceId: extId, token: 'tok' })
+      const p = poller({ client, intervalMs: 10 })
+      p.start()
+      await new Promise((r) => setTimeout(r, 600))
+      // One 429 with Retry-After: 1 s, then silence for that second (not ~60 polls at a 10 ms interval).
+      expect(server.requests.length).toBe(1)
+      limited = false
+      const deadline = Date.now() + 3000
+      while (server.requests.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10))
+      // After the wait it resumes at its own interval.
+      expect(server.requests.length).toBeGreaterThanOrEqual(3)
+    } finally {
+      await server.close()
+    }
   })
 })

@@ -42,6 +42,8 @@ const MAX_PAGES_PER_POLL = 10
 const MAX_SEEN_IDS = 5_000
 /** The platform's maximum page size (activity list cap). */
 const COLD_START_LIMIT = 500
+/** A Retry-After longer than this (a misconfigured proxy) is not honoured in full. */
+const MAX_RETRY_AFTER_MS = 300_000
 
 /**
  * Polls `GET /workspaces/:id/activity?type=a2a_receive&since_id=…` and queues inbound messages. Delivery is
@@ -175,14 +177,18 @@ export class InboxPoller {
 
   private async loop(): Promise<void> {
     while (!this.stopped) {
+      let delay = this.intervalMs
       try {
         await this.pollOnce()
         this.failures.success({ workspaceId: this.client.workspaceId })
       } catch (err) {
         if (this.stopped) break
         this.failures.failure(err, { workspaceId: this.client.workspaceId })
+        // 429 (rate limiter) / 503 (busy) with Retry-After: polling sooner only burns the shared per-IP budget.
+        const retryAfterMs = isPlatformError(err) ? err.retryAfterMs : undefined
+        if (retryAfterMs !== undefined) delay = Math.max(delay, Math.min(retryAfterMs, MAX_RETRY_AFTER_MS))
       }
-      await sleep(this.intervalMs, this.abort.signal).catch(() => {})
+      await sleep(delay, this.abort.signal).catch(() => {})
     }
   }
 
