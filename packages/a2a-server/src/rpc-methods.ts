@@ -203,8 +203,23 @@ export class RpcMethods {
       )
   }
 
+  /**
+   * v1.0: a message continuing a task in a terminal state is UnsupportedOperationError (-32004); the v0.3
+   * names keep the engine's -32600.
+   */
+  async #refuseFinishedV1(taskId: string | undefined): Promise<void> {
+    if (taskId === undefined || this.#o.engine.runs.has(taskId)) return
+    const task = await this.#o.engine.get(taskId)
+    if (task !== undefined && isTerminalState(task.status.state))
+      throw new RpcError(
+        RpcErrorCode.UnsupportedOperation,
+        `Task ${taskId} is ${task.status.state}, a terminal state, and cannot be continued or subscribed to`,
+      )
+  }
+
   async #send(call: RpcCall, v1: boolean): Promise<RpcAnswer> {
     const req = this.#readSend(call, v1)
+    if (v1) await this.#refuseFinishedV1(req.message.taskId)
     if (req.pushConfig) await this.#checkPushUrl(req.pushConfig.url)
     const started = this.#o.engine.start(req)
     const run = started instanceof Promise ? await started : started
@@ -232,6 +247,7 @@ export class RpcMethods {
   async #stream(call: RpcCall, v1: boolean): Promise<RpcAnswer> {
     this.#requireStreaming()
     const req = this.#readSend(call, v1)
+    if (v1) await this.#refuseFinishedV1(req.message.taskId)
     if (req.pushConfig) await this.#checkPushUrl(req.pushConfig.url)
     const stream = this.#openStream(call.id, v1)
     try {
@@ -249,6 +265,8 @@ export class RpcMethods {
     const id = requiredString(paramsObject(call.params), 'id')
     const task = await this.#o.engine.get(id)
     if (task === undefined) throw rpc.taskNotFound(id)
+    // v1.0 refuses a finished task; v0.3 (as @a2a-js/sdk 0.3 servers do) streams its snapshot and ends.
+    if (v1) await this.#refuseFinishedV1(id)
     const stream = this.#openStream(call.id, v1)
     const run = this.#o.engine.runs.get(id)
     stream.listener(withReplyArtifact(task))

@@ -153,3 +153,70 @@ describe('v1.0 push notification config methods', () => {
     }
   })
 })
+
+describe('v1.0 methods on a task in a terminal state answer UnsupportedOperationError (-32004)', () => {
+  const v1 = { 'A2A-Version': '1.0' }
+
+  it('SubscribeToTask refuses a finished task with a plain JSON-RPC error; tasks/resubscribe (v0.3) still streams its snapshot', async () => {
+    const srv = await start()
+    try {
+      const { json: sent } = await srv.rpc(sendBody('done'))
+      const taskId = sent.result.taskId
+      const refused = await srv.rpc(
+        { jsonrpc: '2.0', id: 's', method: 'SubscribeToTask', params: { id: taskId } },
+        v1,
+      )
+      expect(refused.status).toBe(200)
+      expect(refused.json).toMatchObject({ jsonrpc: '2.0', id: 's', error: { code: -32004 } })
+      const legacy = await fetch(`${srv.url}/`, {
+        method: 'POST',
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 'l',
+          method: 'tasks/resubscribe',
+          params: { id: taskId },
+        }),
+      })
+      const events = await readSse(legacy)
+      expect(events).toHaveLength(1)
+      expect(events[0].result).toMatchObject({ kind: 'task', id: taskId, status: { state: 'completed' } })
+    } finally {
+      await srv.close()
+    }
+  })
+
+  it.each(['SendMessage', 'SendStreamingMessage'])(
+    '%s continuing a finished task is refused with -32004 and starts nothing',
+    async (method) => {
+      const srv = await start()
+      try {
+        const { json: sent } = await srv.rpc(sendBody('done'))
+        const taskId = sent.result.taskId
+        const { status, json } = await srv.rpc(
+          {
+            jsonrpc: '2.0',
+            id: 'm',
+            method,
+            params: {
+              message: { messageId: 'again', role: 'ROLE_USER', taskId, parts: [{ text: 'more' }] },
+            },
+          },
+          v1,
+        )
+        expect(status).toBe(200)
+        expect(json).toMatchObject({ jsonrpc: '2.0', id: 'm', error: { code: -32004 } })
+        expect(srv.server.activeTaskCount()).toBe(0)
+        // The v0.3 name keeps its v0.3 answer (-32600, as @a2a-js/sdk 0.3 servers give).
+        const legacy = await srv.rpc({
+          ...sendBody('more', {}, 'o'),
+          params: {
+            message: { role: 'user', messageId: 'o', taskId, parts: [{ kind: 'text', text: 'more' }] },
+          },
+        })
+        expect(legacy.json.error.code).toBe(-32600)
+      } finally {
+        await srv.close()
+      }
+    },
+  )
+})
