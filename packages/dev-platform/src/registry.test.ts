@@ -143,6 +143,23 @@ describe('POST /registry/heartbeat', () => {
     expect(wrongType.status).toBe(400)
   })
 
+  it('rejects fractional counters like the Go binder (int fields): 400 invalid request body', async () => {
+    p = await startTestPlatform()
+    const { id, token } = await p.register()
+    for (const field of ['active_tasks', 'uptime_seconds', 'monthly_spend']) {
+      const res = await p.call('POST', '/registry/heartbeat', {
+        body: { workspace_id: id, [field]: 1.5 },
+        token,
+      })
+      expect(res).toMatchObject({ status: 400, body: { error: 'invalid request body' } })
+    }
+    const ok = await p.call('POST', '/registry/heartbeat', {
+      body: { workspace_id: id, active_tasks: 2, uptime_seconds: 7, monthly_spend: 0, error_rate: 0.25 },
+      token,
+    })
+    expect(ok.status).toBe(200)
+  })
+
   it('answers 200 for an unknown workspace (like upstream) without creating it', async () => {
     p = await startTestPlatform()
     const id = randomUUID()

@@ -11,15 +11,18 @@ const RegisterBody = z.object({
   delivery_mode: z.string().nullish(),
 })
 
-/** Lenient like upstream's binder: nulls and odd numbers are normalised rather than rejected. */
+/**
+ * Lenient like upstream's binder: nulls and odd numbers are normalised rather than rejected. Like it, a fraction
+ * in an int field (active_tasks, uptime_seconds, monthly_spend) fails decoding: 400.
+ */
 const HeartbeatBody = z.object({
   workspace_id: z.string().min(1),
   error_rate: z.number().nullish(),
   sample_error: z.string().nullish(),
-  active_tasks: z.number().nullish(),
-  uptime_seconds: z.number().nullish(),
+  active_tasks: z.number().int().nullish(),
+  uptime_seconds: z.number().int().nullish(),
   current_task: z.string().nullish(),
-  monthly_spend: z.number().nullish(),
+  monthly_spend: z.number().int().nullish(),
   runtime_state: z.string().nullish(),
   runtime_metadata: z
     .object({ capabilities: z.record(z.string(), z.unknown()).nullish() })
