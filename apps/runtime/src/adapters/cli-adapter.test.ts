@@ -76,6 +76,17 @@ describe('cli adapter', () => {
     expect(text).toBe('Agent error (exit_7) — see workspace logs for details.')
   })
 
+  it('a non-zero exit that printed a reply still answers with it (§3.9: exit 0 or non-empty stdout is success)', async () => {
+    const { outcome } = await run(
+      {
+        command: 'sh',
+        args: ['-c', 'echo "partial answer"; echo "warning: OPENAI_API_KEY=sk-x" >&2; exit 1'],
+      },
+      'x',
+    )
+    expect(outcome).toEqual({ state: 'completed', text: 'partial answer' })
+  })
+
   it('enforces runtime_config.timeout and leaves no process behind', async () => {
     const started = Date.now()
     const { outcome, pids } = await run(

@@ -94,6 +94,14 @@ export function createCliAdapter(observePid?: PidObserver): Adapter {
         }
         const output = result.stdout.trim()
         if (result.exitCode === 0) return output.length > 0 ? output : '(no response generated)'
+        // §3.9: a command that printed a reply succeeded, whatever its exit code (CLIs often exit 1 on warnings).
+        if (output.length > 0) {
+          log.warn(
+            { exitCode: result.exitCode, stderr: scrubContent(result.stderr.slice(-4096)) },
+            'cli command exited non-zero after printing a reply; replying with its output',
+          )
+          return output
+        }
         const category = classifySubprocessError(result.stderr, result.exitCode)
         log.error(
           {
