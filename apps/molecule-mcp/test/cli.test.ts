@@ -152,4 +152,13 @@ describe('command line', () => {
     expect(code).toBe(3)
     expect(stderr).toMatch(/rejected its token/)
   })
+  it('a single workspace deleted on the platform exits 3 with re-onboarding advice', async () => {
+    const ws = await externalWorkspace(platform, 'Single Gone')
+    const deleted = await fetch(`${platform.url}/workspaces/${ws.id}?confirm=true`, { method: 'DELETE' })
+    expect(deleted.status).toBe(200)
+    const { code, stderr } = await runBundle([], singleEnv(platform.url, tempDir('mcp-gone-'), ws))
+    expect(code).toBe(3)
+    expect(stderr).toMatch(/was removed from the platform/)
+    expect(stderr).not.toContain(ws.token)
+  })
 })

@@ -60,7 +60,7 @@ async function serve(): Promise<void> {
   // Answer initialize first; registration runs behind it so a slow platform never delays the host.
   await server.connect(new StdioServerTransport())
   await pool.start()
-  if (config.mode === 'single' && pool.primary.problem?.includes('rejected its token')) {
+  if (config.mode === 'single' && pool.primary.fatal) {
     logger.error(`workspace ${pool.primary.id}: ${pool.primary.problem}`)
     await shutdown(3)
   }

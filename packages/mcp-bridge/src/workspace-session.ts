@@ -34,6 +34,7 @@ export class WorkspaceSession {
   #heartbeat: HeartbeatLoop | undefined
   #problem: string | undefined
   #registered = false
+  #fatal = false
   #retryTimer: NodeJS.Timeout | undefined
   #stopped = false
   #inboundSecret: string | undefined
@@ -79,6 +80,11 @@ export class WorkspaceSession {
     return this.#problem
   }
 
+  /** The platform refused this workspace for good (token rejected, workspace removed): no retry will help. */
+  get fatal(): boolean {
+    return this.#fatal
+  }
+
   get registered(): boolean {
     return this.#registered
   }
@@ -112,6 +118,7 @@ export class WorkspaceSession {
       const res = await this.client.register(this.registerBody(), { retry: false })
       this.saveInboundSecret(res.platform_inbound_secret)
       this.#registered = true
+      this.#fatal = false
       this.#problem = undefined
       this.#logger.info({ reason }, 'registered (poll delivery)')
       this.startLoops()
@@ -123,6 +130,18 @@ export class WorkspaceSession {
           { status },
           `workspace ${this.id}: token rejected; this workspace is disabled, the others keep running`,
         )
+        this.#fatal = true
+        this.stopLoops()
+        return
+      }
+      if (status === 410) {
+        // A deleted workspace (the platform says 410 Gone): registering again can never succeed.
+        this.#problem = `workspace ${this.id} was removed from the platform (HTTP 410); create a new workspace, then use its id and token and restart molecule-mcp`
+        this.#logger.error(
+          { status },
+          `workspace ${this.id}: removed from the platform; this workspace is disabled`,
+        )
+        this.#fatal = true
         this.stopLoops()
         return
       }
