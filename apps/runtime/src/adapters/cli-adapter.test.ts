@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import {
   type AdapterConfig,
   defineExecutor,
@@ -6,7 +9,7 @@ import {
   textMessage,
 } from '@molecule/adapter-core'
 import pino from 'pino'
-import { describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { waitGone } from '../../test/support/processes.js'
 import { createCliAdapter, parseCliRuntimeConfig } from './cli-adapter.js'
 import { echoAdapter } from './echo-adapter.js'
@@ -107,6 +110,82 @@ describe('cli adapter', () => {
     const { outcome, pids } = await run({ command: 'sleep', args: ['30'] }, 'x', controller.signal)
     expect(outcome.state).toBe('canceled')
     expect(await waitGone(pids[0] ?? 0)).toBe(true)
+  })
+
+  describe('retries (§3.9: up to 3 attempts, backoff 5·2^n s)', () => {
+    let dir: string
+    beforeEach(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'cli-retry-'))
+    })
+    afterEach(() => rm(dir, { recursive: true, force: true }))
+    const count = async () => (await readFile(join(dir, 'runs'), 'utf8')).trim().split('\n').length
+    // Appends a line per run; fails the first `failures` runs with `stderr` and exit 1, then prints "ok".
+    const flaky = (failures: number, stderr: string) =>
+      `echo run >> "${dir}/runs"; n=$(wc -l < "${dir}/runs"); if [ $n -le ${failures} ]; then echo "${stderr}" >&2; exit 1; fi; echo ok`
+
+    it('defaults to 3 attempts 5 s apart (doubling)', () => {
+      expect(parseCliRuntimeConfig({ command: 'x' })).toMatchObject({ attempts: 3, retry_backoff_ms: 5000 })
+    })
+
+    it('an empty reply is retried, and after the last attempt says so', async () => {
+      const { outcome } = await run(
+        { command: 'sh', args: ['-c', `echo run >> "${dir}/runs"`], retry_backoff_ms: 10 },
+        'x',
+      )
+      expect(outcome).toEqual({ state: 'completed', text: '(no response generated after retries)' })
+      expect(await count()).toBe(3)
+    })
+
+    it.each([
+      ['rate_limited', 'error 429: rate limit reached'],
+      ['auth_failed', 'authentication failed'],
+      ['session_error', 'no conversation found with session id'],
+    ])('%s is retried and a later success is the reply', async (_category, stderr) => {
+      const { outcome } = await run(
+        { command: 'sh', args: ['-c', flaky(2, stderr)], retry_backoff_ms: 10 },
+        'x',
+      )
+      expect(outcome).toEqual({ state: 'completed', text: 'ok' })
+      expect(await count()).toBe(3)
+    })
+
+    it('other failures are not retried', async () => {
+      const { outcome } = await run(
+        { command: 'sh', args: ['-c', flaky(1, 'boom')], retry_backoff_ms: 10 },
+        'x',
+      )
+      expect(outcome).toEqual({
+        state: 'failed',
+        text: 'Agent error (exit_1) — see workspace logs for details.',
+      })
+      expect(await count()).toBe(1)
+    })
+
+    it('a retryable failure on every attempt fails with its category', async () => {
+      const { outcome } = await run(
+        { command: 'sh', args: ['-c', flaky(9, 'overloaded')], retry_backoff_ms: 10, attempts: 2 },
+        'x',
+      )
+      expect(outcome).toEqual({
+        state: 'failed',
+        text: 'Agent error (rate_limited) — see workspace logs for details.',
+      })
+      expect(await count()).toBe(2)
+    })
+
+    it('a cancel during the backoff ends the task at once', async () => {
+      const controller = new AbortController()
+      const started = Date.now()
+      setTimeout(() => controller.abort(), 300)
+      const { outcome } = await run(
+        { command: 'sh', args: ['-c', flaky(9, 'rate limit')], retry_backoff_ms: 60_000 },
+        'x',
+        controller.signal,
+      )
+      expect(outcome.state).toBe('canceled')
+      expect(Date.now() - started).toBeLessThan(3000)
+      expect(await count()).toBe(1)
+    })
   })
 
   it('reports a missing command as command_not_found', async () => {

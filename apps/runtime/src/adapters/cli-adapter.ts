@@ -23,7 +23,28 @@ export const cliRuntimeConfigSchema = z.object({
   cwd: z.string().min(1).optional(),
   /** Milliseconds between SIGTERM and SIGKILL of the process group. */
   kill_grace_ms: z.number().int().nonnegative().default(2000),
+  /** Runs per message when the reply is empty or the failure is rate_limited / auth_failed / session_error (§3.9). */
+  attempts: z.number().int().min(1).max(10).default(3),
+  /** Milliseconds before the first retry; doubles for each further one (§3.9: 5·2^n s). */
+  retry_backoff_ms: z.number().int().nonnegative().default(5000),
 })
+
+/** Failure categories worth another run (§3.9); any other failure is final. */
+const RETRIED = new Set(['rate_limited', 'auth_failed', 'session_error'])
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve()
+    const done = () => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal.addEventListener('abort', done, { once: true })
+  })
+}
 
 export type CliRuntimeConfig = z.output<typeof cliRuntimeConfigSchema>
 
@@ -62,55 +83,75 @@ export function createCliAdapter(observePid?: PidObserver): Adapter {
       return async (ctx, events) => {
         if (ctx.text.length === 0) return 'Error: message contained no text content.'
         const log = ctx.logger.child({ adapter: 'cli', command: cfg.command })
-        const result = await runCommand({
-          command: cfg.command,
-          args: cfg.input === 'arg' ? [...cfg.args, ctx.text] : cfg.args,
-          ...(cfg.input === 'stdin' ? { stdin: ctx.text } : {}),
-          cwd,
-          timeoutMs: cfg.timeout_ms ?? cfg.timeout * 1000,
-          killGraceMs: cfg.kill_grace_ms,
-          signal: ctx.signal,
-          onStdout: (chunk) => events.status(chunk),
-          ...(observePid ? { onSpawn: observePid } : {}),
-        })
-        if (result.cancelled) return undefined
-        if (result.spawnError) {
-          log.error({ code: result.spawnError }, 'cli command could not be started')
-          events.fail(
-            sanitizedAgentError(
-              undefined,
-              result.spawnError === 'ENOENT' ? 'command_not_found' : 'spawn_failed',
-            ),
+        let category = ''
+        for (let attempt = 0; attempt < cfg.attempts; attempt++) {
+          if (attempt > 0) {
+            const delayMs = cfg.retry_backoff_ms * 2 ** (attempt - 1)
+            log.warn(
+              { attempt: attempt + 1, of: cfg.attempts, delayMs, reason: category },
+              'retrying cli command',
+            )
+            await pause(delayMs, ctx.signal)
+            if (ctx.signal.aborted) return undefined
+          }
+          const result = await runCommand({
+            command: cfg.command,
+            args: cfg.input === 'arg' ? [...cfg.args, ctx.text] : cfg.args,
+            ...(cfg.input === 'stdin' ? { stdin: ctx.text } : {}),
+            cwd,
+            timeoutMs: cfg.timeout_ms ?? cfg.timeout * 1000,
+            killGraceMs: cfg.kill_grace_ms,
+            signal: ctx.signal,
+            onStdout: (chunk) => events.status(chunk),
+            ...(observePid ? { onSpawn: observePid } : {}),
+          })
+          if (result.cancelled) return undefined
+          if (result.spawnError) {
+            log.error({ code: result.spawnError }, 'cli command could not be started')
+            events.fail(
+              sanitizedAgentError(
+                undefined,
+                result.spawnError === 'ENOENT' ? 'command_not_found' : 'spawn_failed',
+              ),
+            )
+            return undefined
+          }
+          if (result.timedOut) {
+            log.warn(
+              { timeoutMs: cfg.timeout_ms ?? cfg.timeout * 1000 },
+              'cli command timed out; process group killed',
+            )
+            events.fail(sanitizedAgentError(undefined, 'timeout'))
+            return undefined
+          }
+          const output = result.stdout.trim()
+          if (output.length > 0) {
+            // §3.9: a command that printed a reply succeeded, whatever its exit code (CLIs often exit 1 on warnings).
+            if (result.exitCode !== 0)
+              log.warn(
+                { exitCode: result.exitCode, stderr: scrubContent(result.stderr.slice(-4096)) },
+                'cli command exited non-zero after printing a reply; replying with its output',
+              )
+            return output
+          }
+          if (result.exitCode === 0) {
+            category = 'empty_reply'
+            continue
+          }
+          category = classifySubprocessError(result.stderr, result.exitCode)
+          log.error(
+            {
+              exitCode: result.exitCode,
+              signal: result.signal,
+              stderr: scrubContent(result.stderr.slice(-4096)),
+              attempt: attempt + 1,
+            },
+            'cli command failed',
           )
-          return undefined
+          if (!RETRIED.has(category)) break
         }
-        if (result.timedOut) {
-          log.warn(
-            { timeoutMs: cfg.timeout_ms ?? cfg.timeout * 1000 },
-            'cli command timed out; process group killed',
-          )
-          events.fail(sanitizedAgentError(undefined, 'timeout'))
-          return undefined
-        }
-        const output = result.stdout.trim()
-        if (result.exitCode === 0) return output.length > 0 ? output : '(no response generated)'
-        // §3.9: a command that printed a reply succeeded, whatever its exit code (CLIs often exit 1 on warnings).
-        if (output.length > 0) {
-          log.warn(
-            { exitCode: result.exitCode, stderr: scrubContent(result.stderr.slice(-4096)) },
-            'cli command exited non-zero after printing a reply; replying with its output',
-          )
-          return output
-        }
-        const category = classifySubprocessError(result.stderr, result.exitCode)
-        log.error(
-          {
-            exitCode: result.exitCode,
-            signal: result.signal,
-            stderr: scrubContent(result.stderr.slice(-4096)),
-          },
-          'cli command failed',
-        )
+        if (category === 'empty_reply')
+          return cfg.attempts > 1 ? '(no response generated after retries)' : '(no response generated)'
         events.fail(sanitizedAgentError(undefined, category))
         return undefined
       }
