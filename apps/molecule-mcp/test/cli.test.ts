@@ -137,6 +137,23 @@ describe('command line', () => {
     expect(stdout).toMatch(new RegExp(`next \\(${bad.id}\\): the token .* is invalid or revoked`))
   })
 
+  it('doctor registers with the configured agent card, never a placeholder that clobbers it', async () => {
+    const ws = await externalWorkspace(platform, 'Doc Card')
+    const env = {
+      ...singleEnv(platform.url, tempDir('mcp-doc-card-'), ws),
+      MOLECULE_AGENT_NAME: 'Release Bot',
+      MOLECULE_AGENT_DESCRIPTION: 'Drafts release notes',
+      MOLECULE_AGENT_SKILLS: 'notes,changelog',
+    }
+    const { code } = await runBundle(['doctor'], env)
+    expect(code).toBe(0)
+    expect(platform.state.get(ws.id)?.agent_card).toEqual({
+      name: 'Release Bot',
+      description: 'Drafts release notes',
+      skills: [{ name: 'notes' }, { name: 'changelog' }],
+    })
+  })
+
   it('doctor reports an unreachable platform', async () => {
     const env = singleEnv('http://127.0.0.1:9', tempDir('mcp-doc-'), { id: UUID, token: 't', name: 'x' })
     const { code, stdout } = await runBundle(['doctor'], env)

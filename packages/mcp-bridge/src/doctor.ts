@@ -1,5 +1,6 @@
 import { isPlatformError, PlatformClient } from '@molecule/platform-client'
 import type { BridgeConfig, WorkspaceEntry } from './bridge-config.js'
+import { bridgeRegisterBody } from './workspace-session.js'
 
 type Verdict = 'OK' | 'FAIL' | 'SKIP'
 
@@ -71,12 +72,7 @@ async function checkWorkspace(
     row.fix = `heartbeat failed: ${text}`
   }
   try {
-    await client.register(
-      { url: '', agent_card: { name: `molecule-mcp-${entry.id.slice(0, 8)}` }, delivery_mode: 'poll' },
-      {
-        retry: false,
-      },
-    )
+    await client.register(bridgeRegisterBody(config, entry.id), { retry: false })
     row.register = 'OK'
     if (row.token === 'SKIP') row.token = 'OK'
   } catch (err) {

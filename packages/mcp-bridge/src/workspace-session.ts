@@ -12,6 +12,19 @@ import type { Logger } from 'pino'
 import type { BridgeConfig, WorkspaceEntry } from './bridge-config.js'
 import { PendingUploadResolver } from './pending-uploads.js'
 
+/**
+ * The poll-mode register body of one workspace. Register replaces the stored agent card, so every caller (the
+ * session and `doctor`) must send this same card.
+ */
+export function bridgeRegisterBody(config: BridgeConfig, workspaceId: string): RegisterBody {
+  const card: RegisterBody['agent_card'] = {
+    name: config.agentName ?? `molecule-mcp-${workspaceId.slice(0, 8)}`,
+    skills: config.agentSkills.map((name) => ({ name })),
+  }
+  if (config.agentDescription) card.description = config.agentDescription
+  return { url: '', agent_card: card, delivery_mode: 'poll' }
+}
+
 export interface SessionOptions {
   entry: WorkspaceEntry
   config: BridgeConfig
@@ -94,13 +107,7 @@ export class WorkspaceSession {
   }
 
   registerBody(): RegisterBody {
-    const { config } = this.options
-    const card: RegisterBody['agent_card'] = {
-      name: config.agentName ?? `molecule-mcp-${this.id.slice(0, 8)}`,
-      skills: config.agentSkills.map((name) => ({ name })),
-    }
-    if (config.agentDescription) card.description = config.agentDescription
-    return { url: '', agent_card: card, delivery_mode: 'poll' }
+    return bridgeRegisterBody(this.options.config, this.id)
   }
 
   /** Registers, then starts heartbeat and inbox. Never throws: problems are recorded per workspace. */
