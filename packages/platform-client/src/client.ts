@@ -147,7 +147,7 @@ export class PlatformClient {
         : new MemoryTokenSource(options.token || undefined)
     const headers: Record<string, string> = { ...options.headers }
     if (options.orgId) headers['X-Molecule-Org-Id'] = options.orgId
-    if (options.origin) headers.Origin = options.origin
+    if (options.origin) headers.Origin = serializedOrigin(options.origin)
     this.http = new PlatformHttp({
       baseUrl: this.platformUrl,
       workspaceId: this.workspaceId,
@@ -753,5 +753,18 @@ export class PlatformClient {
       })
     }
     return parsed.data
+  }
+}
+
+/**
+ * An `Origin` header is a serialized origin (RFC 6454: scheme://host[:non-default port]). A platform URL with a path
+ * sent verbatim never equals the request's own origin, so a CORS layer treats it as a foreign site.
+ */
+function serializedOrigin(value: string): string {
+  try {
+    const origin = new URL(value).origin
+    return origin === 'null' ? value : origin
+  } catch {
+    return value
   }
 }

@@ -100,6 +100,15 @@ describe('PlatformHttp via PlatformClient', () => {
     expect(server.requests.length).toBe(3)
   })
 
+  it('sends Origin as a serialized origin (scheme://host[:port]), never with the base URL path', async () => {
+    const server = await serve(() => ({ status: 200, body: { status: 'ok' } }))
+    const port = new URL(server.url).port
+    await client(server.url, { origin: `http://127.0.0.1:${port}/tenant/acme/` }).heartbeat()
+    expect(server.requests[0]?.headers.origin).toBe(`http://127.0.0.1:${port}`)
+    await client(server.url, { origin: 'https://acme.example.com:443/api' }).heartbeat()
+    expect(server.requests[1]?.headers.origin).toBe('https://acme.example.com')
+  })
+
   it('does not retry 4xx answers', async () => {
     const server = await serve(() => ({ status: 400, body: { error: 'invalid request body' } }))
     const err = await failure(client(server.url).heartbeat())
