@@ -11,7 +11,14 @@ export function describeFailure(err: unknown, platformUrl?: string): string {
     }
     if (status === 404)
       return `HTTP 404${err.serverError ? ` (${err.serverError})` : ''}: not registered on this platform`
-    if (status !== undefined) return `HTTP ${status}${err.serverError ? ` (${err.serverError})` : ''}`
+    if (status !== undefined) {
+      // 429 (rate limiter) and 503 (busy, waking, datastore) carry Retry-After: say when trying again makes sense.
+      const retry =
+        err.retryAfterMs !== undefined && (status === 429 || status === 503)
+          ? `; retry after ${Math.max(1, Math.ceil(err.retryAfterMs / 1000))} s`
+          : ''
+      return `HTTP ${status}${err.serverError ? ` (${err.serverError})` : ''}${retry}`
+    }
     return err.message
   }
   return err instanceof Error ? err.message : String(err)

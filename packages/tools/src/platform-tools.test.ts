@@ -326,4 +326,24 @@ describe('platform tools against the dev platform', () => {
     expect(result.isError).toBe(true)
     expect(result.text).toMatch(/^No peers found\. \[.{8}\] HTTP 401.*token may be invalid/)
   })
+
+  it('a rate-limited (429) or busy (503) platform answer tells the agent when to retry (Retry-After)', async () => {
+    const limiter = createServer((_req, res) => {
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '42' })
+      res.end(JSON.stringify({ error: 'rate limit exceeded', retry_after: 42 }))
+    })
+    await new Promise<void>((resolve) => limiter.listen(0, '127.0.0.1', resolve))
+    try {
+      const address = limiter.address() as { port: number }
+      const result = await registry.call(
+        'list_peers',
+        contextFor(`http://127.0.0.1:${address.port}`, a.id, a.token),
+        {},
+      )
+      expect(result.isError).toBe(true)
+      expect(result.text).toMatch(/HTTP 429 \(rate limit exceeded\); retry after 42 s/)
+    } finally {
+      await new Promise((resolve) => limiter.close(resolve))
+    }
+  })
 })
