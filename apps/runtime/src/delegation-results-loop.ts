@@ -80,6 +80,8 @@ export class DelegationResultsLoop {
   #timer: NodeJS.Timeout | undefined
   #running: Promise<unknown> | undefined
   #stopped = false
+  /** Aborted by `stop()`, so a wake-up message held open by the platform does not hold the shutdown. */
+  #abort = new AbortController()
   #loaded: Promise<void> | undefined
 
   constructor(options: DelegationResultsLoopOptions) {
@@ -88,12 +90,14 @@ export class DelegationResultsLoop {
 
   start(): void {
     this.#stopped = false
+    if (this.#abort.signal.aborted) this.#abort = new AbortController()
     this.#schedule()
   }
 
   async stop(): Promise<void> {
     this.#stopped = true
     clearTimeout(this.#timer)
+    this.#abort.abort()
     await this.#running
   }
 
@@ -245,7 +249,7 @@ export class DelegationResultsLoop {
     const text = await this.#triggerText(batch)
     this.#lastSelfMessageAt = now
     try {
-      await sendSelfPrompt(this.#opts.platform, text, 'delegation-results', 120_000)
+      await sendSelfPrompt(this.#opts.platform, text, 'delegation-results', 120_000, this.#abort.signal)
       this.#opts.logger.info({ count: batch.length }, 'delegation results announced to the agent')
       return true
     } catch (err) {

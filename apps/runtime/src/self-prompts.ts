@@ -16,6 +16,8 @@ export async function sendSelfPrompt(
   text: string,
   idPrefix: 'initial' | 'idle' | 'delegation-results',
   timeoutMs: number,
+  /** Aborts the request (the runtime is stopping: §2.14 cancels the prompt tasks). */
+  signal?: AbortSignal,
 ): Promise<void> {
   await platform.sendA2A(
     platform.workspaceId,
@@ -31,7 +33,7 @@ export async function sendSelfPrompt(
         },
       },
     },
-    { timeoutMs },
+    signal ? { timeoutMs, signal } : { timeoutMs },
   )
 }
 
@@ -129,7 +131,7 @@ export async function runInitialPrompt(
   const attempts = opts.sendAttempts ?? 5
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
-      await sendSelfPrompt(opts.platform, opts.prompt, 'initial', opts.sendTimeoutMs ?? 600_000)
+      await sendSelfPrompt(opts.platform, opts.prompt, 'initial', opts.sendTimeoutMs ?? 600_000, opts.signal)
       log.info('Initial prompt: sent')
       return 'sent'
     } catch (err) {

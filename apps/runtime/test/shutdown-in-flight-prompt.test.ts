@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto'
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pino from 'pino'
+import { afterEach, describe, expect, it } from 'vitest'
+import { type RunningRuntime, startRuntime } from '../src/index.js'
+
+/**
+ * §2.14: the shutdown cancels the initial-prompt task. A platform that holds the proxied prompt open (a slow or
+ * wedged proxy; the send timeout is 600 s) must not hold the runtime's stop, which has to end within its grace.
+ */
+let server: Server | undefined
+let runtime: RunningRuntime | undefined
+afterEach(async () => {
+  server?.closeAllConnections()
+  await new Promise<void>((r) => (server ? server.close(() => r()) : r()))
+  server = undefined
+  runtime = undefined
+})
+
+async function holdingPlatform(delegations: (workspaceId: string) => unknown[] = () => []) {
+  let promptArrived!: () => void
+  const arrived = new Promise<void>((r) => {
+    promptArrived = r
+  })
+  server = createServer((req, res) => {
+    req.resume()
+    req.on('end', () => {
+      const path = (req.url ?? '').split('?')[0] ?? ''
+      res.setHeader('content-type', 'application/json')
+      if (path === '/registry/register')
+        return res.end('{"status":"registered","auth_token":"tok_0123456789abcdef"}')
+      if (path === '/registry/heartbeat') return res.end('{"status":"ok"}')
+      if (path.endsWith('/delegations')) return res.end(JSON.stringify(delegations(path.split('/')[2] ?? '')))
+      if (path.endsWith('/notify')) return res.end('{"status":"sent"}')
+      if (/^\/workspaces\/[^/]+$/.test(path)) return res.end('{"id":"x","name":"x"}')
+      // The proxied self-prompt: never answered.
+      if (path.endsWith('/a2a')) return promptArrived()
+      res.statusCode = 404
+      res.end('{"error":"not found"}')
+    })
+  })
+  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve))
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, arrived }
+}
+
+async function boot(platformUrl: string, extraConfig: string, env: Record<string, string> = {}) {
+  const root = await mkdtemp(join(tmpdir(), 'molecule-stop-prompt-'))
+  await writeFile(
+    join(root, 'config.yaml'),
+    `name: Stopper\nruntime: echo\n${extraConfig}a2a:\n  port: 8000\n`,
+  )
+  return startRuntime({
+    logger: pino({ level: 'silent' }),
+    env: {
+      WORKSPACE_ID: randomUUID(),
+      WORKSPACE_CONFIG_PATH: root,
+      CONFIGS_DIR: root,
+      PLATFORM_URL: platformUrl,
+      HOSTNAME: '127.0.0.1',
+      MOLECULE_A2A_HOST: '127.0.0.1',
+      MOLECULE_A2A_PORT: '0',
+      MOLECULE_WORKSPACE_DIR: join(root, 'workspace'),
+      DELEGATION_RESULTS_FILE: join(root, 'results.jsonl'),
+      AGENT_SNAPSHOT_PATH: join(root, 'snapshot.json'),
+      MOLECULE_HEARTBEAT_INTERVAL_MS: '100',
+      MOLECULE_SHUTDOWN_GRACE_MS: '200',
+      MOLECULE_READINESS_INTERVAL_MS: '20',
+      ...env,
+    },
+  })
+}
+
+async function stopsWithin(rt: RunningRuntime, ms: number): Promise<string> {
+  return Promise.race([
+    rt.stop('SIGTERM').then(() => 'stopped'),
+    new Promise<string>((r) => setTimeout(() => r(`still stopping after ${ms} ms`), ms)),
+  ])
+}
+
+describe('stop while the initial prompt is still in flight at the platform', () => {
+  it('aborts the prompt request and finishes within the grace period', async () => {
+    const platform = await holdingPlatform()
+    runtime = await boot(platform.url, 'initial_prompt: hello there\n')
+    await platform.arrived
+    const started = Date.now()
+    expect(await stopsWithin(runtime, 3000)).toBe('stopped')
+    expect(Date.now() - started).toBeLessThan(3000)
+  })
+
+  it('aborts a delegation-results wake-up message the same way', async () => {
+    const platform = await holdingPlatform((self) => [
+      {
+        id: 'row-1',
+        delegation_id: randomUUID(),
+        source_id: self,
+        target_id: 'peer',
+        status: 'completed',
+        summary: 'done',
+      },
+    ])
+    runtime = await boot(platform.url, '', {
+      MOLECULE_DELEGATION_POLL_MS: '50',
+      MOLECULE_SELF_MESSAGE_COOLDOWN_MS: '0',
+    })
+    await platform.arrived
+    expect(await stopsWithin(runtime, 3000)).toBe('stopped')
+  })
+})
