@@ -244,7 +244,9 @@ export function createA2AServer(options: A2AServerOptions): A2AServer {
     } catch (err) {
       if (err instanceof RpcError) return json(errorBody(id, err), err.httpStatus)
       logger.error({ err, method: envelope.method, requestId: id }, 'JSON-RPC handler failed')
-      return json(errorBody(id, new RpcError(RpcErrorCode.InternalError, 'Internal error')), 500)
+      // Still a JSON-RPC error with HTTP 200 (as the Python a2a-sdk answers): clients that raise on a
+      // non-2xx status would otherwise lose the error object and its id.
+      return json(errorBody(id, new RpcError(RpcErrorCode.InternalError, 'Internal error')))
     }
   }
 

@@ -34,3 +34,31 @@ describe('capabilities.streaming false', () => {
     expect(res.json.result).toMatchObject({ kind: 'message', parts: [{ kind: 'text', text: 'echo: hi' }] })
   })
 })
+
+// An unexpected failure inside a method (here: the task store throwing) is still a JSON-RPC error response
+// carried with HTTP 200 — as the Python a2a-sdk answers — so clients that raise on a non-2xx status (the
+// Python A2A client) see the -32603 error object and its request id, not a bare HTTP failure.
+describe('an internal error in a method', () => {
+  it('answers -32603 with the request id and HTTP 200, and the server keeps serving', async () => {
+    const broken = {
+      get() {
+        throw new Error('store is down')
+      },
+      set() {},
+      delete() {},
+    }
+    const srv = await start(undefined, { taskStore: broken })
+    try {
+      const res = await srv.rpc({ jsonrpc: '2.0', id: 'g', method: 'tasks/get', params: { id: 'x' } })
+      expect(res.status).toBe(200)
+      expect(res.json).toEqual({
+        jsonrpc: '2.0',
+        id: 'g',
+        error: { code: -32603, message: 'Internal error' },
+      })
+      expect((await srv.rpc(sendBody('still here'))).json.result.parts[0].text).toBe('echo: still here')
+    } finally {
+      await srv.close()
+    }
+  })
+})
