@@ -157,4 +157,37 @@ describe('WorkspacePool isolation', () => {
       await pool.stop()
     }
   })
+
+  it('a register answered 429 is retried no sooner than its Retry-After', async () => {
+    const ws = await platform.createWorkspace({ name: 'Limited', external: true, mint_token: true })
+    const config = loadBridgeConfig({
+      PLATFORM_URL: platform.url,
+      CONFIGS_DIR: mkdtempSync(join(tmpdir(), 'pool-429-')),
+      MOLECULE_HEARTBEAT_INTERVAL_MS: '50',
+      MOLECULE_MCP_POLL_INTERVAL_MS: '50',
+      WORKSPACE_ID: ws.id,
+      MOLECULE_WORKSPACE_TOKEN: ws.token,
+    })
+    const registers: number[] = []
+    const limited: typeof fetch = async (input, init) => {
+      if (String(input).endsWith('/registry/register')) {
+        registers.push(Date.now())
+        if (registers.length === 1) {
+          return new Response(JSON.stringify({ error: 'rate limit exceeded', retry_after: 2 }), {
+            status: 429,
+            headers: { 'content-type': 'application/json', 'retry-after': '2' },
+          })
+        }
+      }
+      return fetch(input, init)
+    }
+    const pool = new WorkspacePool(config, pino({ level: 'silent' }), { fetch: limited })
+    await pool.start()
+    try {
+      await until(() => registers.length >= 2 && pool.problemWith(ws.id) === undefined, 6_000)
+      expect((registers[1] ?? 0) - (registers[0] ?? 0)).toBeGreaterThanOrEqual(1_900)
+    } finally {
+      await pool.stop()
+    }
+  })
 })

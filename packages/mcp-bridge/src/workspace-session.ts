@@ -155,7 +155,7 @@ export class WorkspaceSession {
       const why = isPlatformError(err) ? err.message : String(err)
       this.#problem = `not registered yet: ${why}`
       this.#logger.warn({ err: why }, 'register failed; retrying')
-      this.scheduleRetry()
+      this.scheduleRetry(isPlatformError(err) ? err.retryAfterMs : undefined)
     }
   }
 
@@ -179,9 +179,11 @@ export class WorkspaceSession {
     }
   }
 
-  private scheduleRetry(): void {
+  /** Registers again later: after the heartbeat interval (1–30 s), or the platform's Retry-After when longer. */
+  private scheduleRetry(retryAfterMs?: number): void {
     if (this.#stopped || this.#retryTimer) return
-    const delay = Math.min(30_000, Math.max(1_000, this.options.config.heartbeatIntervalMs))
+    const base = Math.min(30_000, Math.max(1_000, this.options.config.heartbeatIntervalMs))
+    const delay = Math.max(base, Math.min(retryAfterMs ?? 0, 300_000))
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = undefined
       void this.registerOnce('retry')
