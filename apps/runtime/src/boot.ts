@@ -207,6 +207,7 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
     tools: [...config.skills],
     runtimeConfig: { ...config.runtime_config },
     configPath: configDir,
+    workspaceDir: settings.workspaceDir,
     workspaceId,
     promptFiles: [...config.prompt_files],
     a2aPort: config.a2a.port,

@@ -13,6 +13,8 @@ export interface AdapterConfig {
   runtimeConfig: Readonly<Record<string, unknown>>
   /** Directory holding config.yaml (`/configs` in containers). */
   configPath: string
+  /** The agent's working tree (`/workspace` in containers); where chat uploads and attachment URIs point. */
+  workspaceDir?: string | undefined
   workspaceId: string
   promptFiles: readonly string[]
   a2aPort: number

@@ -82,6 +82,8 @@ export {
   runtimeCapabilities,
   unsupportedTranscript,
 } from './adapter.js'
+export type { AttachedFile } from './attachments.js'
+export { attachedFiles, attachmentManifest, resolveAttachmentUri } from './attachments.js'
 export type {
   BuiltinAdapter,
   LoadAdapterOptions,

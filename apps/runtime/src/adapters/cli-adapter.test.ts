@@ -1,9 +1,12 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
   type AdapterConfig,
   defineExecutor,
+  extractText,
+  type Message,
+  type Part,
   type RequestContext,
   runExecutor,
   textMessage,
@@ -55,6 +58,17 @@ async function run(runtimeConfig: Record<string, unknown>, text: string, signal?
     'a',
   )
   return { outcome, statuses, pids }
+}
+
+/** Runs the cli adapter on a message with these parts, in a workspace directory. */
+async function runWith(runtimeConfig: Record<string, unknown>, workspaceDir: string, parts: Part[]) {
+  const adapter = createCliAdapter()
+  const cfg = { ...config(runtimeConfig), workspaceDir }
+  await adapter.setup?.(cfg)
+  const executor = defineExecutor(await adapter.createExecutor(cfg))
+  const message: Message = { kind: 'message', messageId: 'm', role: 'user', parts }
+  const ctx = { ...context(extractText(message)), message }
+  return runExecutor(executor, ctx, { status() {}, artifact() {} }, 'a')
 }
 
 describe('cli adapter', () => {
@@ -186,6 +200,31 @@ describe('cli adapter', () => {
       expect(Date.now() - started).toBeLessThan(3000)
       expect(await count()).toBe(1)
     })
+  })
+
+  it('appends the attachment manifest for uploaded files and accepts a file-only message (§2.3 step 2)', async () => {
+    const ws = await realpath(await mkdtemp(join(tmpdir(), 'cli-attach-')))
+    try {
+      await mkdir(join(ws, '.molecule', 'chat-uploads'), { recursive: true })
+      const path = join(ws, '.molecule', 'chat-uploads', 'notes.md')
+      await writeFile(path, '# notes')
+      const file = {
+        kind: 'file' as const,
+        file: {
+          uri: 'workspace:/workspace/.molecule/chat-uploads/notes.md',
+          name: 'notes.md',
+          mimeType: 'text/markdown',
+        },
+      }
+      const manifest = `Attached files:\n- notes.md (text/markdown) at ${path}`
+      const cat = { command: 'cat' }
+      const withText = await runWith(cat, ws, [{ kind: 'text', text: 'summarise this' }, file])
+      expect(withText).toEqual({ state: 'completed', text: `summarise this\n\n${manifest}` })
+      const fileOnly = await runWith(cat, ws, [file])
+      expect(fileOnly).toEqual({ state: 'completed', text: manifest })
+    } finally {
+      await rm(ws, { recursive: true, force: true })
+    }
   })
 
   it('reports a missing command as command_not_found', async () => {

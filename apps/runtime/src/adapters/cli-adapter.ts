@@ -1,6 +1,8 @@
 import {
   type Adapter,
   type AdapterConfig,
+  attachedFiles,
+  attachmentManifest,
   classifySubprocessError,
   sanitizedAgentError,
 } from '@molecule/adapter-core'
@@ -81,7 +83,10 @@ export function createCliAdapter(observePid?: PidObserver): Adapter {
       const cfg = settings ?? parseCliRuntimeConfig(config.runtimeConfig)
       const cwd = cfg.cwd ?? config.configPath
       return async (ctx, events) => {
-        if (ctx.text.length === 0) return 'Error: message contained no text content.'
+        // §2.3 steps 2–3: uploaded files are announced by an attachment manifest; only then is the input empty.
+        const files = await attachedFiles(ctx.message, config.workspaceDir)
+        const input = (ctx.text + attachmentManifest(files)).trim()
+        if (input.length === 0) return 'Error: message contained no text content.'
         const log = ctx.logger.child({ adapter: 'cli', command: cfg.command })
         let category = ''
         for (let attempt = 0; attempt < cfg.attempts; attempt++) {
@@ -96,8 +101,8 @@ export function createCliAdapter(observePid?: PidObserver): Adapter {
           }
           const result = await runCommand({
             command: cfg.command,
-            args: cfg.input === 'arg' ? [...cfg.args, ctx.text] : cfg.args,
-            ...(cfg.input === 'stdin' ? { stdin: ctx.text } : {}),
+            args: cfg.input === 'arg' ? [...cfg.args, input] : cfg.args,
+            ...(cfg.input === 'stdin' ? { stdin: input } : {}),
             cwd,
             timeoutMs: cfg.timeout_ms ?? cfg.timeout * 1000,
             killGraceMs: cfg.kill_grace_ms,
