@@ -112,7 +112,7 @@ async function delegateDurably(
   }
   return delegationFailed(
     peer,
-    `${A2A_ERROR_PREFIX}delegation ${delegationId} has no result after ${Math.round(options.delegationTimeoutMs / 1000)} s; it may still finish — check it later with check_task_status(task_id="${delegationId}")`,
+    `${A2A_ERROR_PREFIX}delegation ${delegationId} has no result after ${Math.round(options.delegationTimeoutMs / 1000)} s; it may still finish — check it later with check_task_status(workspace_id="${target}", task_id="${delegationId}")`,
   )
 }
 
@@ -233,14 +233,11 @@ export function delegationTools(options: DelegationOptions): Tool[] {
     description:
       'Status of delegations you started: pass task_id (a delegation_id) for one, or an empty task_id to list recent ones. queued = the peer is busy; the answer will come, do not resend.',
     input: z.object({
+      // Both required, as in the upstream schema agents were written against; an empty task_id lists all.
       workspace_id: z
         .string()
-        .optional()
-        .describe('Target peer id (accepted for compatibility; not needed).'),
-      task_id: z
-        .string()
-        .optional()
-        .describe('The delegation_id returned by delegate_task_async; empty lists all.'),
+        .describe('Target peer id (required by the contract; not used for the lookup).'),
+      task_id: z.string().describe('The delegation_id returned by delegate_task_async; "" lists all.'),
       source_workspace_id: z.string().optional().describe('Which of your workspaces started the delegation.'),
     }),
     async run(ctx, input) {
@@ -260,7 +257,7 @@ export function delegationTools(options: DelegationOptions): Tool[] {
           out.response_preview = escapePeerMarkers(out.response_preview)
         return out
       }
-      const taskId = input.task_id?.trim()
+      const taskId = input.task_id.trim()
       if (taskId) {
         // Newest first: the first match is the latest state of that delegation.
         const match = rows.find((r) => r.delegation_id === taskId)

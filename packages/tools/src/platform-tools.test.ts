@@ -151,7 +151,7 @@ describe('platform tools against the dev platform', () => {
     })
     expect(JSON.parse(one.text)).toMatchObject({ delegation_id })
     const all = JSON.parse(
-      (await registry.call('check_task_status', asA(), { workspace_id: b.id })).text,
+      (await registry.call('check_task_status', asA(), { workspace_id: b.id, task_id: '' })).text,
     ) as {
       count: number
     }

@@ -3,7 +3,7 @@ import { createPlatformTools } from './platform-tools.js'
 import { inputJsonSchema } from './registry.js'
 
 // reference/mcp-bridge.md §1.2: names, argument names and enums agents and docs depend on. Ours may add optional
-// selectors (update_agent_card.workspace_id) and require less (check_task_status), never rename or require more.
+// selectors (update_agent_card.workspace_id), never rename, drop an argument, or change what is required.
 const CONTRACT: Record<
   string,
   { properties: string[]; required: string[]; enums?: Record<string, string[]> }
@@ -16,7 +16,10 @@ const CONTRACT: Record<
     properties: ['workspace_id', 'task', 'source_workspace_id'],
     required: ['workspace_id', 'task'],
   },
-  check_task_status: { properties: ['workspace_id', 'task_id', 'source_workspace_id'], required: [] },
+  check_task_status: {
+    properties: ['workspace_id', 'task_id', 'source_workspace_id'],
+    required: ['workspace_id', 'task_id'],
+  },
   list_peers: { properties: ['source_workspace_id'], required: [] },
   get_workspace_info: { properties: ['source_workspace_id'], required: [] },
   get_runtime_identity: { properties: [], required: [] },
