@@ -227,6 +227,19 @@ describe('cli adapter', () => {
     }
   })
 
+  it('runs in the workspace directory when it has files, else in the config directory (§3.9)', async () => {
+    const ws = await realpath(await mkdtemp(join(tmpdir(), 'cli-cwd-')))
+    try {
+      const text = [{ kind: 'text' as const, text: 'where' }]
+      expect(await runWith({ command: 'pwd' }, ws, text)).toEqual({ state: 'completed', text: process.cwd() })
+      await writeFile(join(ws, 'README.md'), 'project')
+      expect(await runWith({ command: 'pwd' }, ws, text)).toEqual({ state: 'completed', text: ws })
+      expect(await runWith({ command: 'pwd', cwd: '/' }, ws, text)).toEqual({ state: 'completed', text: '/' })
+    } finally {
+      await rm(ws, { recursive: true, force: true })
+    }
+  })
+
   it('reports a missing command as command_not_found', async () => {
     const { outcome } = await run({ command: 'no-such-binary-here' }, 'x')
     expect(outcome).toEqual({

@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises'
 import {
   type Adapter,
   type AdapterConfig,
@@ -21,7 +22,7 @@ export const cliRuntimeConfigSchema = z.object({
   timeout: z.number().int().nonnegative().default(300),
   /** Milliseconds per message; when set it wins over `timeout` (sub-second limits, tests). */
   timeout_ms: z.number().int().nonnegative().optional(),
-  /** Working directory; default: the config directory. */
+  /** Working directory; default: the workspace directory when it has files, else the config directory. */
   cwd: z.string().min(1).optional(),
   /** Milliseconds between SIGTERM and SIGKILL of the process group. */
   kill_grace_ms: z.number().int().nonnegative().default(2000),
@@ -81,12 +82,21 @@ export function createCliAdapter(observePid?: PidObserver): Adapter {
     },
     createExecutor(config: AdapterConfig) {
       const cfg = settings ?? parseCliRuntimeConfig(config.runtimeConfig)
-      const cwd = cfg.cwd ?? config.configPath
+      // §3.9: the workspace directory when it exists and has files, else the config directory; decided per run.
+      const workDir = async (): Promise<string> => {
+        if (cfg.cwd !== undefined) return cfg.cwd
+        if (config.workspaceDir !== undefined) {
+          const entries = await readdir(config.workspaceDir).catch(() => [])
+          if (entries.length > 0) return config.workspaceDir
+        }
+        return config.configPath
+      }
       return async (ctx, events) => {
         // §2.3 steps 2–3: uploaded files are announced by an attachment manifest; only then is the input empty.
         const files = await attachedFiles(ctx.message, config.workspaceDir)
         const input = (ctx.text + attachmentManifest(files)).trim()
         if (input.length === 0) return 'Error: message contained no text content.'
+        const cwd = await workDir()
         const log = ctx.logger.child({ adapter: 'cli', command: cfg.command })
         let category = ''
         for (let attempt = 0; attempt < cfg.attempts; attempt++) {
