@@ -149,7 +149,9 @@ describe('open routes and boot-or-bearer', () => {
     p = await startTestPlatform()
     const ws = await p.createWorkspace({ name: 'boot' })
     expect((await p.call('GET', `/registry/${ws.id}/peers`)).status).toBe(200)
-    const reg = await p.call('POST', '/registry/register', { body: { id: ws.id, url: 'http://127.0.0.1:9' } })
+    const reg = await p.call('POST', '/registry/register', {
+      body: { id: ws.id, url: 'http://127.0.0.1:9', agent_card: {} },
+    })
     expect(reg.body.auth_token).toBeDefined()
     expect((await p.call('GET', `/registry/${ws.id}/peers`)).status).toBe(401)
     expect((await p.call('GET', `/registry/${ws.id}/peers`, { token: reg.body.auth_token })).status).toBe(200)

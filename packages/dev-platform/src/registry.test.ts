@@ -54,7 +54,7 @@ describe('POST /registry/register', () => {
     expect(foreign.status).toBe(401)
   })
 
-  it('validates the body: UUID id, push URL, delivery_mode', async () => {
+  it('validates the body: UUID id, push URL, agent_card present, delivery_mode', async () => {
     p = await startTestPlatform()
     const bad = await p.call('POST', '/registry/register', {
       body: { id: 'nope', url: 'http://x', agent_card: {} },
@@ -68,9 +68,14 @@ describe('POST /registry/register', () => {
     })
     expect(ftp.status).toBe(400)
     const mode = await p.call('POST', '/registry/register', {
-      body: { id: randomUUID(), url: 'http://127.0.0.1:1', delivery_mode: 'carrier-pigeon' },
+      body: { id: randomUUID(), url: 'http://127.0.0.1:1', agent_card: {}, delivery_mode: 'carrier-pigeon' },
     })
     expect(mode).toMatchObject({ status: 400, body: { error: "delivery_mode must be 'push' or 'poll'" } })
+    const noCard = await p.call('POST', '/registry/register', {
+      body: { id: randomUUID(), url: 'http://127.0.0.1:1' },
+    })
+    expect(noCard).toMatchObject({ status: 400, body: { error: 'invalid request body' } })
+    expect(noCard.body.detail).toContain('agent_card')
     const notJson = await p.call('POST', '/registry/register', { body: '{not json' })
     expect(notJson).toMatchObject({ status: 400, body: { error: 'invalid request body' } })
   })
@@ -87,9 +92,10 @@ describe('POST /registry/register', () => {
     p = await startTestPlatform()
     const { id, token } = await p.register()
     expect((await p.call('DELETE', `/workspaces/${id}`)).status).toBe(200)
-    const res = await p.call('POST', '/registry/register', { body: { id, url: 'http://127.0.0.1:1' }, token })
+    const body = { id, url: 'http://127.0.0.1:1', agent_card: {} }
+    const res = await p.call('POST', '/registry/register', { body, token })
     expect(res.status).toBe(410)
-    const fresh = await p.call('POST', '/registry/register', { body: { id, url: 'http://127.0.0.1:1' } })
+    const fresh = await p.call('POST', '/registry/register', { body })
     expect(fresh.status).toBe(410)
     expect(fresh.body.auth_token).toBeUndefined()
   })

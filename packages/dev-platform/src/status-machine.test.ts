@@ -115,7 +115,7 @@ describe('status machine (Appendix A) with millisecond TTLs', () => {
     })
     // Register brings even a failed workspace back online.
     const res = await p.call('POST', '/registry/register', {
-      body: { id: stuck.id, url: 'http://127.0.0.1:9' },
+      body: { id: stuck.id, url: 'http://127.0.0.1:9', agent_card: {} },
     })
     expect(res.status).toBe(200)
     expect(p.state.get(stuck.id)?.status).toBe('online')

@@ -7,7 +7,8 @@ import { errorJson, gateResponse, isRecord, type RouteInstaller, readJson } from
 const RegisterBody = z.object({
   id: z.string().refine(isUuid, 'id must be a workspace UUID'),
   url: z.string().nullish(),
-  agent_card: z.unknown().optional(),
+  // Required like upstream's binder (any JSON value, null included, but the key must be there).
+  agent_card: z.unknown().refine((card) => card !== undefined, 'agent_card is required'),
   delivery_mode: z.string().nullish(),
 })
 
