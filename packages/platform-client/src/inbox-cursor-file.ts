@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto'
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises'
+import { readFile, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
+import { writeFileAtomic } from './atomic-file.js'
 
 /**
  * The durable inbox cursor of one workspace: the id of the last activity row that was acknowledged (or skipped as
@@ -10,7 +10,7 @@ export class InboxCursorFile {
   readonly path: string
 
   constructor(
-    private readonly dir: string,
+    dir: string,
     readonly workspaceId: string,
   ) {
     this.path = join(dir, `inbox-cursor-${workspaceId}.json`)
@@ -33,28 +33,12 @@ export class InboxCursorFile {
   }
 
   async save(cursor: string): Promise<void> {
-    await mkdir(this.dir, { recursive: true, mode: 0o700 })
-    const tmp = join(
-      this.dir,
-      `.inbox-cursor-${this.workspaceId}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
-    )
     const body = JSON.stringify({
       workspace_id: this.workspaceId,
       cursor,
       updated_at: new Date().toISOString(),
     })
-    try {
-      const handle = await open(tmp, 'wx', 0o600)
-      try {
-        await handle.writeFile(body, 'utf8')
-      } finally {
-        await handle.close()
-      }
-      await rename(tmp, this.path)
-    } catch (err) {
-      await unlink(tmp).catch(() => {})
-      throw err
-    }
+    await writeFileAtomic(this.path, body)
   }
 
   async clear(): Promise<void> {

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { writeFileAtomic } from './atomic-file.js'
 import { PlatformClientError } from './errors.js'
 import { type Logger, silentLogger } from './logger.js'
 
@@ -23,13 +23,11 @@ export const TOKEN_FILE_NAME = '.auth_token'
  */
 export class TokenStore implements TokenSource {
   readonly path: string
-  private readonly dir: string
   private readonly logger: Logger
   private cached: string | undefined
   private loaded = false
 
   constructor(configsDir: string, options: { logger?: Logger } = {}) {
-    this.dir = configsDir
     this.path = join(configsDir, TOKEN_FILE_NAME)
     this.logger = options.logger ?? silentLogger
   }
@@ -66,20 +64,9 @@ export class TokenStore implements TokenSource {
       () => undefined,
     )
     if (onDisk === value) return false
-    const tmp = join(this.dir, `${TOKEN_FILE_NAME}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
     try {
-      await mkdir(this.dir, { recursive: true, mode: 0o700 })
-      // 'wx' + 0600 in one open: there is no window in which the file exists with wider permissions.
-      const handle = await open(tmp, 'wx', 0o600)
-      try {
-        await handle.writeFile(value, 'utf8')
-        await handle.sync()
-      } finally {
-        await handle.close()
-      }
-      await rename(tmp, this.path)
+      await writeFileAtomic(this.path, value)
     } catch (err) {
-      await unlink(tmp).catch(() => {})
       throw new PlatformClientError(
         'TOKEN_WRITE_FAILED',
         `Could not write the auth token to ${this.path}: ${(err as Error).message}. Make the directory writable or set CONFIGS_DIR.`,
