@@ -208,6 +208,7 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
     runtimeConfig: { ...config.runtime_config },
     configPath: configDir,
     workspaceDir: settings.workspaceDir,
+    delegationResultsFile: runtimeEnv.delegationResultsFile,
     workspaceId,
     promptFiles: [...config.prompt_files],
     a2aPort: config.a2a.port,

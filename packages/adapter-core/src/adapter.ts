@@ -15,6 +15,8 @@ export interface AdapterConfig {
   configPath: string
   /** The agent's working tree (`/workspace` in containers); where chat uploads and attachment URIs point. */
   workspaceDir?: string | undefined
+  /** JSONL file the runtime appends finished async delegations to (`DELEGATION_RESULTS_FILE`); see `readDelegationResults`. */
+  delegationResultsFile?: string | undefined
   workspaceId: string
   promptFiles: readonly string[]
   a2aPort: number

@@ -84,6 +84,7 @@ export {
 } from './adapter.js'
 export type { AttachedFile } from './attachments.js'
 export { attachedFiles, attachmentManifest, resolveAttachmentUri } from './attachments.js'
+export { readDelegationResults } from './delegation-results.js'
 export type {
   BuiltinAdapter,
   LoadAdapterOptions,

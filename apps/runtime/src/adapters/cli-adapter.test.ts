@@ -61,9 +61,14 @@ async function run(runtimeConfig: Record<string, unknown>, text: string, signal?
 }
 
 /** Runs the cli adapter on a message with these parts, in a workspace directory. */
-async function runWith(runtimeConfig: Record<string, unknown>, workspaceDir: string, parts: Part[]) {
+async function runWith(
+  runtimeConfig: Record<string, unknown>,
+  workspaceDir: string,
+  parts: Part[],
+  extra: Partial<AdapterConfig> = {},
+) {
   const adapter = createCliAdapter()
-  const cfg = { ...config(runtimeConfig), workspaceDir }
+  const cfg = { ...config(runtimeConfig), workspaceDir, ...extra }
   await adapter.setup?.(cfg)
   const executor = defineExecutor(await adapter.createExecutor(cfg))
   const message: Message = { kind: 'message', messageId: 'm', role: 'user', parts }
@@ -237,6 +242,27 @@ describe('cli adapter', () => {
       expect(await runWith({ command: 'pwd', cwd: '/' }, ws, text)).toEqual({ state: 'completed', text: '/' })
     } finally {
       await rm(ws, { recursive: true, force: true })
+    }
+  })
+
+  it('prepends delegation results that arrived while idle, once (§3.9)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cli-deleg-'))
+    try {
+      const delegationResultsFile = join(dir, 'results.jsonl')
+      await writeFile(
+        delegationResultsFile,
+        `${JSON.stringify({ delegation_id: 'd1', status: 'completed', summary: 'report ready', response_preview: 'all good' })}\n`,
+      )
+      const cfg = { command: 'cat' }
+      const first = await runWith(cfg, dir, [{ kind: 'text', text: 'next task' }], { delegationResultsFile })
+      expect(first).toEqual({
+        state: 'completed',
+        text: '[Delegation results received while you were idle]\n- [completed] report ready\n  Response: all good\n\n[New message]\nnext task',
+      })
+      const second = await runWith(cfg, dir, [{ kind: 'text', text: 'again' }], { delegationResultsFile })
+      expect(second).toEqual({ state: 'completed', text: 'again' })
+    } finally {
+      await rm(dir, { recursive: true, force: true })
     }
   })
 

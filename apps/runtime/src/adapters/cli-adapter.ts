@@ -5,6 +5,7 @@ import {
   attachedFiles,
   attachmentManifest,
   classifySubprocessError,
+  readDelegationResults,
   sanitizedAgentError,
 } from '@molecule/adapter-core'
 import { z } from 'zod'
@@ -97,6 +98,13 @@ export function createCliAdapter(observePid?: PidObserver): Adapter {
         const input = (ctx.text + attachmentManifest(files)).trim()
         if (input.length === 0) return 'Error: message contained no text content.'
         const cwd = await workDir()
+        // §3.9: results of async delegations that finished while idle are handed to the agent once, first.
+        const results = config.delegationResultsFile
+          ? await readDelegationResults(config.delegationResultsFile)
+          : ''
+        const prompt = results
+          ? `[Delegation results received while you were idle]\n${results}\n\n[New message]\n${input}`
+          : input
         const log = ctx.logger.child({ adapter: 'cli', command: cfg.command })
         let category = ''
         for (let attempt = 0; attempt < cfg.attempts; attempt++) {
@@ -111,8 +119,8 @@ export function createCliAdapter(observePid?: PidObserver): Adapter {
           }
           const result = await runCommand({
             command: cfg.command,
-            args: cfg.input === 'arg' ? [...cfg.args, input] : cfg.args,
-            ...(cfg.input === 'stdin' ? { stdin: input } : {}),
+            args: cfg.input === 'arg' ? [...cfg.args, prompt] : cfg.args,
+            ...(cfg.input === 'stdin' ? { stdin: prompt } : {}),
             cwd,
             timeoutMs: cfg.timeout_ms ?? cfg.timeout * 1000,
             killGraceMs: cfg.kill_grace_ms,
