@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto'
-import { chmod, mkdir, open, rename, stat, unlink } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
   type ActivityRow,
@@ -7,6 +6,7 @@ import {
   PENDING_UPLOAD_MAX_BYTES,
   type PlatformClient,
   uploadManifest,
+  writeFileAtomic,
 } from '@molecule/platform-client'
 import type { Logger } from 'pino'
 
@@ -180,21 +180,8 @@ export class PendingUploadResolver {
   }
 
   private async save(path: string, bytes: Uint8Array): Promise<void> {
-    await mkdir(this.options.dir, { recursive: true, mode: 0o700 })
-    const temp = join(this.options.dir, `.upload-${randomBytes(8).toString('hex')}.tmp`)
-    // 'wx': never follows or reuses an existing entry (symlink included); 0600 from the first byte.
-    const handle = await open(temp, 'wx', 0o600)
-    try {
-      await handle.writeFile(bytes)
-      await handle.sync()
-      await handle.close()
-      await chmod(temp, 0o600)
-      await rename(temp, path)
-    } catch (err) {
-      await handle.close().catch(() => {})
-      await unlink(temp).catch(() => {})
-      throw err
-    }
+    // Temp file created 0600 with 'wx' (never follows an existing entry, symlinks included), fsynced, renamed.
+    await writeFileAtomic(path, bytes)
   }
 }
 
