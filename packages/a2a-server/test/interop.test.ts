@@ -107,6 +107,22 @@ describe.each([
     expect(rest.at(-1).value.status.state).toBe(TaskState.TASK_STATE_CANCELED)
     await expect(client().cancelTask({ tenant: '', id: taskId, metadata: undefined })).rejects.toThrow()
   })
+
+  it('resubscribe to a running task gets its snapshot, then the live events up to the final one', async () => {
+    const stream = client().sendMessageStream(request('wait'))
+    const first: Json = (await stream.next()).value?.payload
+    const taskId = first.value.id
+    const again = client().resubscribeTask({ tenant: '', id: taskId })
+    const snapshot: Json = (await again.next()).value?.payload
+    expect(snapshot.value).toMatchObject({ id: taskId, status: { state: TaskState.TASK_STATE_WORKING } })
+    await client().cancelTask({ tenant: '', id: taskId, metadata: undefined })
+    const rest: Json[] = []
+    for await (const ev of again) rest.push(ev.payload)
+    expect(rest.at(-1).value.status.state).toBe(TaskState.TASK_STATE_CANCELED)
+    for await (const _ of stream) {
+      // drain the original stream too
+    }
+  })
 })
 
 describe('lenient parts over raw JSON-RPC', () => {
