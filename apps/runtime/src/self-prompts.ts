@@ -164,6 +164,8 @@ export class IdleLoop {
   #timer: NodeJS.Timeout | undefined
   #fired = 0
   #skipped = 0
+  /** Aborted by `stop()`: an idle prompt the platform still holds is not left open past the runtime's stop. */
+  #abort = new AbortController()
 
   constructor(options: IdleLoopOptions) {
     this.#opts = options
@@ -174,6 +176,7 @@ export class IdleLoop {
   }
 
   start(): void {
+    if (this.#abort.signal.aborted) this.#abort = new AbortController()
     const settle = this.#opts.settleMs ?? Math.min(this.#opts.intervalMs, 60_000)
     this.#timer = setTimeout(() => this.#loop(), settle)
     this.#timer.unref()
@@ -182,6 +185,7 @@ export class IdleLoop {
   stop(): void {
     clearTimeout(this.#timer)
     this.#timer = undefined
+    this.#abort.abort()
   }
 
   #loop(): void {
@@ -200,9 +204,13 @@ export class IdleLoop {
     }
     this.#fired++
     const timeoutMs = Math.min(Math.max(this.#opts.intervalMs, 60_000), 300_000)
-    sendSelfPrompt(this.#opts.platform, this.#opts.prompt, 'idle', timeoutMs).then(
+    const { signal } = this.#abort
+    sendSelfPrompt(this.#opts.platform, this.#opts.prompt, 'idle', timeoutMs, signal).then(
       () => this.#opts.logger.debug('idle prompt delivered'),
-      (err: Error) => this.#opts.logger.warn({ err: err.message }, 'idle prompt delivery failed'),
+      (err: Error) => {
+        if (signal.aborted) this.#opts.logger.debug('idle prompt abandoned: stopping')
+        else this.#opts.logger.warn({ err: err.message }, 'idle prompt delivery failed')
+      },
     )
   }
 }

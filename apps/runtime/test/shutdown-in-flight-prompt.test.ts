@@ -26,6 +26,10 @@ async function holdingPlatform(delegations: (workspaceId: string) => unknown[] =
   const arrived = new Promise<void>((r) => {
     promptArrived = r
   })
+  let promptClosed!: () => void
+  const closed = new Promise<void>((r) => {
+    promptClosed = r
+  })
   server = createServer((req, res) => {
     req.resume()
     req.on('end', () => {
@@ -38,13 +42,16 @@ async function holdingPlatform(delegations: (workspaceId: string) => unknown[] =
       if (path.endsWith('/notify')) return res.end('{"status":"sent"}')
       if (/^\/workspaces\/[^/]+$/.test(path)) return res.end('{"id":"x","name":"x"}')
       // The proxied self-prompt: never answered.
-      if (path.endsWith('/a2a')) return promptArrived()
+      if (path.endsWith('/a2a')) {
+        res.on('close', () => promptClosed())
+        return promptArrived()
+      }
       res.statusCode = 404
       res.end('{"error":"not found"}')
     })
   })
   await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve))
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, arrived }
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, arrived, closed }
 }
 
 async function boot(platformUrl: string, extraConfig: string, env: Record<string, string> = {}) {
@@ -89,6 +96,20 @@ describe('stop while the initial prompt is still in flight at the platform', () 
     const started = Date.now()
     expect(await stopsWithin(runtime, 3000)).toBe('stopped')
     expect(Date.now() - started).toBeLessThan(3000)
+  })
+
+  it('an idle prompt still in flight is aborted by the stop, not left open', async () => {
+    const platform = await holdingPlatform()
+    runtime = await boot(platform.url, 'idle_prompt: anything to do?\nidle_interval_seconds: 60\n', {
+      MOLECULE_IDLE_INTERVAL_MS: '50',
+    })
+    await platform.arrived
+    expect(await stopsWithin(runtime, 3000)).toBe('stopped')
+    const outcome = await Promise.race([
+      platform.closed.then(() => 'request closed'),
+      new Promise((r) => setTimeout(() => r('request still open 2 s after the stop'), 2000)),
+    ])
+    expect(outcome).toBe('request closed')
   })
 
   it('aborts a delegation-results wake-up message the same way', async () => {
