@@ -1,8 +1,8 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { DelegationRow, PlatformClient } from '@molecule/platform-client'
+import { writeFileAtomic } from '@molecule/platform-client'
 import type { Logger } from 'pino'
-import { writeFileAtomic } from './atomic-write.js'
 import { sendSelfPrompt } from './self-prompts.js'
 
 /** One finished delegation, as written to the results file the agent reads. */
@@ -169,7 +169,7 @@ export class DelegationResultsLoop {
     if (!file) return
     const state: PersistedState = { version: 1, seen: [...this.#seen], pending: [...this.#pending] }
     try {
-      await writeFileAtomic(file, JSON.stringify(state), 0o600)
+      await writeFileAtomic(file, JSON.stringify(state))
     } catch (err) {
       this.#opts.logger.warn({ err: (err as Error).message, file }, 'could not save delegation state')
     }

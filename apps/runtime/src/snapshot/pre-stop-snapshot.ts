@@ -1,5 +1,5 @@
 import { readFile, rm } from 'node:fs/promises'
-import { writeFileAtomic } from '../atomic-write.js'
+import { writeFileAtomic } from '@molecule/platform-client'
 import { deepScrub } from './scrub-secrets.js'
 
 /** What the runtime persists on shutdown so the next boot can resume the agent's session (§2.13). */
@@ -54,7 +54,7 @@ export class PreStopSnapshot {
         (_key, value) => (typeof value === 'bigint' ? String(value) : value),
         2,
       )
-      await writeFileAtomic(this.path, text, 0o600)
+      await writeFileAtomic(this.path, text)
       return true
     } catch {
       return false
