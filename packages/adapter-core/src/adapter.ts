@@ -1,3 +1,4 @@
+import type { RuntimeCapabilitiesFlags } from '@molecule/platform-client'
 import type { Tool } from '@molecule/tools'
 import type { ExecuteFn, Executor } from './executor.js'
 
@@ -69,16 +70,8 @@ export interface RuntimeCapabilities {
   readonly providesChannelDispatch: boolean
 }
 
-/** Stable wire names the platform reads (pinned; do not rename). */
-export interface RuntimeCapabilitiesWire {
-  heartbeat: boolean
-  scheduler: boolean
-  session: boolean
-  status_mgmt: boolean
-  retry: boolean
-  activity_decoration: boolean
-  channel_dispatch: boolean
-}
+/** Stable wire names the platform reads in the heartbeat's `runtime_metadata.capabilities` (pinned there). */
+export type RuntimeCapabilitiesWire = RuntimeCapabilitiesFlags
 
 export function runtimeCapabilities(flags: Partial<RuntimeCapabilities> = {}): RuntimeCapabilities {
   return Object.freeze({
