@@ -91,19 +91,7 @@ export class DelegationRunner {
       if (previous) rows.splice(rows.indexOf(previous), 1)
     }
     const delegationId = newId()
-    const target = this.state.get(targetId)
-    this.state.recordActivity({
-      workspace_id: sourceId,
-      activity_type: 'delegation',
-      method: 'delegate',
-      source_id: sourceId,
-      target_id: targetId,
-      summary: `Delegating to ${target?.name ?? targetId}`,
-      status: 'pending',
-      request_body: { task, delegation_id: delegationId },
-      delegation_id: delegationId,
-      ...(idempotencyKey ? { idempotency_key: idempotencyKey } : {}),
-    })
+    this.recordDelegationRow(sourceId, targetId, task, delegationId, 'pending', idempotencyKey)
     this.state.events.emit('DELEGATION_SENT', sourceId, {
       delegation_id: delegationId,
       target_id: targetId,
@@ -229,22 +217,34 @@ export class DelegationRunner {
 
   /** D3: a delegation the agent sends itself (direct A2A). */
   record(sourceId: string, targetId: string, task: string, delegationId: string): void {
-    const target = this.state.get(targetId)
+    this.recordDelegationRow(sourceId, targetId, task, delegationId, 'dispatched')
+    this.state.events.emit('DELEGATION_SENT', sourceId, {
+      delegation_id: delegationId,
+      target_id: targetId,
+      task_preview: task.slice(0, 100),
+    })
+  }
+
+  /** The source's `delegation` activity row, shared by D1 (platform-run) and D3 (agent-run) delegations. */
+  private recordDelegationRow(
+    sourceId: string,
+    targetId: string,
+    task: string,
+    delegationId: string,
+    status: 'pending' | 'dispatched',
+    idempotencyKey?: string,
+  ): void {
     this.state.recordActivity({
       workspace_id: sourceId,
       activity_type: 'delegation',
       method: 'delegate',
       source_id: sourceId,
       target_id: targetId,
-      summary: `Delegating to ${target?.name ?? targetId}`,
-      status: 'dispatched',
+      summary: `Delegating to ${this.state.get(targetId)?.name ?? targetId}`,
+      status,
       request_body: { task, delegation_id: delegationId },
       delegation_id: delegationId,
-    })
-    this.state.events.emit('DELEGATION_SENT', sourceId, {
-      delegation_id: delegationId,
-      target_id: targetId,
-      task_preview: task.slice(0, 100),
+      ...(idempotencyKey ? { idempotency_key: idempotencyKey } : {}),
     })
   }
 
