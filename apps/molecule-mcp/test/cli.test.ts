@@ -137,7 +137,7 @@ describe('command line', () => {
     expect(stdout).toMatch(new RegExp(`next \\(${bad.id}\\): the token .* is invalid or revoked`))
   })
 
-  it('doctor registers with the configured agent card, never a placeholder that clobbers it', async () => {
+  it('doctor registers with the configured agent card, never a made-up card that clobbers it', async () => {
     const ws = await externalWorkspace(platform, 'Doc Card')
     const env = {
       ...singleEnv(platform.url, tempDir('mcp-doc-card-'), ws),

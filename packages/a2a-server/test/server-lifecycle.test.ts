@@ -48,13 +48,13 @@ describe('server lifecycle', () => {
 
   it('cancel answers a blocked message/send even when the executor ignores its signal', async () => {
     let finishLate: (() => void) | undefined
-    const stubborn: ExecuteFn = async () => {
+    const ignoresCancel: ExecuteFn = async () => {
       await new Promise<void>((r) => {
         finishLate = r
       })
       return 'too late'
     }
-    const srv = await start(stubborn)
+    const srv = await start(ignoresCancel)
     try {
       const pending = srv.rpc(sendBody('work'))
       for (let i = 0; i < 100 && finishLate === undefined; i++) await tick(2)

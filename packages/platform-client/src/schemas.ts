@@ -51,18 +51,10 @@ export const PeerSchema = z.looseObject({
 })
 export type Peer = z.infer<typeof PeerSchema>
 
-export const WorkspaceSchema = z.looseObject({
-  id: z.string(),
-  name: optStr,
-  role: optStr,
-  tier: optNum,
-  status: optStr,
-  url: optStr,
-  parent_id: optStr,
-  active_tasks: optNum,
+/** `GET /workspaces/:id`: the peer fields plus what only the workspace's own view carries. */
+export const WorkspaceSchema = PeerSchema.extend({
   max_concurrent_tasks: optNum,
   runtime: optStr,
-  agent_card: z.unknown().optional(),
 })
 export type Workspace = z.infer<typeof WorkspaceSchema>
 
