@@ -1,23 +1,18 @@
 // tools/call overhead: N sequential calls of a tool that does no I/O (molecule-mcp get_runtime_identity vs the
 // bare server's echo), over one stdio connection each. Reports median and p99 per call.
-import { startDevPlatform } from '@molecule/dev-platform'
-import { BARE, BRIDGE, median, percentile, requireBundle, spawnServer, tempDir } from './mcp-common.mjs'
+import {
+  BARE,
+  BRIDGE,
+  benchWorkspace,
+  median,
+  percentile,
+  requireBundle,
+  spawnServer,
+} from './mcp-common.mjs'
 
 requireBundle()
 const calls = Number(process.env.CALLS ?? 1000)
-const platform = await startDevPlatform({ port: 0, logLevel: 'silent' })
-const ws = await platform.createWorkspace({
-  name: 'Bench',
-  external: true,
-  mint_token: true,
-  delivery_mode: 'poll',
-})
-const env = {
-  PLATFORM_URL: platform.url,
-  WORKSPACE_ID: ws.id,
-  MOLECULE_WORKSPACE_TOKEN: ws.token,
-  CONFIGS_DIR: tempDir('mcp-bench-'),
-}
+const { platform, env } = await benchWorkspace()
 
 async function measure(file, e, tool) {
   const server = spawnServer(file, e)

@@ -1,23 +1,10 @@
 // Cold start to `initialize` answered: molecule-mcp (single-file bundle, single workspace against the dev
 // platform) side by side with a bare MCP SDK stdio server. Median of N alternating runs; target ratio ≤ 1.3.
-import { startDevPlatform } from '@molecule/dev-platform'
-import { BARE, BRIDGE, median, requireBundle, spawnServer, tempDir } from './mcp-common.mjs'
+import { BARE, BRIDGE, benchWorkspace, median, requireBundle, spawnServer } from './mcp-common.mjs'
 
 requireBundle()
 const runs = Number(process.env.RUNS ?? 15)
-const platform = await startDevPlatform({ port: 0, logLevel: 'silent' })
-const ws = await platform.createWorkspace({
-  name: 'Bench',
-  external: true,
-  mint_token: true,
-  delivery_mode: 'poll',
-})
-const env = {
-  PLATFORM_URL: platform.url,
-  WORKSPACE_ID: ws.id,
-  MOLECULE_WORKSPACE_TOKEN: ws.token,
-  CONFIGS_DIR: tempDir('mcp-bench-'),
-}
+const { platform, env } = await benchWorkspace()
 
 const bare = []
 const ours = []

@@ -1,9 +1,11 @@
 // Shared helpers of the mcp-* benchmarks: spawn a stdio MCP server and talk newline-delimited JSON-RPC to it.
+
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { startDevPlatform } from '@molecule/dev-platform'
 
 const here = dirname(fileURLToPath(import.meta.url))
 export const BRIDGE = resolve(here, '../../apps/molecule-mcp/dist/molecule-mcp.js')
@@ -86,4 +88,22 @@ export function spawnServer(file, env = {}) {
       })
     },
   }
+}
+
+/** A dev platform with one poll-mode external workspace, and the bridge env that serves it. */
+export async function benchWorkspace() {
+  const platform = await startDevPlatform({ port: 0, logLevel: 'silent' })
+  const ws = await platform.createWorkspace({
+    name: 'Bench',
+    external: true,
+    mint_token: true,
+    delivery_mode: 'poll',
+  })
+  const env = {
+    PLATFORM_URL: platform.url,
+    WORKSPACE_ID: ws.id,
+    MOLECULE_WORKSPACE_TOKEN: ws.token,
+    CONFIGS_DIR: tempDir('mcp-bench-'),
+  }
+  return { platform, env }
 }
