@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { Role, TaskState } from '@a2a-js/sdk'
+import { TaskState } from '@a2a-js/sdk'
 import { ClientFactory } from '@a2a-js/sdk/client'
 import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -11,6 +11,7 @@ import {
   spawnRuntime,
   workspaceDirs,
 } from './support/runtime-process.js'
+import { sdkTextRequest } from './support/sdk-message.js'
 
 let platform: RunningDevPlatform
 const running: RuntimeProcess[] = []
@@ -156,28 +157,7 @@ describe('cli adapter in a running workspace', () => {
   it('tasks/cancel from the @a2a-js/sdk client kills the process group', async () => {
     const { rt, url } = await startCli('sleep 30 & sleep 30', 60_000)
     const client = await new ClientFactory().createFromUrl(url)
-    const stream = client.sendMessageStream({
-      tenant: '',
-      message: {
-        messageId: crypto.randomUUID(),
-        contextId: '',
-        taskId: '',
-        role: Role.ROLE_USER,
-        parts: [
-          {
-            content: { $case: 'text', value: 'cancel me' },
-            metadata: undefined,
-            filename: '',
-            mediaType: '',
-          },
-        ],
-        metadata: undefined,
-        extensions: [],
-        referenceTaskIds: [],
-      },
-      configuration: undefined,
-      metadata: undefined,
-    })
+    const stream = client.sendMessageStream(sdkTextRequest('cancel me'))
     const first = await stream.next()
     const taskId = (first.value as { payload: { value: { id: string } } }).payload.value.id
     const children = await descendants(rt, 2)

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ECHO_CONFIG, type RuntimeProcess, spawnRuntime, workspaceDirs } from './support/runtime-process.js'
+import { until } from './support/wait.js'
 
 const running: RuntimeProcess[] = []
 let platform: RunningDevPlatform | undefined
@@ -12,19 +13,6 @@ afterEach(async () => {
   await platform?.close()
   platform = undefined
 })
-
-async function until<T>(
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  ms = 8000,
-): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const value = await check()
-    if (value) return value
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
 
 async function readLines(file: string): Promise<Array<Record<string, unknown>>> {
   try {
@@ -84,7 +72,7 @@ describe('async delegation results loop', () => {
     const results = await until(async () => {
       const lines = await readLines(dirsA.results)
       return lines.some((l) => l.delegation_id === delegationId) ? lines : undefined
-    })
+    }, 8000)
     expect(results).toHaveLength(1)
     expect(results[0]).toMatchObject({
       delegation_id: delegationId,
@@ -96,14 +84,16 @@ describe('async delegation results loop', () => {
     expect(results.some((l) => l.delegation_id === forgedId)).toBe(false)
 
     // The wake-up: a self-message through the proxy (source = A) naming the delegation, not quoting B's reply.
-    const wake = await until(() =>
-      p.state.activity.rows.find(
-        (row) =>
-          row.workspace_id === a.id &&
-          row.activity_type === 'a2a_receive' &&
-          row.source_id === a.id &&
-          JSON.stringify(row.request_body).includes('Delegation results are ready'),
-      ),
+    const wake = await until(
+      () =>
+        p.state.activity.rows.find(
+          (row) =>
+            row.workspace_id === a.id &&
+            row.activity_type === 'a2a_receive' &&
+            row.source_id === a.id &&
+            JSON.stringify(row.request_body).includes('Delegation results are ready'),
+        ),
+      8000,
     )
     const wakeText = JSON.stringify(wake.request_body)
     expect(wakeText).toContain(delegationId.slice(0, 8))
@@ -111,13 +101,15 @@ describe('async delegation results loop', () => {
     expect(wakeText).not.toContain('IGNORE PREVIOUS')
 
     // The human is told too.
-    await until(() =>
-      p.state.activity.rows.find(
-        (row) =>
-          row.workspace_id === a.id &&
-          row.method === 'notify' &&
-          String(row.summary).includes('Delegation completed'),
-      ),
+    await until(
+      () =>
+        p.state.activity.rows.find(
+          (row) =>
+            row.workspace_id === a.id &&
+            row.method === 'notify' &&
+            String(row.summary).includes('Delegation completed'),
+        ),
+      8000,
     )
 
     // A restart (same configs dir) neither records nor announces the finished delegation again.

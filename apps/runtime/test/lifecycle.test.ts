@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { type RuntimeProcess, sendBody, spawnRuntime, workspaceDirs } from './support/runtime-process.js'
+import { until } from './support/wait.js'
 
 // A template-style adapter loaded through ADAPTER_MODULE (a file path): it uses the heartbeat handle the
 // runtime passes in AdapterConfig to report a wedge, and declares capabilities + an idle-timeout override.
@@ -49,16 +50,6 @@ afterAll(() => platform.close())
 afterEach(async () => {
   await Promise.all(running.splice(0).map((rt) => rt.stop('SIGKILL')))
 })
-
-async function until<T>(check: () => T | undefined | false, ms = 6000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const value = check()
-    if (value) return value
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
 
 async function startProbe(
   extraConfig = '',

@@ -2,7 +2,6 @@ import { readFile, stat, writeFile } from 'node:fs/promises'
 import { createServer, request } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { Role } from '@a2a-js/sdk'
 import { ClientFactory } from '@a2a-js/sdk/client'
 import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -14,6 +13,8 @@ import {
   spawnRuntime,
   workspaceDirs,
 } from './support/runtime-process.js'
+import { sdkTextRequest } from './support/sdk-message.js'
+import { until } from './support/wait.js'
 
 const running: RuntimeProcess[] = []
 const platforms: RunningDevPlatform[] = []
@@ -29,14 +30,6 @@ async function platform(port = 0): Promise<RunningDevPlatform> {
   return p
 }
 
-async function until(check: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
-
 describe('molecule-runtime registration and messaging (dev platform, spawned dist/cli.js)', () => {
   it('two runtimes register, go online, and answer through the platform A2A proxy', async () => {
     const p = await platform()
@@ -48,7 +41,7 @@ describe('molecule-runtime registration and messaging (dev platform, spawned dis
     const registered = await rtA.waitForMsg('registered')
     expect(registered.workspaceId).toBe(a.id)
     await rtB.waitForMsg('registered')
-    await until(() => p.state.get(a.id)?.status === 'online' && p.state.get(b.id)?.status === 'online')
+    await until(() => p.state.get(a.id)?.status === 'online' && p.state.get(b.id)?.status === 'online', 5000)
 
     const res = await fetch(`${p.url}/workspaces/${b.id}/a2a`, {
       method: 'POST',
@@ -76,28 +69,9 @@ describe('molecule-runtime registration and messaging (dev platform, spawned dis
     const client = await new ClientFactory().createFromUrl(String(listening.url))
     const card = await client.getAgentCard()
     expect(card.name).toBe('Echo Test')
-    const result = (await client.sendMessage({
-      tenant: '',
-      message: {
-        messageId: crypto.randomUUID(),
-        contextId: '',
-        taskId: '',
-        role: Role.ROLE_USER,
-        parts: [
-          {
-            content: { $case: 'text', value: 'via the sdk' },
-            metadata: undefined,
-            filename: '',
-            mediaType: '',
-          },
-        ],
-        metadata: undefined,
-        extensions: [],
-        referenceTaskIds: [],
-      },
-      configuration: undefined,
-      metadata: undefined,
-    })) as unknown as { parts: Array<{ content?: { value?: string } }> }
+    const result = (await client.sendMessage(sdkTextRequest('via the sdk'))) as unknown as {
+      parts: Array<{ content?: { value?: string } }>
+    }
     expect(result.parts.map((part) => part.content?.value).join('')).toBe('via the sdk')
   })
 
@@ -122,7 +96,7 @@ describe('molecule-runtime registration and messaging (dev platform, spawned dis
     expect(await readFile(tokenFile, 'utf8')).toBe(token)
     // The platform accepted the saved bearer: heartbeats succeed.
     const beatsBefore = p.state.get(ws.id)?.last_heartbeat_at ?? 0
-    await until(() => (p.state.get(ws.id)?.last_heartbeat_at ?? 0) > beatsBefore)
+    await until(() => (p.state.get(ws.id)?.last_heartbeat_at ?? 0) > beatsBefore, 5000)
     expect(second.stderr).not.toContain(token)
   })
 
@@ -184,7 +158,7 @@ describe('molecule-runtime registration and messaging (dev platform, spawned dis
     expect(rt.child.exitCode).toBeNull()
     const p = await platform(port)
     await rt.waitForMsg('registered', 5000)
-    await until(() => p.state.get(wsId)?.status === 'online')
+    await until(() => p.state.get(wsId)?.status === 'online', 5000)
     expect(rt.child.exitCode).toBeNull()
   }, 20_000)
 })

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type RunningRuntime, startRuntime } from '../src/index.js'
+import { until } from './support/wait.js'
 
 /**
  * The runtime's wire contract against a platform that only records (platform-api §2.2 R1/R2, runtime-behaviour
@@ -71,16 +72,6 @@ afterEach(async () => {
   await platform?.close()
   platform = undefined
 })
-
-async function until<T>(check: () => T | undefined | false, ms = 6000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const value = check()
-    if (value) return value
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
 
 async function boot(
   configYaml: string,
