@@ -371,10 +371,18 @@ export class RpcMethods {
         : undefined
     const after = optionalTimestamp(p.statusTimestampAfter)
     const cursor = readPageToken(p.pageToken)
-    const all = await list.call(this.#o.store, {
+    const stored = await list.call(this.#o.store, {
       limit: LIST_SCAN_LIMIT,
       ...(contextId ? { contextId } : {}),
     })
+    // Running tasks live in the engine, not the store: they are the newest, so they come first. A
+    // continued task is in both (its earlier rest state is stored); the running copy wins.
+    const { runs } = this.#o.engine
+    const running: Task[] = []
+    for (const run of runs.values())
+      if (contextId === undefined || run.task.contextId === contextId) running.push(run.task)
+    running.reverse()
+    const all = running.length === 0 ? stored : [...running, ...stored.filter((t) => !runs.has(t.id))]
     const matching =
       status === undefined && after === undefined
         ? all

@@ -92,8 +92,8 @@ export class TaskEngine {
   }
 
   /**
-   * Creates (or resumes an interrupted) task and starts the executor. Throws `RpcError`. Answers
-   * synchronously when it can (a new task and a synchronous store): no promise per request.
+   * Creates (or resumes an interrupted) task and starts the executor. Throws `RpcError`. A new task
+   * is answered synchronously: no promise per request.
    */
   start(params: StartParams): TaskRun | Promise<TaskRun> {
     if (!this.accepting) {
@@ -140,21 +140,20 @@ export class TaskEngine {
     return this.#launch(existing, params)
   }
 
-  #launch(task: Task, params: StartParams): TaskRun | Promise<TaskRun> {
+  /**
+   * Runs the executor for the task. A running task lives in `runs`, not in the store: the store gets
+   * it when the run ends (#finish), which halves store writes per task on the hot path.
+   */
+  #launch(task: Task, params: StartParams): TaskRun {
     const { message } = params
     const text = extractText(message)
     const run = new TaskRun(task, brief(text))
     if (params.listener) run.subscribe(params.listener)
     this.runs.set(task.id, run)
     if (params.pushConfig) this.#o.push?.set(task.id, params.pushConfig)
-    const stored = this.#o.store.set(task)
-    const go = () => {
-      run.emit(task)
-      void this.#execute(run, message, text, params)
-      return run
-    }
-    // A synchronous store (the default) skips the promise and its microtask hop.
-    return stored ? stored.then(go) : go()
+    run.emit(task)
+    void this.#execute(run, message, text, params)
+    return run
   }
 
   async #execute(run: TaskRun, message: Message, text: string, params: StartParams): Promise<void> {

@@ -1,9 +1,11 @@
 import { isTerminalState, type Message, type Task, type TaskState } from '@molecule/adapter-core'
 
 /**
- * Where tasks live between requests. Methods may return promises so a database-backed store fits;
- * the in-memory default answers synchronously. Stored tasks are v0.3-shaped and owned by the store:
- * the server writes the same object back after each state change.
+ * Where tasks rest between runs. The server writes a task when a run of it ends — completed, failed,
+ * canceled, or waiting for input or auth — and reads it for `tasks/get`, `ListTasks` and to continue
+ * an interrupted task; while the executor runs, the task lives in the server itself. Methods may return
+ * promises so a database-backed store fits; the in-memory default answers synchronously. Stored tasks
+ * are v0.3-shaped.
  */
 export interface TaskStore {
   get(taskId: string): Task | undefined | Promise<Task | undefined>
@@ -28,14 +30,14 @@ export interface InMemoryTaskStoreOptions {
  * for tasks in a terminal state, counted from their final status `timestamp`. Unbounded stores are
  * the classic A2A memory leak (see the SDK's InMemoryTaskStore).
  *
- * The map holds the tasks themselves, no wrapper: every object kept per task costs garbage-collector
- * time on a busy server. Recency is a second chance on eviction for ids read since the last pass
+ * The map holds the tasks themselves, no wrapper, and finished everyday tasks as one packed string
+ * (see `pack`): every object kept per task costs garbage-collector time on a busy server. Recency is a second chance on eviction for ids read since the last pass
  * (`#readSinceEviction`) instead of re-inserting on every read: a JS Map keeps deleted slots until it
  * rehashes, so delete+set per access makes hot lookups and "find the oldest" scans walk thousands of
  * holes.
  */
 export class InMemoryTaskStore implements TaskStore {
-  readonly #tasks = new Map<string, Task | FinishedTextTask>()
+  readonly #tasks = new Map<string, Task | Packed>()
   readonly #readSinceEviction = new Set<string>()
   readonly #maxEntries: number
   readonly #ttl: number
@@ -58,8 +60,8 @@ export class InMemoryTaskStore implements TaskStore {
   }
 
   /** Terminal and past its TTL. A terminal task without a timestamp never expires (LRU still bounds it). */
-  #expired(entry: Task | FinishedTextTask, now: number): boolean {
-    if (entry instanceof FinishedTextTask) return Date.parse(entry.timestamp) + this.#ttl <= now
+  #expired(entry: Task | Packed, now: number): boolean {
+    if (typeof entry === 'string') return Date.parse(packedField(entry, 0)) + this.#ttl <= now
     if (!isTerminalState(entry.status.state) || entry.status.timestamp === undefined) return false
     return Date.parse(entry.status.timestamp) + this.#ttl <= now
   }
@@ -72,14 +74,14 @@ export class InMemoryTaskStore implements TaskStore {
       return undefined
     }
     this.#readSinceEviction.add(taskId)
-    return entry instanceof FinishedTextTask ? entry.toTask() : entry
+    return typeof entry === 'string' ? unpack(taskId, entry) : entry
   }
 
   set(task: Task): void {
-    // Re-setting a known id updates it in place (Map keeps its position).
-    const known = this.#tasks.has(task.id)
-    this.#tasks.set(task.id, FinishedTextTask.from(task) ?? task)
-    if (!known && this.#tasks.size > this.#maxEntries) this.#evict()
+    // Re-setting a known id updates it in place (Map keeps its position); a grown size means a new id.
+    const before = this.#tasks.size
+    this.#tasks.set(task.id, pack(task) ?? task)
+    if (this.#tasks.size > before && this.#tasks.size > this.#maxEntries) this.#evict()
   }
 
   /**
@@ -112,12 +114,14 @@ export class InMemoryTaskStore implements TaskStore {
   list(filter: { contextId?: string; limit: number }): Task[] {
     const out: Task[] = []
     const now = this.#now()
-    const all = [...this.#tasks.values()]
+    const all = [...this.#tasks]
     for (let i = all.length - 1; i >= 0 && out.length < filter.limit; i--) {
-      const entry = all[i] as Task | FinishedTextTask
+      const [id, entry] = all[i] as [string, Task | Packed]
       if (this.#expired(entry, now)) continue
-      if (filter.contextId !== undefined && entry.contextId !== filter.contextId) continue
-      out.push(entry instanceof FinishedTextTask ? entry.toTask() : entry)
+      const packed = typeof entry === 'string'
+      const contextId = packed ? packedField(entry, 2) : entry.contextId
+      if (filter.contextId !== undefined && contextId !== filter.contextId) continue
+      out.push(packed ? unpack(id, entry) : entry)
     }
     return out
   }
@@ -163,77 +167,90 @@ function soleText(
 }
 
 /**
- * A finished task of the everyday shape (one user text message answered by one agent text message,
- * no artifacts, no metadata) kept as a single object of strings instead of the nine objects of its
- * `Task` form: a busy server retains thousands of these, and each retained object is work for the
- * garbage collector. `toTask()` rebuilds the identical `Task` (same keys, same order) on read.
+ * A finished task packed by `pack`: timestamp, state, contextId, request id, request text, reply id
+ * and reply text, joined by SEP. The timestamp comes first so the TTL check reads it cheaply.
  */
-class FinishedTextTask {
-  constructor(
-    readonly id: string,
-    readonly contextId: string,
-    readonly state: TaskState,
-    readonly timestamp: string,
-    readonly requestId: string,
-    readonly requestText: string,
-    readonly replyId: string,
-    readonly replyText: string,
-  ) {}
+type Packed = string
+const SEP = '\u0000'
 
-  static from(task: Task): FinishedTextTask | undefined {
-    const { status, history } = task
-    const reply = status.message
-    if (
-      history?.length !== 2 ||
-      reply === undefined ||
-      history[1] !== reply ||
-      status.timestamp === undefined ||
-      !isTerminalState(status.state) ||
-      keyCount(task) !== 5 ||
-      keyCount(status) !== 3
-    )
-      return undefined
-    const request = history[0] as Message
-    if (request.role !== 'user' || reply.role !== 'agent') return undefined
-    const requestText = soleText(request, REQUEST_KEYS, task.id, task.contextId)
-    const replyText = soleText(reply, REPLY_KEYS, task.id, task.contextId)
-    if (requestText === undefined || replyText === undefined) return undefined
-    return new FinishedTextTask(
-      task.id,
-      task.contextId,
-      status.state,
-      status.timestamp,
-      request.messageId,
-      requestText,
-      reply.messageId,
-      replyText,
-    )
+/** The `index`th field of a packed task (0 = timestamp, 2 = contextId), without splitting it all. */
+function packedField(packed: Packed, index: number): string {
+  let start = 0
+  for (let i = 0; i < index; i++) start = packed.indexOf(SEP, start) + 1
+  const end = packed.indexOf(SEP, start)
+  return packed.slice(start, end < 0 ? undefined : end)
+}
+
+/**
+ * A finished task of the everyday shape (one user text message answered by one agent text message,
+ * no artifacts, no metadata) as a single flat string instead of the nine objects of its `Task` form:
+ * a busy server retains thousands of these, and each retained object is copying and marking work for
+ * the garbage collector (`Array.prototype.join` builds a flat string, unlike `+`, whose cons strings
+ * would keep every piece alive). Anything else — or a field containing SEP — is not packed.
+ */
+function pack(task: Task): Packed | undefined {
+  const { status, history } = task
+  const reply = status.message
+  if (
+    history?.length !== 2 ||
+    reply === undefined ||
+    history[1] !== reply ||
+    status.timestamp === undefined ||
+    !isTerminalState(status.state) ||
+    keyCount(task) !== 5 ||
+    keyCount(status) !== 3
+  )
+    return undefined
+  const request = history[0] as Message
+  if (request.role !== 'user' || reply.role !== 'agent') return undefined
+  const requestText = soleText(request, REQUEST_KEYS, task.id, task.contextId)
+  const replyText = soleText(reply, REPLY_KEYS, task.id, task.contextId)
+  if (requestText === undefined || replyText === undefined) return undefined
+  const fields = [
+    status.timestamp,
+    status.state,
+    task.contextId,
+    request.messageId,
+    requestText,
+    reply.messageId,
+    replyText,
+  ]
+  for (const field of fields) if (field.includes(SEP)) return undefined
+  return fields.join(SEP)
+}
+
+/** Rebuilds the identical `Task` (same keys, same order) from a packed entry. */
+function unpack(taskId: string, packed: Packed): Task {
+  const [timestamp, state, contextId, requestId, requestText, replyId, replyText] = packed.split(SEP) as [
+    string,
+    TaskState,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ]
+  const request: Message = {
+    kind: 'message',
+    messageId: requestId,
+    role: 'user',
+    parts: [{ kind: 'text', text: requestText }],
+    contextId,
+    taskId,
   }
-
-  toTask(): Task {
-    const { id: taskId, contextId } = this
-    const request: Message = {
-      kind: 'message',
-      messageId: this.requestId,
-      role: 'user',
-      parts: [{ kind: 'text', text: this.requestText }],
-      contextId,
-      taskId,
-    }
-    const reply: Message = {
-      kind: 'message',
-      messageId: this.replyId,
-      role: 'agent',
-      parts: [{ kind: 'text', text: this.replyText }],
-      taskId,
-      contextId,
-    }
-    return {
-      kind: 'task',
-      id: taskId,
-      contextId,
-      status: { state: this.state, message: reply, timestamp: this.timestamp },
-      history: [request, reply],
-    }
+  const reply: Message = {
+    kind: 'message',
+    messageId: replyId,
+    role: 'agent',
+    parts: [{ kind: 'text', text: replyText }],
+    taskId,
+    contextId,
+  }
+  return {
+    kind: 'task',
+    id: taskId,
+    contextId,
+    status: { state, message: reply, timestamp },
+    history: [request, reply],
   }
 }

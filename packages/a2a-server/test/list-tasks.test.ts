@@ -1,5 +1,6 @@
 import type { ExecuteFn } from '@molecule/adapter-core'
 import { describe, expect, it } from 'vitest'
+import { InMemoryTaskStore, type TaskStore } from '../src/index.js'
 import { type Json, type Running, sendBody, start } from './helpers.js'
 
 const executor: ExecuteFn = async (ctx, events) => {
@@ -77,6 +78,63 @@ describe('ListTasks paging (v1.0)', () => {
 
       const ts = await listTasks(srv, { statusTimestampAfter: 'yesterday' })
       expect(ts.error).toMatchObject({ code: -32602, message: expect.stringMatching(/statusTimestampAfter/) })
+    } finally {
+      await srv.close()
+    }
+  })
+})
+
+describe('running tasks and the store', () => {
+  it('lists running tasks first, once, although only finished runs reach the store', async () => {
+    const writes: string[] = []
+    const store = new InMemoryTaskStore({ sweepIntervalMs: 0 })
+    // Stores a copy, as a database would, so the stored state is the state at rest.
+    const recording: TaskStore = {
+      get: (id) => store.get(id),
+      set(task) {
+        writes.push(`${task.id} ${task.status.state}`)
+        store.set(structuredClone(task))
+      },
+      delete: (id) => store.delete(id),
+      list: (filter) => store.list(filter),
+    }
+    const releases: (() => void)[] = []
+    const executor: ExecuteFn = async (ctx, events) => {
+      if (ctx.text === 'ask') return events.inputRequired('which one?')
+      if (ctx.text === 'wait') await new Promise<void>((r) => releases.push(r))
+      return `got ${ctx.text}`
+    }
+    const started: string[] = []
+    const srv = await start(executor, {
+      taskStore: recording,
+      onTaskStart: (activity) => started.push(activity.taskId),
+    })
+    try {
+      const done = (await srv.rpc(sendBody('quick', {}, 1))).json.result.taskId
+      const asked = (await srv.rpc(sendBody('ask', {}, 2))).json.result.id
+      const continued = srv.rpc({
+        ...sendBody('wait', {}, 3),
+        params: { message: { role: 'user', parts: [{ text: 'wait' }], taskId: asked } },
+      })
+      const fresh = srv.rpc(sendBody('wait', {}, 4))
+      for (let i = 0; i < 100 && releases.length < 2; i++) await new Promise((r) => setTimeout(r, 2))
+      const freshId = started.at(-1)
+      const listed = (await listTasks(srv, {})).result.tasks
+      expect(listed.map((t: Json) => [t.id, t.status.state])).toEqual([
+        [freshId, 'TASK_STATE_WORKING'],
+        [asked, 'TASK_STATE_WORKING'],
+        [done, 'TASK_STATE_COMPLETED'],
+      ])
+      for (const release of releases) release()
+      expect((await continued).json.result.parts[0].text).toBe('got wait')
+      expect((await fresh).json.result.parts[0].text).toBe('got wait')
+      // One write per finished run, none while running.
+      expect(writes).toEqual([
+        `${done} completed`,
+        `${asked} input-required`,
+        `${asked} completed`,
+        `${freshId} completed`,
+      ])
     } finally {
       await srv.close()
     }
