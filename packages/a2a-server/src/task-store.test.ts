@@ -117,4 +117,70 @@ describe('InMemoryTaskStore', () => {
     }
     store.close()
   })
+
+  it('keeps finished everyday tasks in the archive: TTL, byte budget, and one newest-first list with the rest', () => {
+    let now = Date.parse('2026-01-01T00:00:00Z')
+    const at = (ms: number) => new Date(ms).toISOString()
+    const everyday = (id: string, contextId: string, text = 'hi'): Task => {
+      const reply = {
+        kind: 'message' as const,
+        messageId: `${id}-r`,
+        role: 'agent' as const,
+        parts: [{ kind: 'text' as const, text: `echo: ${text}` }],
+        taskId: id,
+        contextId,
+      }
+      return {
+        kind: 'task',
+        id,
+        contextId,
+        status: { state: 'completed', message: reply, timestamp: at(now) },
+        history: [
+          {
+            kind: 'message',
+            messageId: `${id}-q`,
+            role: 'user',
+            parts: [{ kind: 'text', text }],
+            contextId,
+            taskId: id,
+          },
+          reply,
+        ],
+      }
+    }
+    const store = new InMemoryTaskStore({ terminalTtlMs: 1000, sweepIntervalMs: 0, now: () => now })
+    store.set(everyday('p1', 'x'))
+    store.set({
+      kind: 'task',
+      id: 'o1',
+      contextId: 'x',
+      status: { state: 'input-required', timestamp: at(now) },
+    })
+    store.set(everyday('p2', 'y'))
+    store.set(everyday('p3', 'x'))
+    expect(store.list({ limit: 10 }).map((t) => t.id)).toEqual(['p3', 'p2', 'o1', 'p1'])
+    expect(store.list({ limit: 2, contextId: 'x' }).map((t) => t.id)).toEqual(['p3', 'o1'])
+    // The interrupted task is continued and finishes: it moves to the archive, stored once.
+    store.set(everyday('o1', 'x'))
+    expect(store.get('o1')?.status.state).toBe('completed')
+    expect(store.size).toBe(4)
+    now += 1000
+    expect(store.get('p1')).toBeUndefined()
+    store.sweep()
+    expect(store.size).toBe(0)
+
+    now = Date.now() // the next store runs on the real clock
+    const small = new InMemoryTaskStore({ maxArchiveBytes: 64 * 1024, sweepIntervalMs: 0 })
+    const long = 'z'.repeat(1000)
+    for (let i = 0; i < 1000; i++) small.set(everyday(`t${i}`, 'c', long))
+    expect(small.size).toBeGreaterThan(20)
+    expect(small.size).toBeLessThan(64)
+    expect(small.get('t999')?.history?.[0]?.parts).toEqual([{ kind: 'text', text: long }])
+    // Too big for the archive: kept as an object instead, still bounded by maxEntries.
+    const huge = everyday('huge', 'c', 'h'.repeat(20_000))
+    small.set(huge)
+    expect(small.get('huge')).toBe(huge)
+    store.close()
+    small.close()
+  })
 })

@@ -1,4 +1,5 @@
 import { isTerminalState, type Message, type Task, type TaskState } from '@molecule/adapter-core'
+import { PackedArchive } from './packed-archive.js'
 
 /**
  * Where tasks rest between runs. The server writes a task when a run of it ends — completed, failed,
@@ -16,8 +17,13 @@ export interface TaskStore {
 }
 
 export interface InMemoryTaskStoreOptions {
-  /** Most tasks kept; beyond it the least recently used ~6% are dropped in one batch. Default 10,000. */
+  /**
+   * Most tasks kept in each of the two forms (see the class comment); beyond it the least recently
+   * used go first. Default 10,000.
+   */
   maxEntries?: number
+  /** Bytes of the packed archive of finished everyday tasks. Default 8 MiB. */
+  maxArchiveBytes?: number
   /** How long a finished task stays readable (tasks/get), from its final status timestamp. Default 1 hour. */
   terminalTtlMs?: number
   /** Period of the background sweep of expired tasks (unref'd timer). Default 60 s; 0 disables. */
@@ -25,27 +31,38 @@ export interface InMemoryTaskStoreOptions {
   now?: () => number
 }
 
+/** A task kept as an object, with the order it arrived in (to interleave with the archive in `list`). */
+interface Kept {
+  task: Task
+  seq: number
+}
+
 /**
- * Bounded in-memory store: at most `maxEntries` tasks, evicting least recently used ones, and a TTL
- * for tasks in a terminal state, counted from their final status `timestamp`. Unbounded stores are
- * the classic A2A memory leak (see the SDK's InMemoryTaskStore).
+ * Bounded in-memory store with a TTL for tasks in a terminal state, counted from their final status
+ * `timestamp`. Unbounded stores are the classic A2A memory leak (see the SDK's InMemoryTaskStore).
  *
- * The map holds the tasks themselves, no wrapper, and finished everyday tasks as one packed string
- * (see `pack`): every object kept per task costs garbage-collector time on a busy server. Recency is a second chance on eviction for ids read since the last pass
- * (`#readSinceEviction`) instead of re-inserting on every read: a JS Map keeps deleted slots until it
- * rehashes, so delete+set per access makes hot lookups and "find the oldest" scans walk thousands of
- * holes.
+ * Two forms, each bounded: a finished task of the everyday shape (see `pack`) goes to a
+ * `PackedArchive` outside the JS heap (at most `maxEntries` records and `maxArchiveBytes` bytes,
+ * oldest first out, a read moves a record to the newest end), because every object or string kept
+ * per task costs garbage-collector time on a busy server. Any other task is kept as an object in a
+ * Map (at most `maxEntries`). There recency is a second chance on eviction for ids read since the
+ * last pass (`#readSinceEviction`) instead of re-inserting on every read: a JS Map keeps deleted
+ * slots until it rehashes, so delete+set per access makes lookups and "find the oldest" scans walk
+ * thousands of holes.
  */
 export class InMemoryTaskStore implements TaskStore {
-  readonly #tasks = new Map<string, Task | Packed>()
+  readonly #tasks = new Map<string, Kept>()
+  readonly #archive: PackedArchive
   readonly #readSinceEviction = new Set<string>()
   readonly #maxEntries: number
   readonly #ttl: number
   readonly #now: () => number
+  #seq = 0
   #timer: NodeJS.Timeout | undefined
 
   constructor(options: InMemoryTaskStoreOptions = {}) {
     this.#maxEntries = Math.max(1, options.maxEntries ?? 10_000)
+    this.#archive = new PackedArchive(this.#maxEntries, options.maxArchiveBytes ?? 8 * 1024 * 1024)
     this.#ttl = Math.max(0, options.terminalTtlMs ?? 3_600_000)
     this.#now = options.now ?? Date.now
     const sweep = options.sweepIntervalMs ?? 60_000
@@ -56,47 +73,69 @@ export class InMemoryTaskStore implements TaskStore {
   }
 
   get size(): number {
-    return this.#tasks.size
+    return this.#tasks.size + this.#archive.size
   }
 
   /** Terminal and past its TTL. A terminal task without a timestamp never expires (LRU still bounds it). */
-  #expired(entry: Task | Packed, now: number): boolean {
-    if (typeof entry === 'string') return Date.parse(packedField(entry, 0)) + this.#ttl <= now
-    if (!isTerminalState(entry.status.state) || entry.status.timestamp === undefined) return false
-    return Date.parse(entry.status.timestamp) + this.#ttl <= now
+  #expired(task: Task, now: number): boolean {
+    if (!isTerminalState(task.status.state) || task.status.timestamp === undefined) return false
+    return this.#expiredAt(task.status.timestamp, now)
+  }
+
+  #expiredAt(timestamp: string, now: number): boolean {
+    return Date.parse(timestamp) + this.#ttl <= now
   }
 
   get(taskId: string): Task | undefined {
-    const entry = this.#tasks.get(taskId)
-    if (entry === undefined) return undefined
-    if (this.#expired(entry, this.#now())) {
-      this.#tasks.delete(taskId)
+    const now = this.#now()
+    const kept = this.#tasks.get(taskId)
+    if (kept !== undefined) {
+      if (this.#expired(kept.task, now)) {
+        this.delete(taskId)
+        return undefined
+      }
+      this.#readSinceEviction.add(taskId)
+      return kept.task
+    }
+    const record = this.#archive.get(taskId)
+    if (record === undefined) return undefined
+    if (this.#expiredAt(packedField(record.packed, 0), now)) {
+      this.#archive.delete(taskId)
       return undefined
     }
-    this.#readSinceEviction.add(taskId)
-    return typeof entry === 'string' ? unpack(taskId, entry) : entry
+    this.#archive.touch(taskId)
+    return unpack(taskId, record.packed)
   }
 
   set(task: Task): void {
+    const packed = pack(task)
+    if (packed !== undefined && this.#archive.put(task.id, packed, this.#seq++)) {
+      // It may have rested here before (input-required, then continued and finished).
+      if (this.#tasks.size > 0 && this.#tasks.delete(task.id)) this.#readSinceEviction.delete(task.id)
+      return
+    }
+    this.#archive.delete(task.id)
     // Re-setting a known id updates it in place (Map keeps its position); a grown size means a new id.
     const before = this.#tasks.size
-    this.#tasks.set(task.id, pack(task) ?? task)
+    const kept = this.#tasks.get(task.id)
+    if (kept !== undefined) kept.task = task
+    else this.#tasks.set(task.id, { task, seq: this.#seq++ })
     if (this.#tasks.size > before && this.#tasks.size > this.#maxEntries) this.#evict()
   }
 
   /**
-   * Drops tasks down to `maxEntries - maxEntries/16` in one pass over insertion order: tasks read
-   * since the last pass get a second chance (moved to the back), the rest go. Batching keeps the
-   * cost per insert constant.
+   * Drops object-form tasks down to `maxEntries - maxEntries/16` in one pass over insertion order:
+   * tasks read since the last pass get a second chance (moved to the back), the rest go. Batching
+   * keeps the cost per insert constant.
    */
   #evict(): void {
     const target = this.#maxEntries - Math.floor(this.#maxEntries / 16)
     const recent = this.#readSinceEviction
     let budget = this.#tasks.size
-    for (const [id, task] of this.#tasks) {
+    for (const [id, kept] of this.#tasks) {
       if (this.#tasks.size <= target || budget-- <= 0) break
       this.#tasks.delete(id)
-      if (recent.has(id)) this.#tasks.set(id, task)
+      if (recent.has(id)) this.#tasks.set(id, kept)
     }
     recent.clear()
     // Everything was recently read: fall back to plain insertion order.
@@ -109,27 +148,33 @@ export class InMemoryTaskStore implements TaskStore {
   delete(taskId: string): void {
     this.#tasks.delete(taskId)
     this.#readSinceEviction.delete(taskId)
+    this.#archive.delete(taskId)
   }
 
+  /** Newest first (by arrival; a read does not reorder), from both forms. */
   list(filter: { contextId?: string; limit: number }): Task[] {
-    const out: Task[] = []
     const now = this.#now()
-    const all = [...this.#tasks]
-    for (let i = all.length - 1; i >= 0 && out.length < filter.limit; i--) {
-      const [id, entry] = all[i] as [string, Task | Packed]
-      if (this.#expired(entry, now)) continue
-      const packed = typeof entry === 'string'
-      const contextId = packed ? packedField(entry, 2) : entry.contextId
-      if (filter.contextId !== undefined && contextId !== filter.contextId) continue
-      out.push(packed ? unpack(id, entry) : entry)
-    }
-    return out
+    const wanted = (contextId: string) => filter.contextId === undefined || contextId === filter.contextId
+    const found: { seq: number; task: () => Task }[] = []
+    for (const { task, seq } of this.#tasks.values())
+      if (!this.#expired(task, now) && wanted(task.contextId)) found.push({ seq, task: () => task })
+    for (const [id, { packed, seq }] of this.#archive.newestFirst())
+      if (!this.#expiredAt(packedField(packed, 0), now) && wanted(packedField(packed, 2)))
+        found.push({ seq, task: () => unpack(id, packed) })
+    return found
+      .sort((a, b) => b.seq - a.seq)
+      .slice(0, filter.limit)
+      .map((f) => f.task())
   }
 
   /** Drops every expired task now. */
   sweep(): void {
     const now = this.#now()
-    for (const [id, task] of this.#tasks) if (this.#expired(task, now)) this.delete(id)
+    for (const [id, kept] of this.#tasks) if (this.#expired(kept.task, now)) this.delete(id)
+    const expired: string[] = []
+    for (const [id, record] of this.#archive.newestFirst())
+      if (this.#expiredAt(packedField(record.packed, 0), now)) expired.push(id)
+    for (const id of expired) this.#archive.delete(id)
   }
 
   close(): void {
