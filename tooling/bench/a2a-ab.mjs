@@ -22,6 +22,9 @@ const { values } = parseArgs({
   },
 })
 
+// Every served target reports its CPU time on request, for the µs-per-request column.
+if (values.serve) process.on('message', (m) => m === 'cpu' && process.send?.({ cpu: process.cpuUsage() }))
+
 if (values.serve === 'floor') await serveTarget('floor')
 else if (values.serve) {
   // --serve <path to a build's index.js>
@@ -55,6 +58,20 @@ else if (values.serve) {
   const targets = {}
   for (const n of names) targets[n] = await spawn(n)
   const rps = { old: [], new: [], floor: [] }
+  // Server CPU per request: steadier than req/s on a shared machine (it does not move with how busy
+  // the load generator's core is), though it misses what the kernel does for the client.
+  const cpuUs = { old: [], new: [], floor: [] }
+  const cpu = (t) =>
+    new Promise((res) => {
+      const onMessage = (m) => {
+        if (m?.cpu) {
+          t.child.off('message', onMessage)
+          res(m.cpu.user + m.cpu.system)
+        }
+      }
+      t.child.on('message', onMessage)
+      t.child.send('cpu')
+    })
   try {
     for (const n of names) {
       await probe(targets[n].port)
@@ -66,8 +83,12 @@ else if (values.serve) {
         .join(' ')}`,
     )
     for (let i = 0; i < Number(values.rounds); i++)
-      for (const n of i % 2 ? ['new', 'old', 'floor'] : ['old', 'new', 'floor'])
-        rps[n].push((await load(targets[n].port, { connections: 20, seconds: Number(values.seconds) })).rps)
+      for (const n of i % 2 ? ['new', 'old', 'floor'] : ['old', 'new', 'floor']) {
+        const before = await cpu(targets[n])
+        const r = await load(targets[n].port, { connections: 20, seconds: Number(values.seconds) })
+        cpuUs[n].push(((await cpu(targets[n])) - before) / r.requests)
+        rps[n].push(r.rps)
+      }
   } finally {
     for (const n of names) targets[n].stop()
   }
@@ -77,6 +98,9 @@ else if (values.serve) {
     `new/old ${ratio('new', 'old')}   old/floor ${ratio('old', 'floor')}   new/floor ${ratio('new', 'floor')}`,
   )
   console.log(`new/old per round: ${rps.new.map((x, i) => (x / rps.old[i]).toFixed(2)).join(' ')}`)
+  console.log(
+    `server CPU µs/request (median): ${names.map((n) => `${n} ${median(cpuUs[n]).toFixed(2)}`).join('   ')}`,
+  )
   console.log(
     `load average after: ${loadavg()
       .map((x) => x.toFixed(2))
