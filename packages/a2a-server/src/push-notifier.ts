@@ -14,8 +14,9 @@ export interface PushNotificationOptions {
   /** Most configs per task. Default 10. */
   maxConfigsPerTask?: number
   /**
-   * Most finished tasks whose configs are kept (configs set after a task's final notification stay
-   * readable, but nothing forgets them otherwise); the oldest go first. Default 10,000.
+   * Most tasks at rest whose configs are kept: finished ones (configs set after a task's final
+   * notification stay readable) and ones waiting for input or auth, which may never be continued.
+   * Nothing else would forget them; the oldest go first. Default 10,000.
    */
   maxFinishedTasks?: number
   /** DNS resolver used by the private-target check (tests inject one). */
@@ -30,8 +31,8 @@ export interface PushNotificationOptions {
 export class PushNotifier {
   readonly #configs = new Map<string, PushNotificationConfig[]>()
   readonly #chains = new Map<string, Promise<void>>()
-  /** Finished tasks holding configs, oldest first (bounded by maxFinishedTasks). */
-  readonly #finished = new Set<string>()
+  /** Tasks at rest (finished, or waiting for input) holding configs, oldest first; bounded by maxFinishedTasks. */
+  readonly #resting = new Set<string>()
   readonly #opts: Required<Omit<PushNotificationOptions, 'resolve'>> & { resolve?: Resolver }
   readonly #logger: Logger
 
@@ -54,10 +55,10 @@ export class PushNotifier {
   }
 
   /**
-   * Stores a config. `finished`: the task already sent its final notification, so nothing will forget
-   * this config later; such tasks are bounded by `maxFinishedTasks`, oldest dropped first.
+   * Stores a config. `resting`: the task is not running (finished, or waiting for input), so no final
+   * notification will forget this config; see `rest`.
    */
-  set(taskId: string, config: PushNotificationConfig, finished = false): PushNotificationConfig | string {
+  set(taskId: string, config: PushNotificationConfig, resting = false): PushNotificationConfig | string {
     const list = this.#configs.get(taskId) ?? []
     const id = config.id ?? taskId
     const stored = { ...config, id }
@@ -67,15 +68,27 @@ export class PushNotifier {
       return `at most ${this.#opts.maxConfigsPerTask} push configs per task`
     else list.push(stored)
     this.#configs.set(taskId, list)
-    if (finished && !this.#finished.has(taskId)) {
-      this.#finished.add(taskId)
-      if (this.#finished.size > this.#opts.maxFinishedTasks)
-        for (const oldest of this.#finished) {
-          this.forget(oldest)
-          break
-        }
-    }
+    if (resting) this.rest(taskId)
     return stored
+  }
+
+  /**
+   * The task's run ended without a final state (input-required, auth-required): it may never be
+   * continued, so its configs join the bounded set of tasks at rest, oldest dropped first.
+   */
+  rest(taskId: string): void {
+    if (!this.#configs.has(taskId) || this.#resting.has(taskId)) return
+    this.#resting.add(taskId)
+    if (this.#resting.size > this.#opts.maxFinishedTasks)
+      for (const oldest of this.#resting) {
+        this.forget(oldest)
+        break
+      }
+  }
+
+  /** The task runs again: its final notification will forget its configs, so it leaves the bound. */
+  wake(taskId: string): void {
+    this.#resting.delete(taskId)
   }
 
   get(taskId: string, configId?: string): PushNotificationConfig | undefined {
@@ -100,7 +113,7 @@ export class PushNotifier {
   /** Forgets a task's configs (after its final notification went out). */
   forget(taskId: string): void {
     this.#configs.delete(taskId)
-    this.#finished.delete(taskId)
+    this.#resting.delete(taskId)
   }
 
   has(taskId: string): boolean {

@@ -459,9 +459,9 @@ export class RpcMethods {
     }
     const task = await this.#existingTask(config.taskId)
     await this.#checkPushUrl(config.pushNotificationConfig.url)
-    // A finished task sends no more notifications, so nothing would ever forget this config.
-    const finished = isTerminalState(task.status.state) && !this.#o.engine.runs.has(task.id)
-    const stored = push.set(config.taskId, config.pushNotificationConfig, finished)
+    // A task that is not running sends no final notification that would forget this config.
+    const resting = !this.#o.engine.runs.has(task.id)
+    const stored = push.set(config.taskId, config.pushNotificationConfig, resting)
     if (typeof stored === 'string') throw rpc.invalidParams(stored)
     const out = { taskId: config.taskId, pushNotificationConfig: stored }
     return JSON.stringify(v1 ? toV1PushConfig(out) : out)

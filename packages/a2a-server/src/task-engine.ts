@@ -137,6 +137,7 @@ export class TaskEngine {
       throw rpc.invalidParams(`params.message.contextId does not match the context of task ${existing.id}`)
     message.contextId = existing.contextId
     this.#appendHistory(existing, message)
+    this.#o.push?.wake(existing.id)
     return this.#launch(existing, params)
   }
 
@@ -234,6 +235,7 @@ export class TaskEngine {
     if (push?.has(task.id)) {
       const delivered = push.notify(withReplyArtifact(task))
       if (isTerminalState(task.status.state)) void delivered.then(() => push.forget(task.id))
+      else push.rest(task.id)
     }
     if (this.#o.wantsActivity())
       try {

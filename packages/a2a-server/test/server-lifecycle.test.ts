@@ -331,6 +331,47 @@ describe('push notifications', () => {
     }
   })
 
+  it('bounds the configs of tasks left waiting for input too, and lets a continued task finish them', async () => {
+    const asks: ExecuteFn = async (ctx, events) =>
+      ctx.text === 'done' ? 'finished' : events.inputRequired('which one?')
+    const srv = await start(asks, {
+      cardExtra: { capabilities: { pushNotifications: true } },
+      pushNotifications: { allowPrivateTargets: true, maxFinishedTasks: 2, attempts: 1 },
+    })
+    const config = { url: 'http://127.0.0.1:9/hook' } // nothing listens: deliveries fail fast
+    const send = (text: string, taskId?: string) =>
+      srv.rpc({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'message/send',
+        params: {
+          message: { role: 'user', parts: [{ text }], ...(taskId ? { taskId } : {}) },
+          configuration: { pushNotificationConfig: config },
+        },
+      })
+    const configOf = async (id: string) =>
+      (await srv.rpc({ jsonrpc: '2.0', id: 2, method: 'tasks/pushNotificationConfig/get', params: { id } }))
+        .json
+    try {
+      const ids: string[] = []
+      for (let i = 0; i < 3; i++) {
+        const { json } = await send(`ask ${i}`)
+        expect(json.result.status.state).toBe('input-required')
+        ids.push(json.result.id)
+      }
+      const [first, second, third] = ids as [string, string, string]
+      expect((await configOf(first)).error).toMatchObject({ code: -32602 })
+      expect((await configOf(second)).result.pushNotificationConfig.url).toBe(config.url)
+      // Continued to a final state: the final notification is attempted, then the configs go.
+      expect((await send('done', third)).json.result.parts[0].text).toBe('finished')
+      for (let i = 0; i < 100 && !(await configOf(third)).error; i++) await tick(5)
+      expect((await configOf(third)).error).toMatchObject({ code: -32602 })
+      expect((await configOf(second)).result.pushNotificationConfig.url).toBe(config.url)
+    } finally {
+      await srv.close()
+    }
+  })
+
   it('refuses private targets unless allowed', async () => {
     const srv = await start(undefined, { cardExtra: { capabilities: { pushNotifications: true } } })
     try {
