@@ -483,12 +483,31 @@ export class RpcMethods {
     return JSON.stringify(v1 ? toV1PushConfig(out) : out)
   }
 
+  /** v0.3 answers every config; v1.0 pages them (`pageSize`, all when absent; `pageToken`). */
   async #pushList(call: RpcCall, v1: boolean): Promise<RpcAnswer> {
     const push = this.#pushOrThrow()
-    const taskId = requiredString(paramsObject(call.params), v1 ? 'taskId' : 'id')
+    const p = paramsObject(call.params)
+    const taskId = requiredString(p, v1 ? 'taskId' : 'id')
     await this.#existingTask(taskId)
     const list = push.list(taskId).map((pushNotificationConfig) => ({ taskId, pushNotificationConfig }))
-    return JSON.stringify(v1 ? { configs: list.map(toV1PushConfig), nextPageToken: '' } : list)
+    if (!v1) return JSON.stringify(list)
+    const pageSize = optionalCount(p, 'pageSize', 'params.pageSize') || list.length
+    const cursor = readPageToken(p.pageToken)
+    let from = 0
+    if (cursor !== undefined) {
+      from = list.findIndex((c) => c.pushNotificationConfig.id === cursor) + 1
+      if (from === 0)
+        throw rpc.invalidParams(
+          'params.pageToken names a config that no longer exists; list again from the first page',
+        )
+    }
+    const page = list.slice(from, from + pageSize)
+    const last = page.at(-1)
+    const nextPageToken =
+      last !== undefined && from + page.length < list.length
+        ? pageToken(last.pushNotificationConfig.id ?? '')
+        : ''
+    return JSON.stringify({ configs: page.map(toV1PushConfig), nextPageToken })
   }
 
   async #pushDelete(call: RpcCall, v1: boolean): Promise<RpcAnswer> {

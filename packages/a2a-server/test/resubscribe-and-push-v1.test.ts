@@ -103,6 +103,33 @@ describe('v1.0 push notification config methods', () => {
         v1,
       )
       expect(listed.json.result).toEqual({ configs: [created.json.result], nextPageToken: '' })
+      // Paged: a second config, one per page.
+      await srv.rpc(
+        {
+          jsonrpc: '2.0',
+          id: 7,
+          method: 'CreateTaskPushNotificationConfig',
+          params: { taskId, id: 'cfg-2', url: 'http://127.0.0.1:9/other' },
+        },
+        v1,
+      )
+      const list = (params: object) =>
+        srv.rpc({ jsonrpc: '2.0', id: 8, method: 'ListTaskPushNotificationConfigs', params }, v1)
+      const first = (await list({ taskId, pageSize: 1 })).json.result
+      expect(first.configs.map((c: Json) => c.id)).toEqual(['cfg-1'])
+      expect(first.nextPageToken).not.toBe('')
+      const second = (await list({ taskId, pageSize: 1, pageToken: first.nextPageToken })).json.result
+      expect(second).toMatchObject({ configs: [{ id: 'cfg-2' }], nextPageToken: '' })
+      expect((await list({ taskId, pageToken: 'bogus' })).json.error.code).toBe(-32602)
+      await srv.rpc(
+        {
+          jsonrpc: '2.0',
+          id: 9,
+          method: 'DeleteTaskPushNotificationConfig',
+          params: { taskId, id: 'cfg-2' },
+        },
+        v1,
+      )
       const deleted = await srv.rpc(
         {
           jsonrpc: '2.0',
