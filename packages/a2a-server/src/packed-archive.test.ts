@@ -88,4 +88,36 @@ describe('PackedArchive', () => {
     for (const { id, packed } of live) expect(archive.get(id)?.packed).toBe(packed)
     expect(ids(archive)).toEqual(live.map((slot) => slot.id).reverse())
   })
+
+  it('never returns a damaged or stale record when bytes, capacity, deletes and replacements all bind', () => {
+    const archive = new PackedArchive(16, 4096)
+    const latest = new Map<string, string>() // what each id was last set to (deleted ones removed)
+    let seed = 11
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff
+      return seed
+    }
+    for (let i = 0; i < 30_000; i++) {
+      const id = `k${random() % 40}`
+      const op = random() % 10
+      if (op === 0) {
+        archive.delete(id)
+        latest.delete(id)
+      } else if (op === 1) {
+        archive.touch(id)
+      } else {
+        const packed = `${i}:${'é'.repeat(random() % 30)}\u0000${'x'.repeat(random() % 60)}`
+        expect(archive.put(id, packed, i)).toBe(true)
+        latest.set(id, packed)
+        expect(archive.get(id)?.packed).toBe(packed)
+      }
+      if (i % 97 === 0) {
+        const kept = [...archive.newestFirst()]
+        expect(kept.length).toBe(archive.size)
+        expect(kept.length).toBeLessThanOrEqual(16)
+        expect(new Set(kept.map(([k]) => k)).size).toBe(kept.length)
+        for (const [k, record] of kept) expect(record.packed).toBe(latest.get(k))
+      }
+    }
+  })
 })

@@ -115,12 +115,13 @@ export class InMemoryTaskStore implements TaskStore {
       return
     }
     this.#archive.delete(task.id)
-    // Re-setting a known id updates it in place (Map keeps its position); a grown size means a new id.
-    const before = this.#tasks.size
+    // A known id is updated in place: it keeps its position (and age) in the Map.
     const kept = this.#tasks.get(task.id)
     if (kept !== undefined) kept.task = task
-    else this.#tasks.set(task.id, { task, seq: this.#seq++ })
-    if (this.#tasks.size > before && this.#tasks.size > this.#maxEntries) this.#evict()
+    else {
+      this.#tasks.set(task.id, { task, seq: this.#seq++ })
+      if (this.#tasks.size > this.#maxEntries) this.#evict()
+    }
   }
 
   /**
