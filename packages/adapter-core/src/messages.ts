@@ -65,18 +65,25 @@ export class MessageShapeError extends Error {
   }
 }
 
-function normalizePart(raw: unknown, field: string): Part {
+/** `params.message.parts[2]`, built only when an error names it (not per part on every request). */
+function partField(messageField: string, index: number): string {
+  return `${messageField}.parts[${index}]`
+}
+
+function normalizePart(raw: unknown, messageField: string, index: number): Part {
   if (typeof raw === 'string') return { kind: 'text', text: raw }
-  if (!isRecord(raw)) throw new MessageShapeError(field, 'must be an object')
+  if (!isRecord(raw)) throw new MessageShapeError(partField(messageField, index), 'must be an object')
   const tag = raw.kind ?? raw.type
   const metadata = isRecord(raw.metadata) ? raw.metadata : undefined
   let part: Part
   if (tag === 'text' || (tag === undefined && 'text' in raw)) {
-    if (typeof raw.text !== 'string') throw new MessageShapeError(`${field}.text`, 'must be a string')
+    if (typeof raw.text !== 'string')
+      throw new MessageShapeError(`${partField(messageField, index)}.text`, 'must be a string')
     part = { kind: 'text', text: raw.text }
   } else if (tag === 'file' || (tag === undefined && isRecord(raw.file))) {
     const file = raw.file
-    if (!isRecord(file)) throw new MessageShapeError(`${field}.file`, 'must be an object')
+    if (!isRecord(file))
+      throw new MessageShapeError(`${partField(messageField, index)}.file`, 'must be an object')
     const name = typeof file.name === 'string' ? file.name : undefined
     const mimeType =
       typeof file.mimeType === 'string'
@@ -86,7 +93,8 @@ function normalizePart(raw: unknown, field: string): Part {
           : undefined
     if (typeof file.uri === 'string') part = { kind: 'file', file: { uri: file.uri } }
     else if (typeof file.bytes === 'string') part = { kind: 'file', file: { bytes: file.bytes } }
-    else throw new MessageShapeError(`${field}.file`, 'needs a string `uri` or `bytes`')
+    else
+      throw new MessageShapeError(`${partField(messageField, index)}.file`, 'needs a string `uri` or `bytes`')
     if (name !== undefined) part.file.name = name
     if (mimeType !== undefined) part.file.mimeType = mimeType
   } else if (tag === 'data' || (tag === undefined && 'data' in raw)) {
@@ -101,7 +109,7 @@ function normalizePart(raw: unknown, field: string): Part {
     if (typeof raw.filename === 'string') part.file.name = raw.filename
     if (typeof raw.mediaType === 'string') part.file.mimeType = raw.mediaType
   } else {
-    throw new MessageShapeError(field, 'is not a text, file or data part')
+    throw new MessageShapeError(partField(messageField, index), 'is not a text, file or data part')
   }
   if (metadata !== undefined) part.metadata = metadata
   return part
@@ -123,7 +131,7 @@ export function normalizeMessage(raw: unknown, field = 'message'): Message {
   const parts = raw.parts
   if (!Array.isArray(parts)) throw new MessageShapeError(`${field}.parts`, 'must be an array')
   const normalized: Part[] = new Array(parts.length)
-  for (let i = 0; i < parts.length; i++) normalized[i] = normalizePart(parts[i], `${field}.parts[${i}]`)
+  for (let i = 0; i < parts.length; i++) normalized[i] = normalizePart(parts[i], field, i)
   const message: Message = {
     kind: 'message',
     messageId: typeof raw.messageId === 'string' && raw.messageId.length > 0 ? raw.messageId : randomUUID(),
