@@ -74,93 +74,48 @@ describe('v1.0 push notification config methods', () => {
       cardExtra: { capabilities: { streaming: true, pushNotifications: true } },
       pushNotifications: { allowPrivateTargets: true },
     })
-    const v1 = { 'A2A-Version': '1.0' }
+    let id = 0
+    const call = async (method: string, params: object) =>
+      (await srv.rpc({ jsonrpc: '2.0', id: ++id, method, params }, { 'A2A-Version': '1.0' })).json
     try {
       const { json: sent } = await srv.rpc(sendBody('x'))
       const taskId = sent.result.taskId
-      const created = await srv.rpc(
-        {
-          jsonrpc: '2.0',
-          id: 1,
-          method: 'CreateTaskPushNotificationConfig',
-          params: { taskId, id: 'cfg-1', url: 'http://127.0.0.1:9/hook', token: 'tok' },
-        },
-        v1,
-      )
-      expect(created.json.result).toEqual({
+      const created = await call('CreateTaskPushNotificationConfig', {
+        taskId,
+        id: 'cfg-1',
+        url: 'http://127.0.0.1:9/hook',
+        token: 'tok',
+      })
+      expect(created.result).toEqual({
         id: 'cfg-1',
         taskId,
         url: 'http://127.0.0.1:9/hook',
         token: 'tok',
       })
-      const got = await srv.rpc(
-        { jsonrpc: '2.0', id: 2, method: 'GetTaskPushNotificationConfig', params: { taskId, id: 'cfg-1' } },
-        v1,
-      )
-      expect(got.json.result.url).toBe('http://127.0.0.1:9/hook')
-      const listed = await srv.rpc(
-        { jsonrpc: '2.0', id: 3, method: 'ListTaskPushNotificationConfigs', params: { taskId } },
-        v1,
-      )
-      expect(listed.json.result).toEqual({ configs: [created.json.result], nextPageToken: '' })
+      const got = await call('GetTaskPushNotificationConfig', { taskId, id: 'cfg-1' })
+      expect(got.result.url).toBe('http://127.0.0.1:9/hook')
+      const listed = await call('ListTaskPushNotificationConfigs', { taskId })
+      expect(listed.result).toEqual({ configs: [created.result], nextPageToken: '' })
       // Paged: a second config, one per page.
-      await srv.rpc(
-        {
-          jsonrpc: '2.0',
-          id: 7,
-          method: 'CreateTaskPushNotificationConfig',
-          params: { taskId, id: 'cfg-2', url: 'http://127.0.0.1:9/other' },
-        },
-        v1,
-      )
-      const list = (params: object) =>
-        srv.rpc({ jsonrpc: '2.0', id: 8, method: 'ListTaskPushNotificationConfigs', params }, v1)
-      const first = (await list({ taskId, pageSize: 1 })).json.result
+      await call('CreateTaskPushNotificationConfig', { taskId, id: 'cfg-2', url: 'http://127.0.0.1:9/other' })
+      const first = (await call('ListTaskPushNotificationConfigs', { taskId, pageSize: 1 })).result
       expect(first.configs.map((c: Json) => c.id)).toEqual(['cfg-1'])
       expect(first.nextPageToken).not.toBe('')
-      const second = (await list({ taskId, pageSize: 1, pageToken: first.nextPageToken })).json.result
+      const second = (
+        await call('ListTaskPushNotificationConfigs', { taskId, pageSize: 1, pageToken: first.nextPageToken })
+      ).result
       expect(second).toMatchObject({ configs: [{ id: 'cfg-2' }], nextPageToken: '' })
-      expect((await list({ taskId, pageToken: 'bogus' })).json.error.code).toBe(-32602)
-      await srv.rpc(
-        {
-          jsonrpc: '2.0',
-          id: 9,
-          method: 'DeleteTaskPushNotificationConfig',
-          params: { taskId, id: 'cfg-2' },
-        },
-        v1,
+      expect((await call('ListTaskPushNotificationConfigs', { taskId, pageToken: 'bogus' })).error.code).toBe(
+        -32602,
       )
-      const deleted = await srv.rpc(
-        {
-          jsonrpc: '2.0',
-          id: 4,
-          method: 'DeleteTaskPushNotificationConfig',
-          params: { taskId, id: 'cfg-1' },
-        },
-        v1,
-      )
-      expect(deleted.json.result).toEqual({})
-      const again = await srv.rpc(
-        {
-          jsonrpc: '2.0',
-          id: 5,
-          method: 'DeleteTaskPushNotificationConfig',
-          params: { taskId, id: 'cfg-1' },
-        },
-        v1,
-      )
-      expect(again.json.error.code).toBe(-32602)
-      const bad = await srv.rpc(
-        {
-          jsonrpc: '2.0',
-          id: 6,
-          method: 'CreateTaskPushNotificationConfig',
-          params: { taskId, url: 'not a url' },
-        },
-        v1,
-      )
-      expect(bad.json.error.code).toBe(-32602)
-      expect(bad.json.error.message).toContain('url')
+      await call('DeleteTaskPushNotificationConfig', { taskId, id: 'cfg-2' })
+      const deleted = await call('DeleteTaskPushNotificationConfig', { taskId, id: 'cfg-1' })
+      expect(deleted.result).toEqual({})
+      const again = await call('DeleteTaskPushNotificationConfig', { taskId, id: 'cfg-1' })
+      expect(again.error.code).toBe(-32602)
+      const bad = await call('CreateTaskPushNotificationConfig', { taskId, url: 'not a url' })
+      expect(bad.error.code).toBe(-32602)
+      expect(bad.error.message).toContain('url')
     } finally {
       await srv.close()
     }
