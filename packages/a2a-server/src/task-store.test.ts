@@ -1,4 +1,4 @@
-import type { Task, TaskState } from '@molecule/adapter-core'
+import type { Message, Task, TaskState } from '@molecule/adapter-core'
 import { describe, expect, it } from 'vitest'
 import { InMemoryTaskStore } from './task-store.js'
 
@@ -9,6 +9,33 @@ const task = (id: string, state: TaskState = 'completed', contextId = 'c'): Task
   contextId,
   status: { state, timestamp: new Date(clock).toISOString() },
 })
+
+/** A finished task of the everyday shape the store packs: one user text answered by one agent text. */
+function everyday(id: string, contextId: string, text = 'hi', timestamp = new Date().toISOString()): Task {
+  const reply: Message = {
+    kind: 'message',
+    messageId: `${id}-r`,
+    role: 'agent',
+    parts: [{ kind: 'text', text: `echo: ${text}` }],
+    taskId: id,
+    contextId,
+  }
+  const request: Message = {
+    kind: 'message',
+    messageId: `${id}-q`,
+    role: 'user',
+    parts: [{ kind: 'text', text }],
+    contextId,
+    taskId: id,
+  }
+  return {
+    kind: 'task',
+    id,
+    contextId,
+    status: { state: 'completed', message: reply, timestamp },
+    history: [request, reply],
+  }
+}
 
 describe('InMemoryTaskStore', () => {
   it('evicts the least recently used task beyond maxEntries', () => {
@@ -68,29 +95,8 @@ describe('InMemoryTaskStore', () => {
 
   it('keeps an everyday finished task compactly and reads it back identical, key order included', () => {
     const store = new InMemoryTaskStore({ sweepIntervalMs: 0 })
-    const request = {
-      kind: 'message' as const,
-      messageId: 'm1',
-      role: 'user' as const,
-      parts: [{ kind: 'text' as const, text: 'hi' }],
-      contextId: 'c',
-      taskId: 't',
-    }
-    const reply = {
-      kind: 'message' as const,
-      messageId: 'm2',
-      role: 'agent' as const,
-      parts: [{ kind: 'text' as const, text: 'echo: hi' }],
-      taskId: 't',
-      contextId: 'c',
-    }
-    const finished: Task = {
-      kind: 'task',
-      id: 't',
-      contextId: 'c',
-      status: { state: 'completed', message: reply, timestamp: new Date().toISOString() },
-      history: [request, reply],
-    }
+    const finished = everyday('t', 'c')
+    const [request, reply] = finished.history as [Message, Message]
     const snapshot = JSON.stringify(finished)
     store.set(finished)
     const read = store.get('t')
@@ -121,47 +127,20 @@ describe('InMemoryTaskStore', () => {
   it('keeps finished everyday tasks in the archive: TTL, byte budget, and one newest-first list with the rest', () => {
     let now = Date.parse('2026-01-01T00:00:00Z')
     const at = (ms: number) => new Date(ms).toISOString()
-    const everyday = (id: string, contextId: string, text = 'hi'): Task => {
-      const reply = {
-        kind: 'message' as const,
-        messageId: `${id}-r`,
-        role: 'agent' as const,
-        parts: [{ kind: 'text' as const, text: `echo: ${text}` }],
-        taskId: id,
-        contextId,
-      }
-      return {
-        kind: 'task',
-        id,
-        contextId,
-        status: { state: 'completed', message: reply, timestamp: at(now) },
-        history: [
-          {
-            kind: 'message',
-            messageId: `${id}-q`,
-            role: 'user',
-            parts: [{ kind: 'text', text }],
-            contextId,
-            taskId: id,
-          },
-          reply,
-        ],
-      }
-    }
     const store = new InMemoryTaskStore({ terminalTtlMs: 1000, sweepIntervalMs: 0, now: () => now })
-    store.set(everyday('p1', 'x'))
+    store.set(everyday('p1', 'x', 'hi', at(now)))
     store.set({
       kind: 'task',
       id: 'o1',
       contextId: 'x',
       status: { state: 'input-required', timestamp: at(now) },
     })
-    store.set(everyday('p2', 'y'))
-    store.set(everyday('p3', 'x'))
+    store.set(everyday('p2', 'y', 'hi', at(now)))
+    store.set(everyday('p3', 'x', 'hi', at(now)))
     expect(store.list({ limit: 10 }).map((t) => t.id)).toEqual(['p3', 'p2', 'o1', 'p1'])
     expect(store.list({ limit: 2, contextId: 'x' }).map((t) => t.id)).toEqual(['p3', 'o1'])
     // The interrupted task is continued and finishes: it moves to the archive, stored once.
-    store.set(everyday('o1', 'x'))
+    store.set(everyday('o1', 'x', 'hi', at(now)))
     expect(store.get('o1')?.status.state).toBe('completed')
     expect(store.size).toBe(4)
     now += 1000
@@ -169,7 +148,6 @@ describe('InMemoryTaskStore', () => {
     store.sweep()
     expect(store.size).toBe(0)
 
-    now = Date.now() // the next store runs on the real clock
     const small = new InMemoryTaskStore({ maxArchiveBytes: 64 * 1024, sweepIntervalMs: 0 })
     const long = 'z'.repeat(1000)
     for (let i = 0; i < 1000; i++) small.set(everyday(`t${i}`, 'c', long))
