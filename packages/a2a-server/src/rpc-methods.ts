@@ -111,6 +111,28 @@ function readPageToken(raw: unknown): string | undefined {
   return decoded.slice(TOKEN_PREFIX.length)
 }
 
+/**
+ * The page of `items` that follows the cursor (the id `readPageToken` decoded), at most `size` long,
+ * with the token for the next page ('' on the last). A cursor naming no item is refused with `stale`.
+ */
+function pageAfter<T>(
+  items: T[],
+  idOf: (item: T) => string,
+  size: number,
+  cursor: string | undefined,
+  stale: string,
+): { page: T[]; nextPageToken: string } {
+  let from = 0
+  if (cursor !== undefined) {
+    from = items.findIndex((item) => idOf(item) === cursor) + 1
+    if (from === 0) throw rpc.invalidParams(stale)
+  }
+  const page = items.slice(from, from + size)
+  const last = page.at(-1)
+  const nextPageToken = last !== undefined && from + page.length < items.length ? pageToken(idOf(last)) : ''
+  return { page, nextPageToken }
+}
+
 /** `statusTimestampAfter` as epoch ms, or undefined when absent. */
 function optionalTimestamp(raw: unknown): number | undefined {
   if (raw === undefined || raw === null || raw === '') return undefined
@@ -392,17 +414,13 @@ export class RpcMethods {
               (after === undefined ||
                 (t.status.timestamp !== undefined && Date.parse(t.status.timestamp) >= after)),
           )
-    let from = 0
-    if (cursor !== undefined) {
-      from = matching.findIndex((t) => t.id === cursor) + 1
-      if (from === 0)
-        throw rpc.invalidParams(
-          'params.pageToken no longer matches a listed task (it finished its TTL or was evicted); list again from the first page',
-        )
-    }
-    const page = matching.slice(from, from + pageSize)
-    const last = page.at(-1)
-    const nextPageToken = last !== undefined && from + page.length < matching.length ? pageToken(last.id) : ''
+    const { page, nextPageToken } = pageAfter(
+      matching,
+      (t) => t.id,
+      pageSize,
+      cursor,
+      'params.pageToken no longer matches a listed task (it finished its TTL or was evicted); list again from the first page',
+    )
     const shaped = page.map((t) => {
       const h = withHistory(t, historyLength)
       return toV1Task(p.includeArtifacts === true ? h : { ...h, artifacts: [] })
@@ -492,21 +510,13 @@ export class RpcMethods {
     const list = push.list(taskId).map((pushNotificationConfig) => ({ taskId, pushNotificationConfig }))
     if (!v1) return JSON.stringify(list)
     const pageSize = optionalCount(p, 'pageSize', 'params.pageSize') || list.length
-    const cursor = readPageToken(p.pageToken)
-    let from = 0
-    if (cursor !== undefined) {
-      from = list.findIndex((c) => c.pushNotificationConfig.id === cursor) + 1
-      if (from === 0)
-        throw rpc.invalidParams(
-          'params.pageToken names a config that no longer exists; list again from the first page',
-        )
-    }
-    const page = list.slice(from, from + pageSize)
-    const last = page.at(-1)
-    const nextPageToken =
-      last !== undefined && from + page.length < list.length
-        ? pageToken(last.pushNotificationConfig.id ?? '')
-        : ''
+    const { page, nextPageToken } = pageAfter(
+      list,
+      (c) => c.pushNotificationConfig.id ?? '',
+      pageSize,
+      readPageToken(p.pageToken),
+      'params.pageToken names a config that no longer exists; list again from the first page',
+    )
     return JSON.stringify({ configs: page.map(toV1PushConfig), nextPageToken })
   }
 
