@@ -6,8 +6,7 @@
 //   npx tsup .old/src/index.ts --format esm --out-dir .old/dist --no-dts
 // Usage: node a2a-ab.mjs --old <path to index.js> [--new <path>] [--rounds 7] [--seconds 1.5]
 import { loadavg } from 'node:os'
-import { resolve } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { load, probe, spawnTarget } from './a2a-load.mjs'
 import { serveTarget } from './a2a-targets.mjs'
@@ -22,31 +21,9 @@ const { values } = parseArgs({
   },
 })
 
-// Every served target reports its CPU time on request, for the µs-per-request column.
-if (values.serve) process.on('message', (m) => m === 'cpu' && process.send?.({ cpu: process.cpuUsage() }))
-
-if (values.serve === 'floor') await serveTarget('floor')
-else if (values.serve) {
-  // --serve <path to a build's index.js>
-  const { createA2AServer } = await import(pathToFileURL(resolve(values.serve)).href)
-  const { pino } = await import('pino')
-  const server = createA2AServer({
-    card: {
-      name: 'bench-echo',
-      description: 'echo',
-      version: '1.0.0',
-      url: 'http://127.0.0.1:0/',
-      capabilities: { streaming: true },
-      defaultInputModes: ['text/plain'],
-      defaultOutputModes: ['text/plain'],
-      skills: [],
-    },
-    executor: async (ctx) => `echo: ${ctx.text}`,
-    logger: pino({ level: 'silent' }),
-  })
-  const { port } = await server.listen({ port: 0, host: '127.0.0.1' })
-  process.send?.({ ready: port })
-} else {
+if (values.serve)
+  await serveTarget(values.serve) // 'floor', or a path to a build's index.js
+else {
   if (!values.old) throw new Error('--old <path to a built index.js> is required')
   const self = fileURLToPath(import.meta.url)
   const dists = {
@@ -61,17 +38,10 @@ else if (values.serve) {
   // Server CPU per request: steadier than req/s on a shared machine (it does not move with how busy
   // the load generator's core is), though it misses what the kernel does for the client.
   const cpuUs = { old: [], new: [], floor: [] }
-  const cpu = (t) =>
-    new Promise((res) => {
-      const onMessage = (m) => {
-        if (m?.cpu) {
-          t.child.off('message', onMessage)
-          res(m.cpu.user + m.cpu.system)
-        }
-      }
-      t.child.on('message', onMessage)
-      t.child.send('cpu')
-    })
+  const cpuTime = async (t) => {
+    const { user, system } = await t.cpu()
+    return user + system
+  }
   try {
     for (const n of names) {
       await probe(targets[n].port)
@@ -84,9 +54,9 @@ else if (values.serve) {
     )
     for (let i = 0; i < Number(values.rounds); i++)
       for (const n of i % 2 ? ['new', 'old', 'floor'] : ['old', 'new', 'floor']) {
-        const before = await cpu(targets[n])
+        const before = await cpuTime(targets[n])
         const r = await load(targets[n].port, { connections: 20, seconds: Number(values.seconds) })
-        cpuUs[n].push(((await cpu(targets[n])) - before) / r.requests)
+        cpuUs[n].push(((await cpuTime(targets[n])) - before) / r.requests)
         rps[n].push(r.rps)
       }
   } finally {

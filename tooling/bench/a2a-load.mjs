@@ -109,6 +109,11 @@ export function spawnTarget(name, entry, execArgv = []) {
       child.send('memory')
       return waitFor('memory')
     },
+    /** The server's `process.cpuUsage()` so far ({ user, system } µs). */
+    cpu() {
+      child.send('cpu')
+      return waitFor('cpu')
+    },
     stop() {
       child.kill()
     },

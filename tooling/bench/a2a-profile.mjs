@@ -24,10 +24,7 @@ const { values } = parseArgs({
 })
 
 if (values.serve) {
-  process.on('message', (msg) => {
-    if (msg === 'exit') process.exit(0)
-    if (msg === 'cpu') process.send?.({ cpu: process.cpuUsage() })
-  })
+  process.on('message', (msg) => msg === 'exit' && process.exit(0))
   await serveTarget(values.serve)
 } else {
   const dir = join(values.dir, `${values.target}-${Date.now()}`)
@@ -37,14 +34,9 @@ if (values.serve) {
   const t = await spawnTarget(values.target, fileURLToPath(import.meta.url), execArgv)
   await probe(t.port)
   await load(t.port, { connections: Number(values.connections), seconds: 1 })
-  const cpu = () =>
-    new Promise((resolve) => {
-      t.child.once('message', (m) => resolve(m.cpu))
-      t.child.send('cpu')
-    })
-  const before = await cpu()
+  const before = await t.cpu()
   const r = await load(t.port, { connections: Number(values.connections), seconds: Number(values.seconds) })
-  const after = await cpu()
+  const after = await t.cpu()
   const us = (after.user + after.system - before.user - before.system) / r.requests
   console.log(
     `${values.target}: ${r.rps.toFixed(0)} req/s  p99 ${r.p99.toFixed(2)} ms  server CPU ${us.toFixed(1)} µs/request` +

@@ -1,11 +1,16 @@
 // Servers the A2A benchmarks compare, each started in its own child process (see serveTarget).
 // Every target answers an A2A v0.3 `message/send` on POST / with an echo of the first text part.
 import { randomUUID } from 'node:crypto'
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 
 const CARD_URL = 'http://127.0.0.1:0/'
 
-async function ours({ taskStore } = {}) {
-  const { createA2AServer } = await import('@molecule/a2a-server').catch((err) => {
+/** `build`: a path to another build's index.js (a2a-ab.mjs); default the workspace's dist. */
+async function ours({ taskStore, build } = {}) {
+  const { createA2AServer } = await import(
+    build === undefined ? '@molecule/a2a-server' : pathToFileURL(resolve(build)).href
+  ).catch((err) => {
     throw new Error(
       `cannot load @molecule/a2a-server's dist (${err.code ?? err.message}); run \`pnpm --filter @molecule/a2a-server... build\` first`,
     )
@@ -126,10 +131,14 @@ function oursNoStore() {
 
 export const TARGETS = { ours, sdk, floor, 'ours-nostore': oursNoStore }
 
-/** Child-process entry: start the target, report its port, answer memory probes over IPC. */
+/**
+ * Child-process entry: start the target (a name of TARGETS, or a path to a build of ours), report its
+ * port, answer memory and CPU-time probes over IPC.
+ */
 export async function serveTarget(name) {
-  const port = await TARGETS[name]()
+  const port = await (TARGETS[name]?.() ?? ours({ build: name }))
   process.on('message', (msg) => {
+    if (msg === 'cpu') process.send?.({ cpu: process.cpuUsage() })
     if (msg === 'memory') {
       globalThis.gc?.()
       process.send?.({ memory: process.memoryUsage() })
