@@ -106,9 +106,11 @@ export class PackedArchive {
     return { packed: this.#packedAt(slot), seq: this.#seq[slot] as number }
   }
 
-  /** Marks a record as just used: it moves to the newest end and is dropped last. */
-  touch(id: string): void {
-    const record = this.get(id)
+  /**
+   * Marks a record as just used: it moves to the newest end and is dropped last. Pass the record when
+   * it was just read, to save a second lookup.
+   */
+  touch(id: string, record: PackedRecord | undefined = this.get(id)): void {
     if (record !== undefined) this.put(id, record.packed, record.seq)
   }
 

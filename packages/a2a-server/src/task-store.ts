@@ -103,7 +103,7 @@ export class InMemoryTaskStore implements TaskStore {
       this.#archive.delete(taskId)
       return undefined
     }
-    this.#archive.touch(taskId)
+    this.#archive.touch(taskId, record)
     return unpack(taskId, record.packed)
   }
 
