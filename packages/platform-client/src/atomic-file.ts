@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, rename, unlink } from 'node:fs/promises'
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 
 export interface WriteFileAtomicOptions {
@@ -39,5 +39,23 @@ export async function writeFileAtomic(
   } catch (err) {
     await unlink(temp).catch(() => {})
     throw err
+  }
+}
+
+/**
+ * The parsed JSON content of `path`, or undefined when the file is missing, unreadable or not JSON: for state
+ * files written by `writeFileAtomic`, where a damaged file means "start fresh".
+ */
+export async function readJsonFile(path: string): Promise<unknown> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch {
+    return undefined
+  }
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return undefined
   }
 }

@@ -1,6 +1,6 @@
-import { readFile, unlink } from 'node:fs/promises'
+import { unlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { writeFileAtomic } from './atomic-file.js'
+import { readJsonFile, writeFileAtomic } from './atomic-file.js'
 
 /**
  * The durable inbox cursor of one workspace: the id of the last activity row that was acknowledged (or skipped as
@@ -18,18 +18,8 @@ export class InboxCursorFile {
 
   /** The stored cursor, or undefined when there is none (or the file is unreadable garbage). */
   async load(): Promise<string | undefined> {
-    let text: string
-    try {
-      text = await readFile(this.path, 'utf8')
-    } catch {
-      return undefined
-    }
-    try {
-      const parsed = JSON.parse(text) as { cursor?: unknown }
-      return typeof parsed.cursor === 'string' && parsed.cursor ? parsed.cursor : undefined
-    } catch {
-      return undefined
-    }
+    const parsed = (await readJsonFile(this.path)) as { cursor?: unknown } | null | undefined
+    return typeof parsed?.cursor === 'string' && parsed.cursor ? parsed.cursor : undefined
   }
 
   async save(cursor: string): Promise<void> {

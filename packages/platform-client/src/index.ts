@@ -1,4 +1,4 @@
-export { type WriteFileAtomicOptions, writeFileAtomic } from './atomic-file.js'
+export { readJsonFile, type WriteFileAtomicOptions, writeFileAtomic } from './atomic-file.js'
 export { backoffDelay, DEFAULT_RETRY, type RetryPolicy } from './backoff.js'
 export {
   type A2AResult,

@@ -1,5 +1,5 @@
-import { readFile, rm } from 'node:fs/promises'
-import { writeFileAtomic } from '@molecule/platform-client'
+import { rm } from 'node:fs/promises'
+import { readJsonFile, writeFileAtomic } from '@molecule/platform-client'
 import { deepScrub } from './scrub-secrets.js'
 
 /** What the runtime persists on shutdown so the next boot can resume the agent's session (§2.13). */
@@ -63,21 +63,12 @@ export class PreStopSnapshot {
 
   /** Missing or unreadable file, or invalid JSON: no snapshot. */
   async read(): Promise<Snapshot | undefined> {
-    let text: string
-    try {
-      text = await readFile(this.path, 'utf8')
-    } catch {
+    const parsed = await readJsonFile(this.path)
+    if (parsed === undefined || parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
       return undefined
-    }
-    try {
-      const parsed: unknown = JSON.parse(text)
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined
-      const snapshot = parsed as Snapshot
-      if (snapshot.adapter === null || typeof snapshot.adapter !== 'object') snapshot.adapter = {}
-      return snapshot
-    } catch {
-      return undefined
-    }
+    const snapshot = parsed as Snapshot
+    if (snapshot.adapter === null || typeof snapshot.adapter !== 'object') snapshot.adapter = {}
+    return snapshot
   }
 
   async delete(): Promise<void> {
