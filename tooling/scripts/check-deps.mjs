@@ -4,22 +4,10 @@
 // packages that external users and template authors install stay free of heavy or server-side dependencies.
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs'
 import path from 'node:path'
+import { FORBIDDEN_IN_CLOSURE } from './dependency-rules.mjs'
 
 const root = path.resolve(import.meta.dirname, '../..')
 
-/** Production closures that must never contain these package names. */
-const FORBIDDEN_IN_CLOSURE = {
-  '@molecule/mcp-bridge': [
-    'hono',
-    '@hono/node-server',
-    'chokidar',
-    '@molecule/skills',
-    '@molecule/plugins',
-    '@molecule/a2a-server',
-  ],
-  '@molecule/adapter-core': ['hono', '@hono/node-server', 'chokidar'],
-  '@molecule/platform-client': ['hono', '@hono/node-server', 'chokidar', 'pino'],
-}
 /** Workspace packages a package may not depend on at all (including dev dependencies). */
 const FORBIDDEN_DIRECT = {
   '@molecule/dev-platform': (name) => name.startsWith('@molecule/') && name !== '@molecule/tsconfig',

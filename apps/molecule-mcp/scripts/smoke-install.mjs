@@ -7,17 +7,11 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { FORBIDDEN_IN_CLOSURE } from '../../../tooling/scripts/dependency-rules.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 const packages = ['config', 'platform-client', 'tools', 'mcp-bridge']
-const forbidden = [
-  'hono',
-  '@hono/node-server',
-  'chokidar',
-  '@molecule/skills',
-  '@molecule/plugins',
-  '@molecule/a2a-server',
-]
+const forbidden = FORBIDDEN_IN_CLOSURE['@molecule/mcp-bridge']
 const run = (cmd, args, cwd) =>
   execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
 
