@@ -24,6 +24,16 @@ const RESERVED_CALLER_PREFIXES = ['webhook:', 'system:', 'test:', 'channel:']
 const MAX_QUEUE_ATTEMPTS = 5
 const BUSY_MESSAGE = 'workspace agent busy — request queued, will dispatch when capacity available'
 
+/** A JSON-RPC `message/send` carrying one user text part: what the platform itself sends to an agent. */
+export function textMessageSend(text: string, messageId: string, metadata: Record<string, unknown>) {
+  return {
+    jsonrpc: '2.0',
+    id: newId(),
+    method: 'message/send',
+    params: { message: { role: 'user', messageId, parts: [{ kind: 'text', text }], metadata } },
+  }
+}
+
 /** A2A body normalisation of the upstream proxy: JSON-RPC envelope and a `messageId` on the message. */
 export function normaliseA2aBody(parsed: unknown): Record<string, unknown> {
   const source = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : {}

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino'
-import type { A2aProxy, ProxyResult } from './a2a-proxy.js'
+import { type A2aProxy, type ProxyResult, textMessageSend } from './a2a-proxy.js'
 import type { ActivityRow } from './activity-log.js'
 import { newId } from './ids.js'
 import type { ResolvedOptions } from './options.js'
@@ -113,19 +113,10 @@ export class DelegationRunner {
       target_id: targetId,
       status: 'dispatched',
     })
-    const body = {
-      jsonrpc: '2.0',
-      id: newId(),
-      method: 'message/send',
-      params: {
-        message: {
-          role: 'user',
-          messageId: delegationId,
-          parts: [{ kind: 'text', text: task }],
-          metadata: { delegation_id: delegationId, source_workspace_id: sourceId },
-        },
-      },
-    }
+    const body = textMessageSend(task, delegationId, {
+      delegation_id: delegationId,
+      source_workspace_id: sourceId,
+    })
     let result = await this.proxy.dispatch(targetId, sourceId, body)
     if (
       result.status === 502 ||

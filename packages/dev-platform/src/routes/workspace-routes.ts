@@ -1,3 +1,4 @@
+import { textMessageSend } from '../a2a-proxy.js'
 import { bearerOf } from '../auth-gates.js'
 import { isoTime, isUuid, newId } from '../ids.js'
 import type { PlatformState } from '../platform-state.js'
@@ -101,19 +102,7 @@ export const installWorkspaceRoutes: RouteInstaller = (app, { state, gates, prox
         proxy.dispatch(
           target.id,
           id,
-          {
-            jsonrpc: '2.0',
-            id: newId(),
-            method: 'message/send',
-            params: {
-              message: {
-                role: 'user',
-                messageId: newId(),
-                parts: [{ kind: 'text', text }],
-                metadata: { broadcast: true, source_workspace_id: id },
-              },
-            },
-          },
+          textMessageSend(text, newId(), { broadcast: true, source_workspace_id: id }),
           { bypassHierarchy: true },
         ),
       ),
