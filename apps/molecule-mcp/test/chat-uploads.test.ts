@@ -1,28 +1,27 @@
 import { randomUUID } from 'node:crypto'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RunningDevPlatform } from '@molecule/dev-platform'
+import { describe, expect, it } from 'vitest'
 import {
-  assertBuilt,
   externalWorkspace,
   nextMessage,
   singleEnv,
   startBridge,
   tempDir,
   until,
+  useDevPlatform,
 } from './harness.js'
 
 const ADMIN = 'e2e-admin-token'
 let platform: RunningDevPlatform
 
-beforeAll(async () => {
-  assertBuilt()
-  platform = await startDevPlatform({ port: 0, logLevel: 'silent', adminToken: ADMIN })
-})
-afterAll(async () => {
-  await platform?.close()
-})
+useDevPlatform(
+  (started) => {
+    platform = started
+  },
+  { adminToken: ADMIN },
+)
 
 /** The canvas user: uploads with the operator credential, then chats without X-Workspace-ID. */
 async function userUpload(workspaceId: string, name: string, data: Uint8Array<ArrayBuffer>, type: string) {

@@ -1,15 +1,11 @@
-import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { assertBuilt, baseEnv, externalWorkspace, runBundle, singleEnv, tempDir } from './harness.js'
+import type { RunningDevPlatform } from '@molecule/dev-platform'
+import { describe, expect, it } from 'vitest'
+import { baseEnv, externalWorkspace, runBundle, singleEnv, tempDir, useDevPlatform } from './harness.js'
 
 let platform: RunningDevPlatform
 
-beforeAll(async () => {
-  assertBuilt()
-  platform = await startDevPlatform({ port: 0, logLevel: 'silent' })
-})
-afterAll(async () => {
-  await platform?.close()
+useDevPlatform((started) => {
+  platform = started
 })
 
 const UUID = '6f1c2d3e-4a5b-4c6d-8e7f-001122334455'

@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
-import type { RunningDevPlatform } from '@molecule/dev-platform'
+import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
+import { afterAll, beforeAll } from 'vitest'
 
 export const BUNDLE = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'molecule-mcp.js')
 
@@ -19,6 +20,25 @@ export interface Ws {
   id: string
   token: string
   name: string
+}
+
+/**
+ * For a test file: checks the bundle is built, then runs one dev platform for the file's tests and hands it to
+ * `onStart` (tests keep it in a `let`); it is closed after the last test.
+ */
+export function useDevPlatform(
+  onStart: (platform: RunningDevPlatform) => void,
+  options: { adminToken?: string } = {},
+): void {
+  let platform: RunningDevPlatform | undefined
+  beforeAll(async () => {
+    assertBuilt()
+    platform = await startDevPlatform({ port: 0, logLevel: 'silent', ...options })
+    onStart(platform)
+  })
+  afterAll(async () => {
+    await platform?.close()
+  })
 }
 
 export async function externalWorkspace(platform: RunningDevPlatform, name: string): Promise<Ws> {

@@ -1,26 +1,22 @@
 import { randomUUID } from 'node:crypto'
 import { readdirSync } from 'node:fs'
-import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
+import type { RunningDevPlatform } from '@molecule/dev-platform'
 import { PlatformClient } from '@molecule/platform-client'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
-  assertBuilt,
   externalWorkspace,
   nextMessage,
   singleEnv,
   startBridge,
   tempDir,
   until,
+  useDevPlatform,
 } from './harness.js'
 
 let platform: RunningDevPlatform
 
-beforeAll(async () => {
-  assertBuilt()
-  platform = await startDevPlatform({ port: 0, logLevel: 'silent' })
-})
-afterAll(async () => {
-  await platform?.close()
+useDevPlatform((started) => {
+  platform = started
 })
 
 describe('at-least-once inbox', () => {

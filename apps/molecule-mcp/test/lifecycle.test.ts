@@ -1,18 +1,14 @@
 import { spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { assertBuilt, BUNDLE, externalWorkspace, singleEnv, tempDir, until } from './harness.js'
+import type { RunningDevPlatform } from '@molecule/dev-platform'
+import { describe, expect, it } from 'vitest'
+import { BUNDLE, externalWorkspace, singleEnv, tempDir, until, useDevPlatform } from './harness.js'
 
 let platform: RunningDevPlatform
 
-beforeAll(async () => {
-  assertBuilt()
-  platform = await startDevPlatform({ port: 0, logLevel: 'silent' })
-})
-afterAll(async () => {
-  await platform?.close()
+useDevPlatform((started) => {
+  platform = started
 })
 
 /** The bundle over raw pipes, so the test controls stdin and sees every stdout byte. */

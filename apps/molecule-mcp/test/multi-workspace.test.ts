@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
+import type { RunningDevPlatform } from '@molecule/dev-platform'
 import { PlatformClient } from '@molecule/platform-client'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import {
-  assertBuilt,
   type Bridge,
   externalWorkspace,
   multiEnv,
@@ -11,21 +10,18 @@ import {
   startBridge,
   tempDir,
   until,
+  useDevPlatform,
   type Ws,
 } from './harness.js'
 
 let platform: RunningDevPlatform
 const bridges: Bridge[] = []
 
-beforeAll(async () => {
-  assertBuilt()
-  platform = await startDevPlatform({ port: 0, logLevel: 'silent' })
+useDevPlatform((started) => {
+  platform = started
 })
 afterEach(async () => {
   await Promise.all(bridges.splice(0).map((b) => b.close()))
-})
-afterAll(async () => {
-  await platform?.close()
 })
 
 function inboxOf(ws: Ws) {

@@ -1,18 +1,14 @@
 import { randomUUID } from 'node:crypto'
-import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
+import type { RunningDevPlatform } from '@molecule/dev-platform'
 import { PlatformClient } from '@molecule/platform-client'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { assertBuilt, externalWorkspace, singleEnv, startBridge, tempDir, until } from './harness.js'
+import { externalWorkspace, singleEnv, startBridge, tempDir, until, useDevPlatform } from './harness.js'
 
 let platform: RunningDevPlatform
 
-beforeAll(async () => {
-  assertBuilt()
-  platform = await startDevPlatform({ port: 0, logLevel: 'silent' })
-})
-afterAll(async () => {
-  await platform?.close()
+useDevPlatform((started) => {
+  platform = started
 })
 
 const TOOL_NAMES = [
