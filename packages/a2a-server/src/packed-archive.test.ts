@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { seededInts } from '../test/prng.js'
 import { PackedArchive } from './packed-archive.js'
 
 const ids = (archive: PackedArchive) => [...archive.newestFirst()].map(([id]) => id)
@@ -65,15 +66,11 @@ describe('PackedArchive', () => {
     // slot until it is the oldest.
     const slots: { id: string; packed: string; alive: boolean }[] = []
     const liveSlot = (id: string) => slots.find((slot) => slot.alive && slot.id === id)
-    let seed = 7
-    const random = () => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff
-      return seed
-    }
+    const below = seededInts(7)
     for (let i = 0; i < 20_000; i++) {
-      const id = `id-${random() % 200}`
+      const id = `id-${below(200)}`
       const slot = liveSlot(id)
-      if (random() % 3 === 0) {
+      if (below(3) === 0) {
         expect(archive.delete(id)).toBe(slot !== undefined)
         if (slot) slot.alive = false
       } else {
@@ -92,21 +89,17 @@ describe('PackedArchive', () => {
   it('never returns a damaged or stale record when bytes, capacity, deletes and replacements all bind', () => {
     const archive = new PackedArchive(16, 4096)
     const latest = new Map<string, string>() // what each id was last set to (deleted ones removed)
-    let seed = 11
-    const random = () => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff
-      return seed
-    }
+    const below = seededInts(11)
     for (let i = 0; i < 30_000; i++) {
-      const id = `k${random() % 40}`
-      const op = random() % 10
+      const id = `k${below(40)}`
+      const op = below(10)
       if (op === 0) {
         archive.delete(id)
         latest.delete(id)
       } else if (op === 1) {
         archive.touch(id)
       } else {
-        const packed = `${i}:${'é'.repeat(random() % 30)}\u0000${'x'.repeat(random() % 60)}`
+        const packed = `${i}:${'é'.repeat(below(30))}\u0000${'x'.repeat(below(60))}`
         expect(archive.put(id, packed, i)).toBe(true)
         latest.set(id, packed)
         expect(archive.get(id)?.packed).toBe(packed)
