@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
 import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -6,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
+import { PlatformClient } from '@molecule/platform-client'
 import { afterAll, beforeAll } from 'vitest'
 
 export const BUNDLE = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'molecule-mcp.js')
@@ -20,6 +22,17 @@ export interface Ws {
   id: string
   token: string
   name: string
+}
+
+/** `from` sends `text` to workspace `to` through the platform's A2A proxy, as a peer agent would. */
+export function sendPeerText(platform: RunningDevPlatform, from: Ws, to: string, text: string) {
+  const client = new PlatformClient({ platformUrl: platform.url, workspaceId: from.id, token: from.token })
+  return client.sendA2A(to, {
+    jsonrpc: '2.0',
+    id: randomUUID(),
+    method: 'message/send',
+    params: { message: { role: 'user', messageId: randomUUID(), parts: [{ kind: 'text', text }] } },
+  })
 }
 
 /**

@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto'
 import { readdirSync } from 'node:fs'
 import type { RunningDevPlatform } from '@molecule/dev-platform'
-import { PlatformClient } from '@molecule/platform-client'
 import { describe, expect, it } from 'vitest'
 import {
   externalWorkspace,
   nextMessage,
+  sendPeerText,
   singleEnv,
   startBridge,
   tempDir,
@@ -25,14 +24,7 @@ describe('at-least-once inbox', () => {
     const peer = await externalWorkspace(platform, 'Writer')
     const configs = tempDir('mcp-redeliver-')
     const env = singleEnv(platform.url, configs, me)
-    const writer = new PlatformClient({ platformUrl: platform.url, workspaceId: peer.id, token: peer.token })
-    const send = (text: string) =>
-      writer.sendA2A(me.id, {
-        jsonrpc: '2.0',
-        id: randomUUID(),
-        method: 'message/send',
-        params: { message: { role: 'user', messageId: randomUUID(), parts: [{ kind: 'text', text }] } },
-      })
+    const send = (text: string) => sendPeerText(platform, peer, me.id, text)
 
     const first = await startBridge(env)
     await until('registered', () => platform.state.get(me.id)?.delivery_mode === 'poll')

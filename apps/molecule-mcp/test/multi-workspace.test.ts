@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import type { RunningDevPlatform } from '@molecule/dev-platform'
-import { PlatformClient } from '@molecule/platform-client'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   type Bridge,
   externalWorkspace,
   multiEnv,
   nextMessage,
+  sendPeerText,
   startBridge,
   tempDir,
   until,
@@ -88,19 +88,7 @@ describe('one bridge serving several workspaces', () => {
     bridges.push(bridge)
     await until('registered', () => platform.state.get(b.id)?.delivery_mode === 'poll')
 
-    const peerClient = new PlatformClient({
-      platformUrl: platform.url,
-      workspaceId: peer.id,
-      token: peer.token,
-    })
-    await peerClient.sendA2A(b.id, {
-      jsonrpc: '2.0',
-      id: randomUUID(),
-      method: 'message/send',
-      params: {
-        message: { role: 'user', messageId: randomUUID(), parts: [{ kind: 'text', text: 'hi second' }] },
-      },
-    })
+    await sendPeerText(platform, peer, b.id, 'hi second')
     const inbound = await nextMessage(bridge)
     expect(inbound).toMatchObject({
       peer_id: peer.id,
@@ -171,19 +159,7 @@ describe('one bridge serving several workspaces', () => {
     expect(JSON.parse(goodInfo.text)).toMatchObject({ id: good.id, name: 'Healthy' })
 
     const outsider = await externalWorkspace(platform, 'Sender')
-    const sender = new PlatformClient({
-      platformUrl: platform.url,
-      workspaceId: outsider.id,
-      token: outsider.token,
-    })
-    await sender.sendA2A(good.id, {
-      jsonrpc: '2.0',
-      id: '1',
-      method: 'message/send',
-      params: {
-        message: { role: 'user', messageId: randomUUID(), parts: [{ kind: 'text', text: 'still there?' }] },
-      },
-    })
+    await sendPeerText(platform, outsider, good.id, 'still there?')
     expect(await nextMessage(bridge)).toMatchObject({ arrival_workspace_id: good.id, text: 'still there?' })
     const peers = await bridge.call('list_peers')
     expect(peers.text).toContain('Sender')

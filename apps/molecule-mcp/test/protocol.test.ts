@@ -1,9 +1,15 @@
-import { randomUUID } from 'node:crypto'
 import type { RunningDevPlatform } from '@molecule/dev-platform'
-import { PlatformClient } from '@molecule/platform-client'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { externalWorkspace, singleEnv, startBridge, tempDir, until, useDevPlatform } from './harness.js'
+import {
+  externalWorkspace,
+  sendPeerText,
+  singleEnv,
+  startBridge,
+  tempDir,
+  until,
+  useDevPlatform,
+} from './harness.js'
 
 let platform: RunningDevPlatform
 
@@ -82,19 +88,7 @@ describe('MCP surface', () => {
         },
       )
       await until('registered', () => platform.state.get(ws.id)?.delivery_mode === 'poll')
-      const sender = new PlatformClient({
-        platformUrl: platform.url,
-        workspaceId: peer.id,
-        token: peer.token,
-      })
-      await sender.sendA2A(ws.id, {
-        jsonrpc: '2.0',
-        id: randomUUID(),
-        method: 'message/send',
-        params: {
-          message: { role: 'user', messageId: randomUUID(), parts: [{ kind: 'text', text: 'pushed hello' }] },
-        },
-      })
+      await sendPeerText(platform, peer, ws.id, 'pushed hello')
       const push = await until('a channel notification', () => received[0])
       expect(push.content).toContain('pushed hello')
       expect(push.meta).toMatchObject({
