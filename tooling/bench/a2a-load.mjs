@@ -93,14 +93,20 @@ export function spawnTarget(name, entry, execArgv = []) {
   const child = fork(entry, ['--serve', name], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   const waitFor = (key) =>
     new Promise((resolve, reject) => {
+      // Both listeners go once answered: a2a-ab asks for CPU time every round.
+      const onExit = (code) => {
+        child.off('message', onMessage)
+        reject(new Error(`${name} server exited (${code})`))
+      }
       const onMessage = (msg) => {
         if (msg && key in msg) {
           child.off('message', onMessage)
+          child.off('exit', onExit)
           resolve(msg[key])
         }
       }
       child.on('message', onMessage)
-      child.once('exit', (code) => reject(new Error(`${name} server exited (${code})`)))
+      child.once('exit', onExit)
     })
   return waitFor('ready').then((port) => ({
     port,
