@@ -150,6 +150,16 @@ describe('command line', () => {
     })
   })
 
+  it('a bad value of a variable only the workspace runtime reads is a warning, not a refusal', async () => {
+    const ws = await externalWorkspace(platform, 'Doc Shared Shell')
+    const env = { ...singleEnv(platform.url, tempDir('mcp-doc-shell-'), ws), SANDBOX_TIMEOUT: 'long' }
+    const { code, stderr } = await runBundle(['doctor'], env)
+    expect(code).toBe(0)
+    expect(stderr).toMatch(
+      /^molecule-mcp: warning: SANDBOX_TIMEOUT: got "long".*only the workspace runtime reads/m,
+    )
+  })
+
   it('doctor reports an unreachable platform', async () => {
     const env = singleEnv('http://127.0.0.1:9', tempDir('mcp-doc-'), { id: UUID, token: 't', name: 'x' })
     const { code, stdout } = await runBundle(['doctor'], env)

@@ -102,6 +102,34 @@ describe('loadBridgeConfig', () => {
     ).toEqual([expect.stringMatching(/^DELEGATION_TIMEOUT: got "0", expected a number of seconds above 0/)])
   })
 
+  it('only warns about bad variables that just the workspace runtime reads', () => {
+    const config = loadBridgeConfig({
+      PLATFORM_URL: 'http://p',
+      WORKSPACE_ID: ID,
+      MOLECULE_WORKSPACE_TOKEN: 'tok',
+      CONFIGS_DIR: dir(),
+      LANGGRAPH_RECURSION_LIMIT: 'lots',
+      SANDBOX_BACKEND: 'vm',
+    })
+    expect(config.workspaces).toHaveLength(1)
+    expect(config.warnings).toEqual([
+      expect.stringMatching(
+        /^SANDBOX_BACKEND: got "vm".*\(ignored by molecule-mcp: only the workspace runtime reads SANDBOX_BACKEND\)$/,
+      ),
+      expect.stringMatching(/^LANGGRAPH_RECURSION_LIMIT: got "lots".*\(ignored by molecule-mcp/),
+    ])
+    expect(config.runtimeEnv.langgraphRecursionLimit).toBe(500)
+    // A variable the bridge does use still stops it.
+    expect(
+      problemsOf({
+        PLATFORM_URL: 'http://p',
+        WORKSPACE_ID: ID,
+        MOLECULE_WORKSPACE_TOKEN: 't',
+        WORKSPACE_TIER: 'x',
+      }),
+    ).toEqual([expect.stringMatching(/^WORKSPACE_TIER: got "x"/)])
+  })
+
   it('carries the resolved RuntimeEnv, with the bridge defaults and the variables it was given', () => {
     const configsDir = dir()
     const config = loadBridgeConfig({

@@ -30,6 +30,8 @@ export interface BridgeConfig {
   agentSkills: string[]
   /** The core variables (PLATFORM_URL, CONFIGS_DIR, intervals, MODEL_PROVIDER, …) as `loadEnv` resolved them. */
   runtimeEnv: RuntimeEnv
+  /** Bad values of variables only the workspace runtime reads: ignored here, shown once at start. */
+  warnings: string[]
 }
 
 /** The bridge heartbeats every 20 s (the runtime's default is 30 s): well under the platform's 90 s staleness. */
@@ -212,6 +214,23 @@ export function resolveConfigsDir(explicit: string | undefined, home: string = h
   return dir
 }
 
+/**
+ * The core variables the bridge itself uses. A bad value of any other core variable (SANDBOX_*,
+ * LANGGRAPH_RECURSION_LIMIT, AGENT_URL, …) concerns only the workspace runtime, which may share the
+ * operator's shell: the bridge warns and carries on rather than refusing to start.
+ */
+const BRIDGE_CORE_VARIABLES = new Set([
+  'PLATFORM_URL',
+  'WORKSPACE_ID',
+  'CONFIGS_DIR',
+  'DELEGATION_TIMEOUT',
+  'MOLECULE_HEARTBEAT_INTERVAL_MS',
+  'MOLECULE_MCP_POLL_INTERVAL_MS',
+  'WORKSPACE_TIER',
+  'MODEL_PROVIDER',
+  'ADAPTER_MODULE',
+])
+
 interface EnvProblem {
   variable: string
   message: string
@@ -244,7 +263,12 @@ export function loadBridgeConfig(env: Env, options: { home?: string } = {}): Bri
   const core = resolveCoreEnv(env, envProblems)
   const badPlatformUrl = envProblems.some((p) => p.variable === 'PLATFORM_URL')
   const problems: string[] = envProblems.filter((p) => p.variable === 'PLATFORM_URL').map((p) => p.message)
-  const otherEnvProblems = envProblems.filter((p) => p.variable !== 'PLATFORM_URL').map((p) => p.message)
+  const otherEnvProblems = envProblems
+    .filter((p) => p.variable !== 'PLATFORM_URL' && BRIDGE_CORE_VARIABLES.has(p.variable))
+    .map((p) => p.message)
+  const warnings = envProblems
+    .filter((p) => !BRIDGE_CORE_VARIABLES.has(p.variable))
+    .map((p) => `${p.message} (ignored by molecule-mcp: only the workspace runtime reads ${p.variable})`)
   const platformUrl = core.platformUrlSource === 'env' ? core.platformUrl : undefined
 
   let mode: BridgeConfig['mode']
@@ -304,6 +328,7 @@ export function loadBridgeConfig(env: Env, options: { home?: string } = {}): Bri
       .map((s) => s.trim())
       .filter((s) => s !== ''),
     runtimeEnv: core,
+    warnings,
   }
   // Org ids are header values: anything outside a conservative charset is dropped rather than sent.
   if (orgId && /^[A-Za-z0-9_-]{1,128}$/.test(orgId)) config.orgId = orgId

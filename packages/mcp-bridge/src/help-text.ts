@@ -47,4 +47,5 @@ Identity and policy:
                                    reported by get_runtime_identity
 
 Exit codes: 0 ok · 1 doctor found a failure · 2 invalid configuration · 3 token rejected (single workspace)
+A bad value of a variable only the workspace runtime reads (SANDBOX_*, LANGGRAPH_RECURSION_LIMIT, …) is a warning.
 `

@@ -42,6 +42,7 @@ async function serve(): Promise<void> {
   const env = process.env
   const config = loadOrExit(env)
   const logger = createBridgeLogger(config.verbose)
+  for (const warning of config.warnings) logger.warn(warning)
   const pool = new WorkspacePool(config, logger)
   const server = createBridgeServer({ pool, logger, version: BRIDGE_VERSION, push: pushEnabled(env), env })
 
@@ -68,6 +69,7 @@ async function serve(): Promise<void> {
 
 async function doctor(): Promise<void> {
   const config = loadOrExit(process.env)
+  for (const warning of config.warnings) process.stderr.write(`molecule-mcp: warning: ${warning}\n`)
   const rows = await runDoctor(config)
   process.stdout.write(`${formatDoctorTable(rows)}\n`)
   process.exit(doctorFailed(rows) ? 1 : 0)
