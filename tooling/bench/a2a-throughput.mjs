@@ -52,14 +52,18 @@ if (values.serve) {
     // ours and floor back to back, so their per-round ratio compares like with like.
     for (let r = 0; r < rounds; r++)
       for (const n of ['ours', 'floor', 'sdk']) {
-        many[n].push(await load(targets[n].port, { connections, seconds: seconds / rounds }))
+        const before = await targets[n].cpu()
+        const round = await load(targets[n].port, { connections, seconds: seconds / rounds })
+        const after = await targets[n].cpu()
+        round.cpuUs = (after.user + after.system - before.user - before.system) / round.requests
+        many[n].push(round)
         one[n].push(await load(targets[n].port, { connections: 1, seconds: seconds / rounds / 2 }))
       }
     for (const n of names) {
       const m = median(many[n], 'rps')
       const o = median(one[n], 'rps')
       const errors = [...many[n], ...one[n]].reduce((a, x) => a + x.errors, 0)
-      rows[n] = { many: m, one: o, rounds: many[n].map((x) => x.rps) }
+      rows[n] = { many: m, one: o, rounds: many[n].map((x) => x.rps), cpu: many[n].map((x) => x.cpuUs) }
       console.log(
         `${n.padEnd(5)}  c=${connections}: ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${m.p50.toFixed(2)} ms  p99 ${m.p99.toFixed(2)} ms` +
           `   |  c=1: ${o.rps.toFixed(0).padStart(6)} req/s  p50 ${o.p50.toFixed(3)} ms  p99 ${o.p99.toFixed(3)} ms` +
@@ -77,5 +81,16 @@ if (values.serve) {
   console.log(`\nours/sdk   = ${ratio('ours', 'sdk')}   (target >= 3x)`)
   console.log(`ours/floor = ${ratio('ours', 'floor')}   (target >= 0.8x)`)
   console.log(`ours p99 at c=1 = ${rows.ours.one.p99.toFixed(3)} ms   (target <= 10 ms)`)
+  // The same comparison by server CPU time per request at c=20: steadier than req/s on a shared
+  // machine, and free of the kernel's cost of waking the (more often idle) load generator.
+  const cpu = (n) => rows[n].cpu
+  const cpuRatio = cpu('floor')
+    .map((x, i) => x / cpu('ours')[i])
+    .sort((p, q) => p - q)
+  const mid = (xs) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)]
+  console.log(
+    `server CPU µs/request (median): ours ${mid(cpu('ours')).toFixed(1)}  floor ${mid(cpu('floor')).toFixed(1)}  sdk ${mid(cpu('sdk')).toFixed(1)}` +
+      `  →  floor/ours ${mid(cpuRatio).toFixed(2)}x (rounds ${cpuRatio[0].toFixed(2)}–${cpuRatio.at(-1).toFixed(2)})`,
+  )
   console.log(`load average after: ${load1()}`)
 }
