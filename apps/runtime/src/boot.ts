@@ -34,6 +34,7 @@ import {
 import { DelegationResultsLoop } from './delegation-results-loop.js'
 import { heartbeatState } from './heartbeat-state.js'
 import { createLogger } from './logger.js'
+import { platformMemory } from './memory-handle.js'
 import { RuntimeError } from './runtime-error.js'
 import { type RuntimeSettings, readRuntimeSettings } from './runtime-settings.js'
 import { IdleLoop, runInitialPrompt } from './self-prompts.js'
@@ -213,6 +214,7 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
     promptFiles: [...config.prompt_files],
     a2aPort: config.a2a.port,
     heartbeat: runtimeHeartbeatHandle(activity, wedge, log, () => heartbeat?.pulse()),
+    memory: platformMemory(platform, log.child({ component: 'memory' })),
     setup: setupResult,
   }
 

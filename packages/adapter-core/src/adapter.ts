@@ -23,6 +23,8 @@ export interface AdapterConfig {
   a2aPort: number
   /** Lets long-running executors report what they are doing between tasks. */
   heartbeat?: HeartbeatHandle | undefined
+  /** The workspace's memories on the platform (recall before a turn, commit after it). */
+  memory?: MemoryHandle | undefined
   /** The runtime's setup result (prompt, skills, tools), when it ran the shared pipeline. */
   setup?: SetupResult | undefined
 }
@@ -30,6 +32,17 @@ export interface AdapterConfig {
 export interface HeartbeatHandle {
   /** Non-empty: one more active task with this summary; empty: one fewer. */
   setCurrentTask(task: string): void
+}
+
+/**
+ * The workspace's memories as an executor uses them around a turn: best effort, it never throws, so an
+ * unreachable platform costs the agent its context, not its answer.
+ */
+export interface MemoryHandle {
+  /** The newest memories, one `- [<scope>] <content>` line each; `''` when there are none or on any failure. */
+  recall(signal?: AbortSignal): Promise<string>
+  /** Saves `content` as a LOCAL memory with secrets redacted; a failure is logged, not thrown. */
+  commit(content: string): Promise<void>
 }
 
 /** A skill as adapters see it (the skills package's loaded skill satisfies this shape). */

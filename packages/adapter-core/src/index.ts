@@ -67,6 +67,7 @@ export type {
   AdapterConfig,
   ChildWorkspace,
   HeartbeatHandle,
+  MemoryHandle,
   PluginInstallResult,
   PluginRef,
   RuntimeCapabilities,

@@ -11,9 +11,13 @@ import {
   runExecutor,
   textMessage,
 } from '@molecule/adapter-core'
+import { startDevPlatform } from '@molecule/dev-platform'
+import { PlatformClient } from '@molecule/platform-client'
 import pino from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { waitGone } from '../../test/support/processes.js'
+import { until } from '../../test/support/wait.js'
+import { platformMemory } from '../memory-handle.js'
 import { createCliAdapter, parseCliRuntimeConfig } from './cli-adapter.js'
 import { echoAdapter } from './echo-adapter.js'
 
@@ -262,6 +266,51 @@ describe('cli adapter', () => {
       const second = await runWith(cfg, dir, [{ kind: 'text', text: 'again' }], { delegationResultsFile })
       expect(second).toEqual({ state: 'completed', text: 'again' })
     } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('puts the newest memories in front of every turn and remembers the turn after it (§3.9)', async () => {
+    const platform = await startDevPlatform({ port: 0, logLevel: 'silent' })
+    const dir = await mkdtemp(join(tmpdir(), 'cli-memory-'))
+    try {
+      const ws = await platform.createWorkspace({ name: 'cli', mint_token: true })
+      const client = new PlatformClient({
+        platformUrl: platform.url,
+        workspaceId: ws.id,
+        token: ws.token ?? '',
+      })
+      const memory = platformMemory(client, logger)
+      const delegationResultsFile = join(dir, 'results.jsonl')
+      await writeFile(
+        delegationResultsFile,
+        `${JSON.stringify({ status: 'completed', summary: 'report ready' })}\n`,
+      )
+      await client.commitMemory({ content: 'the customer prefers Mondays', scope: 'LOCAL' })
+
+      const first = await runWith({ command: 'cat' }, dir, [{ kind: 'text', text: 'plan the week' }], {
+        memory,
+        delegationResultsFile,
+      })
+      expect(first).toEqual({
+        state: 'completed',
+        text:
+          '[Prior context from memory]\n- [LOCAL] the customer prefers Mondays\n\n' +
+          '[Delegation results received while you were idle]\n- [completed] report ready\n\n[New message]\nplan the week',
+      })
+      // The commit is not awaited by the turn: wait for it to land.
+      const turn = '- [LOCAL] Conversation: plan the week'
+      await until(async () => (await memory.recall()).startsWith(turn))
+
+      const second = await runWith({ command: 'cat' }, dir, [{ kind: 'text', text: 'and next week?' }], {
+        memory,
+      })
+      expect(second).toEqual({
+        state: 'completed',
+        text: `[Prior context from memory]\n${turn}\n- [LOCAL] the customer prefers Mondays\n\nand next week?`,
+      })
+    } finally {
+      await platform.close()
       await rm(dir, { recursive: true, force: true })
     }
   })

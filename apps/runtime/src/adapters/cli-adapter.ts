@@ -5,8 +5,10 @@ import {
   attachedFiles,
   attachmentManifest,
   classifySubprocessError,
+  type RequestContext,
   readDelegationResults,
   sanitizedAgentError,
+  type TaskEvents,
 } from '@molecule/adapter-core'
 import { z } from 'zod'
 import { RuntimeError } from '../runtime-error.js'
@@ -102,82 +104,98 @@ export function createCliAdapter(observePid?: PidObserver): Adapter {
         const results = config.delegationResultsFile
           ? await readDelegationResults(config.delegationResultsFile)
           : ''
-        const prompt = results
+        const withResults = results
           ? `[Delegation results received while you were idle]\n${results}\n\n[New message]\n${input}`
           : input
-        const log = ctx.logger.child({ adapter: 'cli', command: cfg.command })
-        let category = ''
-        for (let attempt = 0; attempt < cfg.attempts; attempt++) {
-          if (attempt > 0) {
-            const delayMs = cfg.retry_backoff_ms * 2 ** (attempt - 1)
-            log.warn(
-              { attempt: attempt + 1, of: cfg.attempts, delayMs, reason: category },
-              'retrying cli command',
-            )
-            await pause(delayMs, ctx.signal)
-            if (ctx.signal.aborted) return undefined
-          }
-          const result = await runCommand({
-            command: cfg.command,
-            args: cfg.input === 'arg' ? [...cfg.args, prompt] : cfg.args,
-            ...(cfg.input === 'stdin' ? { stdin: prompt } : {}),
-            cwd,
-            timeoutMs: cfg.timeout_ms ?? cfg.timeout * 1000,
-            killGraceMs: cfg.kill_grace_ms,
-            signal: ctx.signal,
-            onStdout: (chunk) => events.status(chunk),
-            ...(observePid ? { onSpawn: observePid } : {}),
-          })
-          if (result.cancelled) return undefined
-          if (result.spawnError) {
-            log.error({ code: result.spawnError }, 'cli command could not be started')
-            events.fail(
-              sanitizedAgentError(
-                undefined,
-                result.spawnError === 'ENOENT' ? 'command_not_found' : 'spawn_failed',
-              ),
-            )
-            return undefined
-          }
-          if (result.timedOut) {
-            log.warn(
-              { timeoutMs: cfg.timeout_ms ?? cfg.timeout * 1000 },
-              'cli command timed out; process group killed',
-            )
-            events.fail(sanitizedAgentError(undefined, 'timeout'))
-            return undefined
-          }
-          const output = result.stdout.trim()
-          if (output.length > 0) {
-            // §3.9: a command that printed a reply succeeded, whatever its exit code (CLIs often exit 1 on warnings).
-            if (result.exitCode !== 0)
-              log.warn(
-                { exitCode: result.exitCode, stderr: scrubContent(result.stderr.slice(-4096)) },
-                'cli command exited non-zero after printing a reply; replying with its output',
-              )
-            return output
-          }
-          if (result.exitCode === 0) {
-            category = 'empty_reply'
-            continue
-          }
-          category = classifySubprocessError(result.stderr, result.exitCode)
-          log.error(
-            {
-              exitCode: result.exitCode,
-              signal: result.signal,
-              stderr: scrubContent(result.stderr.slice(-4096)),
-              attempt: attempt + 1,
-            },
-            'cli command failed',
-          )
-          if (!RETRIED.has(category)) break
+        // §3.9: the newest memories go in front of every turn, and the turn itself is remembered after it.
+        const recalled = (await config.memory?.recall(ctx.signal)) ?? ''
+        const prompt = recalled ? `[Prior context from memory]\n${recalled}\n\n${withResults}` : withResults
+        try {
+          return await runTurn({ cfg, prompt, cwd, ctx, events, observePid })
+        } finally {
+          // Not awaited: the reply should not wait on a platform round trip (commit never throws).
+          void config.memory?.commit(`Conversation: ${input.slice(0, 200)}`)
         }
-        if (category === 'empty_reply')
-          return cfg.attempts > 1 ? '(no response generated after retries)' : '(no response generated)'
-        events.fail(sanitizedAgentError(undefined, category))
-        return undefined
       }
     },
   }
+}
+
+interface Turn {
+  cfg: CliRuntimeConfig
+  prompt: string
+  cwd: string
+  ctx: RequestContext
+  events: TaskEvents
+  observePid: PidObserver | undefined
+}
+
+/** Runs the command for one turn with §3.9's retries: the reply text, or undefined after `events.fail`. */
+async function runTurn({ cfg, prompt, cwd, ctx, events, observePid }: Turn): Promise<string | undefined> {
+  const log = ctx.logger.child({ adapter: 'cli', command: cfg.command })
+  let category = ''
+  for (let attempt = 0; attempt < cfg.attempts; attempt++) {
+    if (attempt > 0) {
+      const delayMs = cfg.retry_backoff_ms * 2 ** (attempt - 1)
+      log.warn({ attempt: attempt + 1, of: cfg.attempts, delayMs, reason: category }, 'retrying cli command')
+      await pause(delayMs, ctx.signal)
+      if (ctx.signal.aborted) return undefined
+    }
+    const result = await runCommand({
+      command: cfg.command,
+      args: cfg.input === 'arg' ? [...cfg.args, prompt] : cfg.args,
+      ...(cfg.input === 'stdin' ? { stdin: prompt } : {}),
+      cwd,
+      timeoutMs: cfg.timeout_ms ?? cfg.timeout * 1000,
+      killGraceMs: cfg.kill_grace_ms,
+      signal: ctx.signal,
+      onStdout: (chunk) => events.status(chunk),
+      ...(observePid ? { onSpawn: observePid } : {}),
+    })
+    if (result.cancelled) return undefined
+    if (result.spawnError) {
+      log.error({ code: result.spawnError }, 'cli command could not be started')
+      events.fail(
+        sanitizedAgentError(undefined, result.spawnError === 'ENOENT' ? 'command_not_found' : 'spawn_failed'),
+      )
+      return undefined
+    }
+    if (result.timedOut) {
+      log.warn(
+        { timeoutMs: cfg.timeout_ms ?? cfg.timeout * 1000 },
+        'cli command timed out; process group killed',
+      )
+      events.fail(sanitizedAgentError(undefined, 'timeout'))
+      return undefined
+    }
+    const output = result.stdout.trim()
+    if (output.length > 0) {
+      // §3.9: a command that printed a reply succeeded, whatever its exit code (CLIs often exit 1 on warnings).
+      if (result.exitCode !== 0)
+        log.warn(
+          { exitCode: result.exitCode, stderr: scrubContent(result.stderr.slice(-4096)) },
+          'cli command exited non-zero after printing a reply; replying with its output',
+        )
+      return output
+    }
+    if (result.exitCode === 0) {
+      category = 'empty_reply'
+      continue
+    }
+    category = classifySubprocessError(result.stderr, result.exitCode)
+    log.error(
+      {
+        exitCode: result.exitCode,
+        signal: result.signal,
+        stderr: scrubContent(result.stderr.slice(-4096)),
+        attempt: attempt + 1,
+      },
+      'cli command failed',
+    )
+    if (!RETRIED.has(category)) break
+  }
+  if (category === 'empty_reply')
+    return cfg.attempts > 1 ? '(no response generated after retries)' : '(no response generated)'
+  events.fail(sanitizedAgentError(undefined, category))
+  return undefined
 }

@@ -1,0 +1,51 @@
+import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
+import { PlatformClient } from '@molecule/platform-client'
+import pino from 'pino'
+import { afterEach, describe, expect, it } from 'vitest'
+import { MEMORY_RECALL_LIMIT, platformMemory } from './memory-handle.js'
+
+const logger = pino({ level: 'silent' })
+let platform: RunningDevPlatform | undefined
+
+afterEach(async () => {
+  await platform?.close()
+  platform = undefined
+})
+
+async function workspaceMemory() {
+  platform = await startDevPlatform({ port: 0, logLevel: 'silent' })
+  const ws = await platform.createWorkspace({ name: 'rememberer', mint_token: true })
+  const client = new PlatformClient({ platformUrl: platform.url, workspaceId: ws.id, token: ws.token ?? '' })
+  return { memory: platformMemory(client, logger), client }
+}
+
+describe('platformMemory', () => {
+  it('commits LOCAL memories with secrets redacted and recalls the newest ten, one line each', async () => {
+    const { memory, client } = await workspaceMemory()
+    expect(await memory.recall()).toBe('')
+    await memory.commit('deploy key is sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789 for staging')
+    const [saved] = await client.searchMemories()
+    expect(saved?.scope).toBe('LOCAL')
+    expect(saved?.content).toContain('for staging')
+    expect(saved?.content).not.toContain('sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789')
+
+    for (let i = 1; i <= MEMORY_RECALL_LIMIT + 2; i++) await memory.commit(`fact ${i}`)
+    const lines = (await memory.recall()).split('\n')
+    expect(lines).toHaveLength(MEMORY_RECALL_LIMIT)
+    expect(lines[0]).toBe(`- [LOCAL] fact ${MEMORY_RECALL_LIMIT + 2}`)
+    expect(lines).not.toContain('- [LOCAL] fact 2')
+  })
+
+  it('never throws: an unreachable platform recalls nothing and loses only the commit', async () => {
+    const client = new PlatformClient({ platformUrl: 'http://127.0.0.1:9', workspaceId: 'w', token: 't' })
+    const memory = platformMemory(client, logger)
+    await expect(memory.recall()).resolves.toBe('')
+    await expect(memory.commit('anything')).resolves.toBeUndefined()
+  })
+
+  it('skips an empty commit', async () => {
+    const { memory, client } = await workspaceMemory()
+    await memory.commit('   ')
+    expect(await client.searchMemories()).toEqual([])
+  })
+})
