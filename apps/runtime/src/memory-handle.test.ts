@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { MEMORY_RECALL_LIMIT, platformMemory } from './memory-handle.js'
 
 const logger = pino({ level: 'silent' })
+const FAKE_KEY = 'sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789' // secret-scan: allow (a fake, to be redacted)
 let platform: RunningDevPlatform | undefined
 
 afterEach(async () => {
@@ -23,11 +24,11 @@ describe('platformMemory', () => {
   it('commits LOCAL memories with secrets redacted and recalls the newest ten, one line each', async () => {
     const { memory, client } = await workspaceMemory()
     expect(await memory.recall()).toBe('')
-    await memory.commit('deploy key is sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789 for staging')
+    await memory.commit(`deploy key is ${FAKE_KEY} for staging`)
     const [saved] = await client.searchMemories()
     expect(saved?.scope).toBe('LOCAL')
     expect(saved?.content).toContain('for staging')
-    expect(saved?.content).not.toContain('sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789')
+    expect(saved?.content).not.toContain(FAKE_KEY)
 
     for (let i = 1; i <= MEMORY_RECALL_LIMIT + 2; i++) await memory.commit(`fact ${i}`)
     const lines = (await memory.recall()).split('\n')
