@@ -32,13 +32,20 @@ export const percentile = (xs, p) => {
 /** A spawned stdio MCP server with a tiny JSON-RPC client. */
 export function spawnServer(file, env = {}) {
   const started = process.hrtime.bigint()
-  const child = spawn(process.execPath, [file], {
+  // BENCH_NODE_ARGS: node flags NODE_OPTIONS refuses, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  const child = spawn(process.execPath, [...nodeArgs, file], {
     env: {
       PATH: process.env.PATH,
       ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
       ...env,
     },
-    stdio: ['pipe', 'pipe', 'ignore'],
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+  // Kept for the error below: a server that dies at start would otherwise leave the bench waiting forever.
+  let stderr = ''
+  child.stderr.on('data', (chunk) => {
+    stderr = (stderr + chunk).slice(-2000)
   })
   let buffer = ''
   let nextId = 1
@@ -59,10 +66,17 @@ export function spawnServer(file, env = {}) {
       }
     }
   })
+  let exited
+  child.once('exit', (code, signal) => {
+    exited = new Error(`${file} exited (${signal ?? code}) before answering: ${stderr.trim() || 'no stderr'}`)
+    for (const waiter of pending.values()) waiter(undefined, exited)
+    pending.clear()
+  })
   const request = (method, params = {}) =>
-    new Promise((resolveReply) => {
+    new Promise((resolveReply, reject) => {
+      if (exited) return reject(exited)
       const id = nextId++
-      pending.set(id, resolveReply)
+      pending.set(id, (msg, err) => (err ? reject(err) : resolveReply(msg)))
       child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, params })}\n`)
     })
   const notify = (method, params = {}) =>
@@ -83,6 +97,7 @@ export function spawnServer(file, env = {}) {
     },
     stop() {
       return new Promise((done) => {
+        if (exited) return done()
         child.once('exit', done)
         child.kill('SIGTERM')
       })
