@@ -315,6 +315,24 @@ describe('cli adapter', () => {
     }
   })
 
+  it("a memory handle that throws (a template's own) costs the turn its context, not its answer", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cli-memory-bad-'))
+    try {
+      const memory = {
+        recall: () => Promise.reject(new Error('recall broke')),
+        commit: () => Promise.reject(new Error('commit broke')),
+      }
+      const outcome = await runWith({ command: 'cat' }, dir, [{ kind: 'text', text: 'still here' }], {
+        memory,
+      })
+      expect(outcome).toEqual({ state: 'completed', text: 'still here' })
+      // A rejected commit that nobody caught would surface as an unhandled rejection and fail this run.
+      await new Promise((r) => setTimeout(r, 20))
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
   it('reports a missing command as command_not_found', async () => {
     const { outcome } = await run({ command: 'no-such-binary-here' }, 'x')
     expect(outcome).toEqual({

@@ -108,13 +108,14 @@ export function createCliAdapter(observePid?: PidObserver): Adapter {
           ? `[Delegation results received while you were idle]\n${results}\n\n[New message]\n${input}`
           : input
         // §3.9: the newest memories go in front of every turn, and the turn itself is remembered after it.
-        const recalled = (await config.memory?.recall(ctx.signal)) ?? ''
+        // The handle promises not to throw; a template's own handle gets the same tolerance anyway.
+        const recalled = (await config.memory?.recall(ctx.signal).catch(() => '')) ?? ''
         const prompt = recalled ? `[Prior context from memory]\n${recalled}\n\n${withResults}` : withResults
         try {
           return await runTurn({ cfg, prompt, cwd, ctx, events, observePid })
         } finally {
-          // Not awaited: the reply should not wait on a platform round trip (commit never throws).
-          void config.memory?.commit(`Conversation: ${input.slice(0, 200)}`)
+          // Not awaited: the reply should not wait on a platform round trip.
+          void config.memory?.commit(`Conversation: ${input.slice(0, 200)}`).catch(() => {})
         }
       }
     },
