@@ -40,7 +40,11 @@ if (values.serve) {
       .map((x) => x.toFixed(2))
       .join(' ')
   console.log(`node ${process.version}, ${cpus().length} cores, load average before: ${load1()}`)
-  const median = (xs, key) => [...xs].sort((a, b) => a[key] - b[key])[Math.floor(xs.length / 2)]
+  // Of numbers, or of objects by `key`.
+  const median = (xs, key) => {
+    const value = key === undefined ? (x) => x : (x) => x[key]
+    return [...xs].sort((a, b) => value(a) - value(b))[Math.floor(xs.length / 2)]
+  }
   const rows = {}
   try {
     for (const n of names) {
@@ -74,23 +78,20 @@ if (values.serve) {
     for (const n of names) targets[n].stop()
   }
   // Median of per-round ratios: rounds run back to back, so each pair shares the machine's load.
-  const ratio = (a, b) => {
-    const r = rows[a].rounds.map((x, i) => x / rows[b].rounds[i]).sort((p, q) => p - q)
-    return `${r[Math.floor(r.length / 2)].toFixed(2)}x (rounds ${r[0].toFixed(2)}–${r.at(-1).toFixed(2)})`
+  // `field`: per-round req/s ('rounds') or server CPU µs per request ('cpu').
+  const ratio = (a, b, field = 'rounds') => {
+    const r = rows[a][field].map((x, i) => x / rows[b][field][i]).sort((p, q) => p - q)
+    return `${median(r).toFixed(2)}x (rounds ${r[0].toFixed(2)}–${r.at(-1).toFixed(2)})`
   }
   console.log(`\nours/sdk   = ${ratio('ours', 'sdk')}   (target >= 3x)`)
   console.log(`ours/floor = ${ratio('ours', 'floor')}   (target >= 0.8x)`)
   console.log(`ours p99 at c=1 = ${rows.ours.one.p99.toFixed(3)} ms   (target <= 10 ms)`)
   // The same comparison by server CPU time per request at c=20: steadier than req/s on a shared
   // machine, and free of the kernel's cost of waking the (more often idle) load generator.
-  const cpu = (n) => rows[n].cpu
-  const cpuRatio = cpu('floor')
-    .map((x, i) => x / cpu('ours')[i])
-    .sort((p, q) => p - q)
-  const mid = (xs) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)]
+  const cpu = (n) => median(rows[n].cpu).toFixed(1)
   console.log(
-    `server CPU µs/request (median): ours ${mid(cpu('ours')).toFixed(1)}  floor ${mid(cpu('floor')).toFixed(1)}  sdk ${mid(cpu('sdk')).toFixed(1)}` +
-      `  →  floor/ours ${mid(cpuRatio).toFixed(2)}x (rounds ${cpuRatio[0].toFixed(2)}–${cpuRatio.at(-1).toFixed(2)})`,
+    `server CPU µs/request (median): ours ${cpu('ours')}  floor ${cpu('floor')}  sdk ${cpu('sdk')}` +
+      `  →  floor/ours ${ratio('floor', 'ours', 'cpu')}`,
   )
   console.log(`load average after: ${load1()}`)
 }
