@@ -1,4 +1,4 @@
-import { isTerminalState, type Message, type Task, type TaskState } from '@molecule/adapter-core'
+import { isTerminalState, type Message, type Task, type TaskState, textMessage } from '@molecule/adapter-core'
 import { PackedArchive } from './packed-archive.js'
 
 /**
@@ -284,14 +284,8 @@ function unpack(taskId: string, packed: Packed): Task {
     contextId,
     taskId,
   }
-  const reply: Message = {
-    kind: 'message',
-    messageId: replyId,
-    role: 'agent',
-    parts: [{ kind: 'text', text: replyText }],
-    taskId,
-    contextId,
-  }
+  // Built by the function that built the original (REPLY_KEYS is its key order).
+  const reply = textMessage('agent', replyText, { messageId: replyId, taskId, contextId })
   return {
     kind: 'task',
     id: taskId,
