@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type RunningRuntime, startRuntime } from '../src/index.js'
+import { inProcessEnv } from './support/runtime-process.js'
 
 /**
  * §2.14: the shutdown cancels the initial-prompt task. A platform that holds the proxied prompt open (a slow or
@@ -62,22 +63,13 @@ async function boot(platformUrl: string, extraConfig: string, env: Record<string
   )
   return startRuntime({
     logger: pino({ level: 'silent' }),
-    env: {
-      WORKSPACE_ID: randomUUID(),
-      WORKSPACE_CONFIG_PATH: root,
-      CONFIGS_DIR: root,
-      PLATFORM_URL: platformUrl,
+    env: inProcessEnv(root, randomUUID(), platformUrl, {
       HOSTNAME: '127.0.0.1',
-      MOLECULE_A2A_HOST: '127.0.0.1',
-      MOLECULE_A2A_PORT: '0',
-      MOLECULE_WORKSPACE_DIR: join(root, 'workspace'),
-      DELEGATION_RESULTS_FILE: join(root, 'results.jsonl'),
-      AGENT_SNAPSHOT_PATH: join(root, 'snapshot.json'),
       MOLECULE_HEARTBEAT_INTERVAL_MS: '100',
       MOLECULE_SHUTDOWN_GRACE_MS: '200',
       MOLECULE_READINESS_INTERVAL_MS: '20',
       ...env,
-    },
+    }),
   })
 }
 

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type RunningRuntime, startRuntime } from '../src/index.js'
+import { inProcessEnv } from './support/runtime-process.js'
 import { until } from './support/wait.js'
 
 /**
@@ -89,24 +90,15 @@ async function boot(
   const workspaceId = randomUUID()
   runtime = await startRuntime({
     logger: pino({ level: 'silent' }),
-    env: {
-      WORKSPACE_ID: workspaceId,
-      WORKSPACE_CONFIG_PATH: root,
-      CONFIGS_DIR: root,
-      PLATFORM_URL: platform.url,
+    env: inProcessEnv(root, workspaceId, platform.url, {
       HOSTNAME: 'agent-wire.local',
-      MOLECULE_A2A_HOST: '127.0.0.1',
-      MOLECULE_A2A_PORT: '0',
-      MOLECULE_WORKSPACE_DIR: join(root, 'workspace'),
-      DELEGATION_RESULTS_FILE: join(root, 'results.jsonl'),
-      AGENT_SNAPSHOT_PATH: join(root, 'snapshot.json'),
       MOLECULE_HEARTBEAT_INTERVAL_MS: '100',
       MOLECULE_REGISTER_RETRY_BASE_MS: '20',
       MOLECULE_REGISTER_RETRY_MAX_MS: '50',
       MOLECULE_SHUTDOWN_GRACE_MS: '200',
       MOLECULE_READINESS_INTERVAL_MS: '20',
       ...env,
-    },
+    }),
   })
   const local = `http://127.0.0.1:${runtime.port}`
   return { workspaceId, local, platform, root }

@@ -118,6 +118,30 @@ export async function workspaceDirs(configYaml: string): Promise<WorkspaceDirs> 
   }
 }
 
+/**
+ * The environment of an in-process `startRuntime` whose config, token, workspace, results and snapshot files all
+ * live under `root`, serving A2A on a free loopback port; `overrides` set the host name and the timers.
+ */
+export function inProcessEnv(
+  root: string,
+  workspaceId: string,
+  platformUrl: string,
+  overrides: Record<string, string>,
+): Record<string, string> {
+  return {
+    WORKSPACE_ID: workspaceId,
+    WORKSPACE_CONFIG_PATH: root,
+    CONFIGS_DIR: root,
+    PLATFORM_URL: platformUrl,
+    MOLECULE_A2A_HOST: '127.0.0.1',
+    MOLECULE_A2A_PORT: '0',
+    MOLECULE_WORKSPACE_DIR: join(root, 'workspace'),
+    DELEGATION_RESULTS_FILE: join(root, 'results.jsonl'),
+    AGENT_SNAPSHOT_PATH: join(root, 'snapshot.json'),
+    ...overrides,
+  }
+}
+
 /** Spawns the built CLI with an environment isolated to `dirs` and fast timers. */
 export function spawnRuntime(
   workspaceId: string,
