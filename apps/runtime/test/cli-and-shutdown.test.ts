@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises'
 import { TaskState } from '@a2a-js/sdk'
 import { ClientFactory } from '@a2a-js/sdk/client'
-import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { RunningDevPlatform } from '@molecule/dev-platform'
+import { describe, expect, it } from 'vitest'
+import { usePlatformAndRuntimes } from './support/fixtures.js'
 import { waitGone } from './support/processes.js'
 import {
   descendantsOf,
@@ -14,14 +15,8 @@ import {
 import { sdkTextRequest } from './support/sdk-message.js'
 
 let platform: RunningDevPlatform
-const running: RuntimeProcess[] = []
-
-beforeAll(async () => {
-  platform = await startDevPlatform({ port: 0, logLevel: 'silent' })
-})
-afterAll(() => platform.close())
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((rt) => rt.stop('SIGKILL')))
+const running = usePlatformAndRuntimes((started) => {
+  platform = started
 })
 
 function cliConfig(script: string, timeoutMs: number): string {

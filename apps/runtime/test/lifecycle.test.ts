@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { type RuntimeProcess, sendBody, spawnRuntime, workspaceDirs } from './support/runtime-process.js'
+import type { RunningDevPlatform } from '@molecule/dev-platform'
+import { describe, expect, it } from 'vitest'
+import { usePlatformAndRuntimes } from './support/fixtures.js'
+import { sendBody, spawnRuntime, workspaceDirs } from './support/runtime-process.js'
 import { until } from './support/wait.js'
 
 // A template-style adapter loaded through ADAPTER_MODULE (a file path): it uses the heartbeat handle the
@@ -41,14 +42,8 @@ const CONFIG = (extra = '') =>
   `name: Probe\nruntime: probe\na2a:\n  port: 8000\n  push_notifications: false\n${extra}`
 
 let platform: RunningDevPlatform
-const running: RuntimeProcess[] = []
-
-beforeAll(async () => {
-  platform = await startDevPlatform({ port: 0, logLevel: 'silent' })
-})
-afterAll(() => platform.close())
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((rt) => rt.stop('SIGKILL')))
+const running = usePlatformAndRuntimes((started) => {
+  platform = started
 })
 
 async function startProbe(
