@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import {
   type Executor,
   extractText,
@@ -15,6 +14,7 @@ import {
   type TaskEventSink,
   type TaskOutcome,
   textMessage,
+  uuidV4,
 } from '@molecule/adapter-core'
 import type { Logger } from 'pino'
 import { RpcError, RpcErrorCode, rpc } from './jsonrpc.js'
@@ -103,8 +103,8 @@ export class TaskEngine {
     }
     const { message } = params
     if (message.taskId !== undefined) return this.#resume(params, message.taskId)
-    const contextId = message.contextId ?? randomUUID()
-    const id = randomUUID()
+    const contextId = message.contextId ?? uuidV4()
+    const id = uuidV4()
     message.contextId = contextId
     message.taskId = id
     return this.#launch(

@@ -109,6 +109,7 @@ export type {
 export { defineExecutor, replyMessage, runExecutor, sanitizedAgentError } from './executor.js'
 export type { SubprocessErrorCategory } from './executor-helpers.js'
 export { briefSummary, classifySubprocessError } from './executor-helpers.js'
+export { uuidV4 } from './ids.js'
 export type { TextMessageOptions } from './messages.js'
 export { extractText, MessageShapeError, normalizeMessage, textMessage } from './messages.js'
 export type { PromptFile, PromptPeer, SystemPromptParts } from './prompt.js'

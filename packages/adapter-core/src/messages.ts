@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto'
 import type { Message, Metadata, Part, Role } from './a2a/v03.js'
+import { uuidV4 } from './ids.js'
 
 /** A part as it may arrive on the wire: `{kind:'text'}`, legacy `{type:'text'}`, or a bare `{text}`. */
 type LoosePart = Record<string, unknown>
@@ -40,7 +40,7 @@ export interface TextMessageOptions {
 export function textMessage(role: Role, text: string, opts: TextMessageOptions = {}): Message {
   const message: Message = {
     kind: 'message',
-    messageId: opts.messageId ?? randomUUID(),
+    messageId: opts.messageId ?? uuidV4(),
     role,
     parts: [{ kind: 'text', text }],
   }
@@ -115,10 +115,11 @@ function normalizePart(raw: unknown, messageField: string, index: number): Part 
   return part
 }
 
-function normalizeRole(raw: unknown, field: string): Role {
+/** `messageField` is the message's own field name; `.role` is added only for the error. */
+function normalizeRole(raw: unknown, messageField: string): Role {
   if (raw === undefined || raw === null || raw === 'user' || raw === 'ROLE_USER') return 'user'
   if (raw === 'agent' || raw === 'ROLE_AGENT') return 'agent'
-  throw new MessageShapeError(field, 'must be "user" or "agent"')
+  throw new MessageShapeError(`${messageField}.role`, 'must be "user" or "agent"')
 }
 
 /**
@@ -134,8 +135,8 @@ export function normalizeMessage(raw: unknown, field = 'message'): Message {
   for (let i = 0; i < parts.length; i++) normalized[i] = normalizePart(parts[i], field, i)
   const message: Message = {
     kind: 'message',
-    messageId: typeof raw.messageId === 'string' && raw.messageId.length > 0 ? raw.messageId : randomUUID(),
-    role: normalizeRole(raw.role, `${field}.role`),
+    messageId: typeof raw.messageId === 'string' && raw.messageId.length > 0 ? raw.messageId : uuidV4(),
+    role: normalizeRole(raw.role, field),
     parts: normalized,
   }
   if (typeof raw.contextId === 'string' && raw.contextId.length > 0) message.contextId = raw.contextId
