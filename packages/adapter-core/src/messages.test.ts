@@ -62,6 +62,9 @@ describe('normalizeMessage', () => {
       /message\.parts\[0\]\.text/,
     )
     expect(() => normalizeMessage({ role: 'robot', parts: [] })).toThrow(MessageShapeError)
+    expect(() => normalizeMessage({ role: 'robot', parts: [] }, 'params.message')).toThrow(
+      /^params\.message\.role: must be "user" or "agent"$/,
+    )
     expect(() => normalizeMessage({ parts: [{ kind: 'video' }] })).toThrow(/parts\[0\]/)
   })
 })
