@@ -1,15 +1,11 @@
-import { defineConfig } from 'tsup'
+import { packageBuild } from '../../tooling/tsup.shared.ts'
 
 // One self-contained file: every dependency (MCP SDK, zod, pino, the @molecule packages) is bundled, so the
 // result runs with plain `node` and no node_modules.
-export default defineConfig({
+export default packageBuild({
   entry: { 'molecule-mcp': 'src/molecule-mcp.ts' },
-  format: ['esm'],
-  target: 'node20',
-  platform: 'node',
   noExternal: [/.*/],
   splitting: false,
-  clean: true,
   minify: true,
   sourcemap: false,
   dts: false,

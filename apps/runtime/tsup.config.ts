@@ -1,10 +1,4 @@
-import { defineConfig } from 'tsup'
+import { packageBuild } from '../../tooling/tsup.shared.ts'
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/cli.ts'],
-  format: ['esm'],
-  target: 'node20',
-  dts: { entry: 'src/index.ts' },
-  clean: true,
-  sourcemap: true,
-})
+// The CLI is a second entry; only the library entry has types.
+export default packageBuild({ entry: ['src/index.ts', 'src/cli.ts'], dts: { entry: 'src/index.ts' } })

@@ -1,10 +1,11 @@
-import { defineConfig } from 'tsup'
+import { packageBuild } from '../../tooling/tsup.shared.ts'
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm'],
-  target: 'node20',
-  dts: { entry: 'src/index.ts' },
-  clean: true,
-  sourcemap: true,
+const entry = { index: 'src/index.ts', a2a: 'src/a2a/index.ts', runtime: 'src/runtime/index.ts' }
+
+export default packageBuild({
+  entry,
+  // @molecule/core (the error family and Logger contract) is bundled, code and types, so a template's production
+  // closure is zod alone. Its errors are recognised across the copies by their Symbol.for brand.
+  noExternal: ['@molecule/core'],
+  dts: { entry, resolve: ['@molecule/core'] },
 })

@@ -1,14 +1,9 @@
-import { defineConfig } from 'tsup'
+import { packageBuild } from '../../tooling/tsup.shared.ts'
 
-export default defineConfig({
+export default packageBuild({
   entry: ['src/index.ts', 'src/cli.ts'],
-  format: ['esm'],
-  target: 'node20',
-  platform: 'node',
   dts: { entry: 'src/index.ts' },
-  clean: true,
-  sourcemap: true,
   // The MCP SDK depends on hono and express for its HTTP transports, which a stdio bridge never loads. Bundling
-  // the parts we use keeps the installed closure of @molecule/mcp-bridge free of them (ARCHITECTURE rule).
+  // the parts we use keeps the installed closure of @molecule/mcp-bridge free of them (a check-deps rule).
   noExternal: ['@modelcontextprotocol/sdk'],
 })

@@ -1,17 +1,19 @@
 #!/usr/bin/env node
-// Checks the dependency rules of ARCHITECTURE.md against the installed tree, not against hope:
-// no package depends on an app, no cycles between workspace packages, and the production closures of the
-// packages that external users and template authors install stay free of heavy or server-side dependencies.
+// Checks the rules of docs/ARCHITECTURE.md against the installed tree and the sources, not against hope:
+// no package depends on an app, no cycles between workspace packages or between the modules of one package, the
+// production closures of the packages that external users and template authors install stay small, and no source
+// file grows past the size where it should be split.
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs'
 import path from 'node:path'
-import { FORBIDDEN_IN_CLOSURE } from './dependency-rules.mjs'
+import {
+  ALLOWED_WORKSPACE_DEPS,
+  EXACT_CLOSURE,
+  FORBIDDEN_IN_CLOSURE,
+  MAX_SOURCE_LINES,
+} from './dependency-rules.mjs'
+import { importCycles, oversizedFiles, sourceFiles } from './source-rules.mjs'
 
 const root = path.resolve(import.meta.dirname, '../..')
-
-/** Workspace packages a package may not depend on at all (including dev dependencies). */
-const FORBIDDEN_DIRECT = {
-  '@molecule/dev-platform': (name) => name.startsWith('@molecule/') && name !== '@molecule/tsconfig',
-}
 
 function readJson(file) {
   return JSON.parse(readFileSync(file, 'utf8'))
@@ -19,7 +21,7 @@ function readJson(file) {
 
 function workspacePackages() {
   const out = new Map()
-  for (const group of ['packages', 'apps', 'examples']) {
+  for (const group of ['packages', 'apps', 'examples', 'tooling']) {
     const dir = path.join(root, group)
     if (!existsSync(dir)) continue
     for (const name of readdirSync(dir)) {
@@ -67,7 +69,11 @@ for (const [name, pkg] of pkgs) {
     const target = pkgs.get(dep)
     if (target?.group === 'apps' && pkg.group === 'packages')
       problems.push(`${name} depends on the app ${dep}`)
-    if (FORBIDDEN_DIRECT[name]?.(dep)) problems.push(`${name} must stay independent but depends on ${dep}`)
+    const allowed = ALLOWED_WORKSPACE_DEPS[name]
+    if (allowed && pkgs.has(dep) && !allowed.includes(dep))
+      problems.push(
+        `${name} may depend only on ${allowed.join(', ')} among workspace packages, not on ${dep}`,
+      )
   }
 }
 
@@ -97,6 +103,26 @@ for (const [name, forbidden] of Object.entries(FORBIDDEN_IN_CLOSURE)) {
     if (closure.has(bad)) problems.push(`${name} production closure contains ${bad}`)
   console.log(`check-deps: ${name} production closure has ${closure.size} packages`)
 }
+
+for (const [name, exact] of Object.entries(EXACT_CLOSURE)) {
+  const pkg = pkgs.get(name)
+  if (!pkg) continue
+  const closure = [...prodClosure(pkg.dir).keys()].sort()
+  if (closure.join() !== [...exact].sort().join())
+    problems.push(
+      `${name} production closure must be exactly [${exact.join(', ')}] but is [${closure.join(', ')}]`,
+    )
+}
+
+// Module-level rules, per package: no import cycle, no oversized source file.
+let modules = 0
+for (const [, pkg] of pkgs) {
+  const files = sourceFiles(path.join(pkg.dir, 'src'))
+  modules += files.length
+  for (const cycle of importCycles(files, root)) problems.push(`import cycle: ${cycle.join(' -> ')}`)
+  problems.push(...oversizedFiles(files, MAX_SOURCE_LINES, root))
+}
+console.log(`check-deps: ${modules} source modules checked for import cycles and size`)
 
 if (problems.length) {
   for (const p of problems) console.error(`check-deps: ${p}`)

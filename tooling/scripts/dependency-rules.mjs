@@ -11,6 +11,27 @@ export const FORBIDDEN_IN_CLOSURE = {
     '@molecule/plugins',
     '@molecule/a2a-server',
   ],
-  '@molecule/adapter-core': ['hono', '@hono/node-server', 'chokidar'],
   '@molecule/platform-client': ['hono', '@hono/node-server', 'chokidar', 'pino'],
 }
+
+/** Production closures that must be exactly these package names (templates install adapter-core: zod alone). */
+export const EXACT_CLOSURE = {
+  '@molecule/adapter-core': ['zod'],
+}
+
+/**
+ * Workspace packages a package may depend on at all (dev dependencies included), where the graph is restricted:
+ * the dev platform stands in for the real platform and must not share code with the runtime packages it serves —
+ * only the zero-dependency base and the logger factory.
+ */
+export const ALLOWED_WORKSPACE_DEPS = {
+  '@molecule/dev-platform': [
+    '@molecule/core',
+    '@molecule/logger',
+    '@molecule/tsconfig',
+    '@molecule/test-support',
+  ],
+}
+
+/** The longest a non-test source file may grow before it is split by concept. */
+export const MAX_SOURCE_LINES = 400

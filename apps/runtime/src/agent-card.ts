@@ -1,5 +1,5 @@
 import { networkInterfaces } from 'node:os'
-import type { AgentCard } from '@molecule/adapter-core'
+import type { AgentCard } from '@molecule/adapter-core/a2a'
 
 export interface CardSkill {
   id: string

@@ -4,14 +4,12 @@ import { createA2AServer } from '@molecule/a2a-server'
 import {
   type Adapter,
   type AdapterConfig,
-  type BuiltinAdapter,
-  checkAdapterForPreflight,
   defineExecutor,
   type Executor,
-  loadAdapter,
   type SetupResult,
   unsupportedTranscript,
 } from '@molecule/adapter-core'
+import { type BuiltinAdapter, checkAdapterForPreflight, loadAdapter } from '@molecule/adapter-core/runtime'
 import { generateAgentsMd, loadConfig, loadEnv, renderPreflightReport, runPreflight } from '@molecule/config'
 import {
   buildHeartbeatBody,

@@ -1,4 +1,5 @@
-import { type Adapter, capabilitiesToWire, runtimeCapabilities } from '@molecule/adapter-core'
+import { type Adapter, runtimeCapabilities } from '@molecule/adapter-core'
+import { capabilitiesToWire } from '@molecule/adapter-core/runtime'
 import type { HeartbeatState } from '@molecule/platform-client'
 import type { Logger } from 'pino'
 import type { TaskActivity, WedgeState } from './task-activity.js'

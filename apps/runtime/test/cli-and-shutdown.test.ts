@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { TaskState } from '@a2a-js/sdk'
 import { ClientFactory } from '@a2a-js/sdk/client'
 import type { RunningDevPlatform } from '@molecule/dev-platform'
+import { sdkTextRequest } from '@molecule/test-support'
 import { describe, expect, it } from 'vitest'
 import { usePlatformAndRuntimes } from './support/fixtures.js'
 import { waitGone } from './support/processes.js'
@@ -12,7 +13,6 @@ import {
   spawnRuntime,
   workspaceDirs,
 } from './support/runtime-process.js'
-import { sdkTextRequest } from './support/sdk-message.js'
 
 let platform: RunningDevPlatform
 const running = usePlatformAndRuntimes((started) => {

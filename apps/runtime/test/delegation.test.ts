@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
+import { until } from '@molecule/test-support'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ECHO_CONFIG, type RuntimeProcess, spawnRuntime, workspaceDirs } from './support/runtime-process.js'
-import { until } from './support/wait.js'
 
 const running: RuntimeProcess[] = []
 let platform: RunningDevPlatform | undefined

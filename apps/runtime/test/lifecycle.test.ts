@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { RunningDevPlatform } from '@molecule/dev-platform'
+import { until } from '@molecule/test-support'
 import { describe, expect, it } from 'vitest'
 import { usePlatformAndRuntimes } from './support/fixtures.js'
 import { sendBody, spawnRuntime, workspaceDirs } from './support/runtime-process.js'
-import { until } from './support/wait.js'
 
 // A template-style adapter loaded through ADAPTER_MODULE (a file path): it uses the heartbeat handle the
 // runtime passes in AdapterConfig to report a wedge, and declares capabilities + an idle-timeout override.

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { ClientFactory } from '@a2a-js/sdk/client'
 import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
+import { sdkTextRequest, until } from '@molecule/test-support'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   ECHO_CONFIG,
@@ -13,8 +14,6 @@ import {
   spawnRuntime,
   workspaceDirs,
 } from './support/runtime-process.js'
-import { sdkTextRequest } from './support/sdk-message.js'
-import { until } from './support/wait.js'
 
 const running: RuntimeProcess[] = []
 const platforms: RunningDevPlatform[] = []

@@ -4,11 +4,11 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { until } from '@molecule/test-support'
 import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type RunningRuntime, startRuntime } from '../src/index.js'
 import { inProcessEnv } from './support/runtime-process.js'
-import { until } from './support/wait.js'
 
 /**
  * The runtime's wire contract against a platform that only records (platform-api §2.2 R1/R2, runtime-behaviour

@@ -1,10 +1,10 @@
 import {
   type AdapterConfig,
   type RequestContext,
-  runExecutor,
   type SetupResult,
   textMessage,
 } from '@molecule/adapter-core'
+import { runExecutor } from '@molecule/adapter-core/runtime'
 import { describe, expect, it } from 'vitest'
 import { Adapter, findPeerId, parseAsk, unwrapPeerResult } from './index.js'
 

@@ -1,4 +1,4 @@
-import type { AgentCard, AgentInterfaceV1 } from '@molecule/adapter-core'
+import type { AgentCard, AgentInterfaceV1 } from '@molecule/adapter-core/a2a'
 
 /**
  * Serialises the card once. The served card is a v0.3 card (what the platform reads) that also

@@ -1,5 +1,5 @@
+import { seededInts } from '@molecule/test-support'
 import { describe, expect, it } from 'vitest'
-import { seededInts } from '../test/prng.js'
 import { PackedArchive } from './packed-archive.js'
 
 const ids = (archive: PackedArchive) => [...archive.newestFirst()].map(([id]) => id)

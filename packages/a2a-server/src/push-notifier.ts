@@ -1,4 +1,4 @@
-import type { PushNotificationConfig, Task } from '@molecule/adapter-core'
+import type { PushNotificationConfig, Task } from '@molecule/adapter-core/a2a'
 import type { Logger } from 'pino'
 import { pushTargetProblem, type Resolver } from './url-guard.js'
 

@@ -15,7 +15,7 @@ import {
   toV1PushConfig,
   toV1StreamEvent,
   toV1Task,
-} from '@molecule/adapter-core'
+} from '@molecule/adapter-core/a2a'
 import type { z } from 'zod'
 import { RpcError, RpcErrorCode, type RpcId, resultBody, rpc } from './jsonrpc.js'
 import type { PushNotifier } from './push-notifier.js'

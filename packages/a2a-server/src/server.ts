@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { type ServerType, serve } from '@hono/node-server'
-import { type AgentCard, defineExecutor, type ExecuteFn, type Executor } from '@molecule/adapter-core'
+import { defineExecutor, type ExecuteFn, type Executor } from '@molecule/adapter-core'
+import type { AgentCard } from '@molecule/adapter-core/a2a'
 import { Hono } from 'hono'
 import { type Logger, pino } from 'pino'
 import { serializeCard } from './card.js'

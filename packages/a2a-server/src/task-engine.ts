@@ -1,21 +1,25 @@
 import {
   type Executor,
   extractText,
-  INTERRUPTED_STATES,
-  isTerminalState,
   type Message,
   type Metadata,
   type Part,
-  type PushNotificationConfig,
   type RequestContext,
+  textMessage,
+} from '@molecule/adapter-core'
+import {
+  INTERRUPTED_STATES,
+  isTerminalState,
+  type PushNotificationConfig,
+  type Task,
+} from '@molecule/adapter-core/a2a'
+import {
   replyMessage,
   runExecutor,
-  type Task,
   type TaskEventSink,
   type TaskOutcome,
-  textMessage,
   uuidV4,
-} from '@molecule/adapter-core'
+} from '@molecule/adapter-core/runtime'
 import type { Logger } from 'pino'
 import { RpcError, RpcErrorCode, rpc } from './jsonrpc.js'
 import type { PushNotifier } from './push-notifier.js'

@@ -1,12 +1,6 @@
-import type {
-  Message,
-  Metadata,
-  RequestContext,
-  StreamEvent,
-  Task,
-  TaskEventSink,
-  TaskState,
-} from '@molecule/adapter-core'
+import type { Message, Metadata, RequestContext } from '@molecule/adapter-core'
+import type { StreamEvent, Task, TaskState } from '@molecule/adapter-core/a2a'
+import type { TaskEventSink } from '@molecule/adapter-core/runtime'
 import type { Logger } from 'pino'
 import type { StartParams, TaskEngine } from './task-engine.js'
 

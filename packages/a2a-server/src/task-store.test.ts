@@ -1,4 +1,5 @@
-import type { Message, Task, TaskState } from '@molecule/adapter-core'
+import type { Message } from '@molecule/adapter-core'
+import type { Task, TaskState } from '@molecule/adapter-core/a2a'
 import { describe, expect, it } from 'vitest'
 import { InMemoryTaskStore } from './task-store.js'
 

@@ -1,4 +1,5 @@
-import { isTerminalState, type Message, type Task, type TaskState, textMessage } from '@molecule/adapter-core'
+import { type Message, textMessage } from '@molecule/adapter-core'
+import { isTerminalState, type Task, type TaskState } from '@molecule/adapter-core/a2a'
 import { PackedArchive } from './packed-archive.js'
 
 /**

@@ -1,6 +1,6 @@
+import { prng } from '@molecule/test-support'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Json, type Running, start } from './helpers.js'
-import { prng } from './prng.js'
 
 const METHODS = [
   'message/send',

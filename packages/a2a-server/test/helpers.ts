@@ -1,4 +1,5 @@
-import type { AgentCard, ExecuteFn, Executor } from '@molecule/adapter-core'
+import type { ExecuteFn, Executor } from '@molecule/adapter-core'
+import type { AgentCard } from '@molecule/adapter-core/a2a'
 import { pino } from 'pino'
 import { type A2AServer, type A2AServerOptions, createA2AServer } from '../src/index.js'
 

@@ -2,34 +2,11 @@ import { Role, TaskState } from '@a2a-js/sdk'
 import { Client, ClientFactory } from '@a2a-js/sdk/client'
 import { LegacyJsonRpcTransport } from '@a2a-js/sdk/compat/v0_3/client'
 import type { ExecuteFn } from '@molecule/adapter-core'
+import { sdkTextRequest } from '@molecule/test-support'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Json, type Running, start } from './helpers.js'
 
-// The SDK's proto-style request types spell out every field; build them once here.
-function request(text: string, taskId = '') {
-  return {
-    tenant: '',
-    message: {
-      messageId: crypto.randomUUID(),
-      contextId: '',
-      taskId,
-      role: Role.ROLE_USER,
-      parts: [
-        {
-          content: { $case: 'text' as const, value: text },
-          metadata: undefined,
-          filename: '',
-          mediaType: '',
-        },
-      ],
-      metadata: undefined,
-      extensions: [],
-      referenceTaskIds: [],
-    },
-    configuration: undefined,
-    metadata: undefined,
-  }
-}
+const request = (text: string, taskId = '') => sdkTextRequest(text, { taskId })
 
 function textOf(result: Json): string {
   const parts = result.parts ?? result.status?.message?.parts ?? []

@@ -1,5 +1,4 @@
-import type { RuntimeCapabilitiesFlags } from '@molecule/platform-client'
-import type { Tool } from '@molecule/tools'
+import type { AgentTool } from './agent-tool.js'
 import type { ExecuteFn, Executor } from './executor.js'
 
 /** What the runtime passes to `setup()` and `createExecutor()`. */
@@ -67,7 +66,7 @@ export interface ChildWorkspace {
 export interface SetupResult {
   systemPrompt: string
   loadedSkills: readonly SkillSummary[]
-  tools: readonly Tool[]
+  tools: readonly AgentTool[]
   isCoordinator: boolean
   children: readonly ChildWorkspace[]
 }
@@ -83,8 +82,16 @@ export interface RuntimeCapabilities {
   readonly providesChannelDispatch: boolean
 }
 
-/** Stable wire names the platform reads in the heartbeat's `runtime_metadata.capabilities` (pinned there). */
-export type RuntimeCapabilitiesWire = RuntimeCapabilitiesFlags
+/** The names the platform reads in the heartbeat's `runtime_metadata.capabilities` (a wire contract: never rename). */
+export interface RuntimeCapabilitiesWire {
+  heartbeat: boolean
+  scheduler: boolean
+  session: boolean
+  status_mgmt: boolean
+  retry: boolean
+  activity_decoration: boolean
+  channel_dispatch: boolean
+}
 
 export function runtimeCapabilities(flags: Partial<RuntimeCapabilities> = {}): RuntimeCapabilities {
   return Object.freeze({

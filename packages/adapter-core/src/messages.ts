@@ -1,3 +1,4 @@
+import { MoleculeError } from '@molecule/core'
 import type { Message, Metadata, Part, Role } from './a2a/v03.js'
 import { uuidV4 } from './ids.js'
 
@@ -55,13 +56,12 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** Why a loose message was refused, naming the field, so it can go straight into an error reply. */
-export class MessageShapeError extends Error {
+export class MessageShapeError extends MoleculeError {
   constructor(
     readonly field: string,
     message: string,
   ) {
-    super(`${field}: ${message}`)
-    this.name = 'MessageShapeError'
+    super('A2A_MESSAGE_SHAPE', `${field}: ${message}`, { path: field })
   }
 }
 

@@ -1,8 +1,7 @@
-import { existsSync, readFileSync, realpathSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs'
+import { isBuiltin } from 'node:module'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-
-const FORBIDDEN = ['hono', '@hono/node-server', 'chokidar']
 
 /** Walks installed production dependencies (dependencies + optionalDependencies) from a package dir. */
 function prodClosure(start: string): Set<string> {
@@ -33,9 +32,24 @@ function prodClosure(start: string): Set<string> {
 }
 
 describe('@molecule/adapter-core dependency closure', () => {
-  it('contains no hono and no chokidar (templates import this package)', () => {
+  it('is zod and nothing else (every template installs this package)', () => {
     const closure = prodClosure(path.resolve(import.meta.dirname, '..'))
-    expect(closure.has('zod')).toBe(true)
-    expect(FORBIDDEN.filter((name) => closure.has(name))).toEqual([])
+    expect([...closure]).toEqual(['zod'])
+  })
+
+  it('ships no import of another package but zod in its built code and types', () => {
+    const dist = path.resolve(import.meta.dirname, '../dist')
+    const files = readdirSync(dist).filter((f) => f.endsWith('.js') || f.endsWith('.d.ts'))
+    expect(files).toEqual(expect.arrayContaining(['index.js', 'a2a.js', 'runtime.js', 'runtime.d.ts']))
+    for (const file of files) {
+      const code = readFileSync(path.join(dist, file), 'utf8')
+      const bare = [...code.matchAll(/(?:from\s*|import\()\s*['"]([^'"./][^'"]*)['"]/g)].map(
+        (m) => m[1] as string,
+      )
+      expect(
+        bare.filter((spec) => spec !== 'zod' && !isBuiltin(spec)),
+        file,
+      ).toEqual([])
+    }
   })
 })

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { isMoleculeError } from '@molecule/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { generateAgentsMd } from './agents-md.ts'
-import { isMoleculeError } from './errors.ts'
 import { loadEnv } from './load-env.ts'
 import { makeConfigDir } from './test-dirs.ts'
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { MoleculeError } from './errors.ts'
+import { MoleculeError } from '@molecule/core'
 import { loadConfig } from './load-config.ts'
 import { loadEnv, type RuntimeEnv } from './load-env.ts'
 import type { WorkspaceConfig } from './schema.ts'

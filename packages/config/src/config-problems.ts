@@ -1,5 +1,5 @@
+import { MoleculeError } from '@molecule/core'
 import type { z } from 'zod'
-import { MoleculeError } from './errors.ts'
 import { STRING } from './schema.ts'
 
 /** One thing wrong in config.yaml, as listed in `MoleculeError.details` for `CONFIG_INVALID`. */

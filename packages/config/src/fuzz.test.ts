@@ -1,21 +1,10 @@
+import { isMoleculeError } from '@molecule/core'
+import { prng } from '@molecule/test-support'
 import { afterAll, describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
-import { isMoleculeError } from './errors.ts'
 import { parseConfig } from './load-config.ts'
 import { loadEnv } from './load-env.ts'
 import { makeConfigDir } from './test-dirs.ts'
-
-/** mulberry32: tiny seeded PRNG so every run generates the same cases (a failure is reproducible). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const random = prng(0x5eed_2026)
 const int = (n: number) => Math.floor(random() * n)

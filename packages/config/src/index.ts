@@ -1,6 +1,6 @@
+export { isMoleculeError, MoleculeError, type MoleculeErrorOptions } from '@molecule/core'
 export { type AgentsMdOptions, generateAgentsMd, renderAgentsMd } from './agents-md.ts'
 export type { ConfigProblem } from './config-problems.ts'
-export { isMoleculeError, MoleculeError, type MoleculeErrorOptions } from './errors.ts'
 export {
   type LoadConfigOptions,
   type LoadedConfig,

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
+import { isMoleculeError, type MoleculeError } from '@molecule/core'
 import { afterEach, describe, expect, it } from 'vitest'
-import { isMoleculeError, type MoleculeError } from './errors.ts'
 import { loadConfig, parseConfig } from './load-config.ts'
 import { loadEnv } from './load-env.ts'
 import { makeConfigDir } from './test-dirs.ts'

@@ -1,5 +1,5 @@
+import { isMoleculeError } from '@molecule/core'
 import { describe, expect, it } from 'vitest'
-import { isMoleculeError } from './errors.ts'
 import { loadEnv } from './load-env.ts'
 
 function envError(env: NodeJS.ProcessEnv) {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { MoleculeError } from './errors.ts'
+import { MoleculeError } from '@molecule/core'
 
 /** Env var values the runtime core understands, resolved once and typed (camelCase). */
 export interface RuntimeEnv {

@@ -1,6 +1,6 @@
+import { isMoleculeError, type MoleculeError } from '@molecule/core'
 import { describe, expect, it } from 'vitest'
 import type { ConfigProblem } from './config-problems.ts'
-import { isMoleculeError, type MoleculeError } from './errors.ts'
 import { parseConfig } from './load-config.ts'
 import { loadEnv } from './load-env.ts'
 

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startScriptedServer } from '../test/support/scripted-server.js'
 import { PlatformClient } from './client.js'
 import { PlatformError } from './errors.js'
+import { silentLogger } from './logger.js'
 import { TokenStore } from './token-store.js'
 
 // Contract tests: every client method against the real dev platform on a loopback port.
@@ -332,7 +333,7 @@ describe('escape hatch and edge cases', () => {
       platformUrl: platform.url,
       workspaceId: id,
       token: new TokenStore(blocker),
-      logger: { debug() {}, info() {}, warn() {}, error: (_o, m) => errors.push(String(m)) },
+      logger: { ...silentLogger, error: (_o, m) => errors.push(String(m)) },
     })
     const res = await c.register({ url: agent.url, agent_card: { name: 'ro' } })
     expect(res.auth_token).toBeTypeOf('string')

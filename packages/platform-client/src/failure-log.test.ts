@@ -10,7 +10,13 @@ function recordingLogger() {
     (obj: unknown, msg?: string): void => {
       lines.push({ level, obj, msg })
     }
-  const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }
+  const logger: Logger = {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: () => logger,
+  }
   return { logger, lines }
 }
 

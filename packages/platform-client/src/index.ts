@@ -1,3 +1,4 @@
+export { maskSecrets } from '@molecule/core'
 export { readJsonFile, type WriteFileAtomicOptions, writeFileAtomic } from './atomic-file.js'
 export { backoffDelay, DEFAULT_RETRY, type RetryPolicy } from './backoff.js'
 export {
@@ -11,7 +12,6 @@ export {
 export {
   EXCERPT_MAX_CHARS,
   isPlatformError,
-  maskSecrets,
   PlatformClientError,
   PlatformError,
   type PlatformErrorCode,

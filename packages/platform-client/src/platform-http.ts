@@ -1,6 +1,7 @@
+import { excerptHead, maskSecrets } from '@molecule/core'
 import type { z } from 'zod'
 import { backoffDelay, parseRetryAfter, type RetryPolicy, sleep } from './backoff.js'
-import { bodyExcerpt, excerptHead, maskSecrets, PlatformError } from './errors.js'
+import { bodyExcerpt, PlatformError } from './errors.js'
 import type { Logger } from './logger.js'
 import type { TokenSource } from './token-store.js'
 

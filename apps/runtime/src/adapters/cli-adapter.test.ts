@@ -8,15 +8,15 @@ import {
   type Message,
   type Part,
   type RequestContext,
-  runExecutor,
   textMessage,
 } from '@molecule/adapter-core'
+import { runExecutor } from '@molecule/adapter-core/runtime'
 import { startDevPlatform } from '@molecule/dev-platform'
 import { PlatformClient } from '@molecule/platform-client'
+import { until } from '@molecule/test-support'
 import pino from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { waitGone } from '../../test/support/processes.js'
-import { until } from '../../test/support/wait.js'
 import { platformMemory } from '../memory-handle.js'
 import { createCliAdapter, parseCliRuntimeConfig } from './cli-adapter.js'
 import { echoAdapter } from './echo-adapter.js'

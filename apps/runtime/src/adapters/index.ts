@@ -1,4 +1,4 @@
-import type { BuiltinAdapter } from '@molecule/adapter-core'
+import type { BuiltinAdapter } from '@molecule/adapter-core/runtime'
 import { createCliAdapter } from './cli-adapter.js'
 import { echoAdapter } from './echo-adapter.js'
 

@@ -1,7 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -172,19 +171,6 @@ export function spawnRuntime(
   return new RuntimeProcess(child)
 }
 
-/** A port that was free a moment ago (for a platform that starts later). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
-}
-
 /** Pids of every live descendant of `pid` (children, grandchildren, ...), read from /proc. */
 export function descendantsOf(pid: number): number[] {
   const parentOf = new Map<number, number>()
@@ -224,3 +210,5 @@ export function sendBody(text: string, id: string | number = 1): Record<string, 
 }
 
 export const ECHO_CONFIG = 'name: Echo Test\nruntime: echo\na2a:\n  port: 8000\n  push_notifications: false\n'
+
+export { freePort } from '@molecule/test-support'

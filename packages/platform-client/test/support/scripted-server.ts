@@ -67,11 +67,4 @@ export async function startScriptedServer(
   }
 }
 
-/** A loopback port that nothing listens on (bound then released). */
-export async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
+export { freePort } from '@molecule/test-support'

@@ -1,9 +1,18 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import type { PreflightIssue } from '@molecule/config'
-import type { Adapter } from './adapter.js'
-import { AdapterLoadError } from './errors.js'
+import type { Adapter } from '../adapter.js'
+import { AdapterLoadError } from './adapter-load-error.js'
+
+/** One preflight finding about the adapter, in the shape `@molecule/config`'s preflight report takes. */
+export interface AdapterCheckIssue {
+  level: 'fail' | 'warn'
+  /** Same as `level`, under the name older callers read. */
+  severity: 'fail' | 'warn'
+  title: string
+  detail: string
+  fix: string
+}
 
 /** A built-in adapter registered by the app: the adapter, its class, or a (lazy) factory for it. */
 export type BuiltinAdapter = Adapter | (new () => Adapter) | (() => Adapter | Promise<Adapter>)
@@ -267,7 +276,7 @@ export async function loadAdapter(options: LoadAdapterOptions): Promise<LoadedAd
  * Resolves with no issues when everything matches. Plug it into @molecule/config:
  * `runPreflight(config, { configDir, checkAdapter: () => checkAdapterForPreflight({...}) })`.
  */
-export async function checkAdapterForPreflight(options: LoadAdapterOptions): Promise<PreflightIssue[]> {
+export async function checkAdapterForPreflight(options: LoadAdapterOptions): Promise<AdapterCheckIssue[]> {
   try {
     const { adapter } = await loadAdapter(options)
     const runtime = options.runtime?.trim()

@@ -1,4 +1,4 @@
-/** mulberry32: small, fast, seedable — the same seed replays the same sequence, so a failure is reproducible. */
+/** mulberry32: small, fast, seedable — the same seed replays the same sequence, so a failing case is reproducible. */
 export function prng(seed: number): () => number {
   let a = seed >>> 0
   return () => {

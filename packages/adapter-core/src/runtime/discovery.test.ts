@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { isMoleculeError, loadEnv, parseConfig, runPreflight } from '@molecule/config'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { defineAdapter } from './adapter.js'
+import { defineAdapter } from '../adapter.js'
+import { AdapterLoadError } from './adapter-load-error.js'
 import { checkAdapterForPreflight, loadAdapter } from './discovery.js'
-import { AdapterLoadError } from './errors.js'
 
 let dir: string
 

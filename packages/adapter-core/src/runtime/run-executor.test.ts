@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import type { Message } from './a2a/v03.js'
+import type { Message } from '../a2a/v03.js'
 import {
   defineExecutor,
+  type ExecuteFn,
   type ExecutorLogger,
   type RequestContext,
-  replyMessage,
-  runExecutor,
   type TaskEvent,
-  type TaskEventSink,
-} from './executor.js'
-import { textMessage } from './messages.js'
+  type TaskEvents,
+} from '../executor.js'
+import { textMessage } from '../messages.js'
+import { replyMessage, runExecutor, type TaskEventSink } from './run-executor.js'
 
 const warnings: unknown[] = []
 const logger: ExecutorLogger = {
@@ -48,6 +48,34 @@ function recorder() {
 }
 
 describe('runExecutor', () => {
+  it('hands real events to executors whose arity hides them: a rest-args wrapper and a defaulted parameter', async () => {
+    const inner: ExecuteFn = (_ctx, events) => {
+      events.artifact('streamed ')
+      events.complete('done')
+    }
+    const wrapped: ExecuteFn = (...args) => inner(...args)
+    const noop: TaskEvents = { status() {}, artifact() {}, complete() {}, fail() {}, inputRequired() {} }
+    const defaulted: ExecuteFn = (_ctx, events = noop) => {
+      events.fail('went wrong')
+    }
+    expect(wrapped.length).toBe(0)
+    expect(defaulted.length).toBe(1)
+
+    const first = recorder()
+    await expect(runExecutor(defineExecutor(wrapped), context(), first.sink, 'a')).resolves.toEqual({
+      state: 'completed',
+      text: 'done',
+    })
+    expect(first.events).toEqual([
+      expect.objectContaining({ artifactId: 'a', parts: [{ kind: 'text', text: 'streamed ' }] }),
+    ])
+    const second = recorder()
+    await expect(runExecutor(defineExecutor(defaulted), context(), second.sink, 'a')).resolves.toEqual({
+      state: 'failed',
+      text: 'went wrong',
+    })
+  })
+
   it('one-line executor: the returned string is the reply', async () => {
     const { sink } = recorder()
     const outcome = await runExecutor(

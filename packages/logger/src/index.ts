@@ -1,0 +1,1 @@
+export { type CreateLoggerOptions, createLogger, type PinoLogger } from './create-logger.js'
