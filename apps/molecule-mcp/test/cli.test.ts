@@ -1,4 +1,5 @@
 import type { RunningDevPlatform } from '@molecule/dev-platform'
+import bridgeManifest from '@molecule/mcp-bridge/package.json' with { type: 'json' }
 import { describe, expect, it } from 'vitest'
 import { baseEnv, externalWorkspace, runBundle, singleEnv, tempDir, useDevPlatform } from './harness.js'
 
@@ -109,7 +110,7 @@ describe('command line', () => {
       expect(help.stdout).toContain(name)
     }
     const version = await runBundle(['--version'], { PATH: process.env.PATH ?? '' })
-    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/)
+    expect(version.stdout.trim()).toBe(bridgeManifest.version)
   })
 
   it('doctor prints a per-workspace table and fails with a fix for a revoked token', async () => {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js'
+import { silentLogger } from '@molecule/core'
 import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
-import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadBridgeConfig } from './bridge-config.js'
 import { createBridgeServer } from './bridge-server.js'
@@ -21,10 +21,10 @@ afterAll(async () => {
 
 async function connect(env: Record<string, string>) {
   const config = loadBridgeConfig({ CONFIGS_DIR: mkdtempSync(join(tmpdir(), 'bridge-srv-')), ...env })
-  const pool = new WorkspacePool(config, pino({ level: 'silent' }))
+  const pool = new WorkspacePool(config, silentLogger)
   const server = createBridgeServer({
     pool,
-    logger: pino({ level: 'silent' }),
+    logger: silentLogger,
     version: '0.0.0',
     push: false,
     env,

@@ -1,5 +1,6 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js'
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js'
+import type { Logger } from '@molecule/core'
 import {
   createPlatformTools,
   inputJsonSchema,
@@ -7,7 +8,6 @@ import {
   type ToolContext,
   ToolRegistry,
 } from '@molecule/tools'
-import type { Logger } from 'pino'
 import { CHANNEL_METHOD, channelParams } from './channel-push.js'
 import { inboxTools } from './inbox-tools.js'
 import { buildInstructions } from './instructions.js'

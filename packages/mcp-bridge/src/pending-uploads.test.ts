@@ -1,9 +1,9 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { silentLogger } from '@molecule/core'
 import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
 import { type ActivityRow, PlatformClient, parseInboxRow } from '@molecule/platform-client'
-import pino from 'pino'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { PendingUploadResolver, rewritePendingUris, sanitizeUploadName } from './pending-uploads.js'
 
@@ -12,7 +12,7 @@ let platform: RunningDevPlatform
 let wsId: string
 let client: PlatformClient
 let dir: string
-const logger = pino({ level: 'silent' })
+const logger = silentLogger
 
 beforeAll(async () => {
   platform = await startDevPlatform({ logLevel: 'silent', adminToken: ADMIN })

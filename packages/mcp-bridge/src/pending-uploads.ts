@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import type { Logger } from '@molecule/core'
 import {
   type ActivityRow,
   isPlatformError,
@@ -8,7 +9,6 @@ import {
   uploadManifest,
   writeFileAtomic,
 } from '@molecule/platform-client'
-import type { Logger } from 'pino'
 
 export interface PendingUploadResolverOptions {
   client: PlatformClient
@@ -57,7 +57,7 @@ export function rewritePendingUris(value: unknown, lookup: (uri: string) => stri
 class PermanentUploadFailure extends Error {}
 
 /**
- * The bridge side of poll-mode chat uploads (mcp-bridge §3.4). For a `chat_upload_receive` row it fetches the
+ * The bridge side of poll-mode chat uploads. For a `chat_upload_receive` row it fetches the
  * bytes, saves them under `dir` (mode 0600, `<32 hex of the file id>-<sanitised name>`, written to a temp file,
  * fsynced and renamed, so a file under its final name is always complete), acknowledges the upload on the
  * platform only after that, and remembers `platform-pending:<ws>/<file id>` → local path. Every row (the upload

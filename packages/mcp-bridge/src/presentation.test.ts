@@ -1,3 +1,7 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import pkg from '../package.json' with { type: 'json' }
 import { channelParams, pushEnabled } from './channel-push.js'
@@ -84,5 +88,20 @@ describe('instructions', () => {
 
   it('version matches package.json', () => {
     expect(BRIDGE_VERSION).toBe(pkg.version)
+  })
+
+  it('takes the version from package.json, so a release bump needs no code change', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bridge-version-'))
+    try {
+      mkdirSync(join(dir, 'src'))
+      copyFileSync(new URL('./version.ts', import.meta.url), join(dir, 'src/version.ts'))
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...pkg, version: '9.8.7' }))
+      const bumped = (await import(pathToFileURL(join(dir, 'src/version.ts')).href)) as {
+        BRIDGE_VERSION: string
+      }
+      expect(bumped.BRIDGE_VERSION).toBe('9.8.7')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

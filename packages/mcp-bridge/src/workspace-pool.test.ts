@@ -1,8 +1,9 @@
-import { mkdtempSync, readdirSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { silentLogger } from '@molecule/core'
 import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
-import pino from 'pino'
+import { until } from '@molecule/test-support'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadBridgeConfig } from './bridge-config.js'
 import { WorkspacePool } from './workspace-pool.js'
@@ -32,14 +33,6 @@ function recordingFetch(seen: Seen[]): typeof fetch {
   }
 }
 
-async function until(probe: () => boolean, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error('timed out')
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
-
 describe('WorkspacePool isolation', () => {
   it('each workspace uses its own token and URL; the org header never goes to a per-entry tenant', async () => {
     const home = await platform.createWorkspace({ name: 'Home', external: true, mint_token: true })
@@ -58,7 +51,7 @@ describe('WorkspacePool isolation', () => {
       ]),
     })
     const seen: Seen[] = []
-    const pool = new WorkspacePool(config, pino({ level: 'silent' }), { fetch: recordingFetch(seen) })
+    const pool = new WorkspacePool(config, silentLogger, { fetch: recordingFetch(seen) })
     await pool.start()
     try {
       await until(() => seen.filter((s) => s.url.includes('/activity')).length >= 4)
@@ -106,7 +99,7 @@ describe('WorkspacePool isolation', () => {
         { id: b.id, token: b.token },
       ]),
     })
-    const pool = new WorkspacePool(config, pino({ level: 'silent' }))
+    const pool = new WorkspacePool(config, silentLogger)
     await pool.start()
     try {
       for (const ws of [a, b]) {
@@ -143,7 +136,7 @@ describe('WorkspacePool isolation', () => {
         { id: goes.id, token: goes.token },
       ]),
     })
-    const pool = new WorkspacePool(config, pino({ level: 'silent' }))
+    const pool = new WorkspacePool(config, silentLogger)
     await pool.start()
     try {
       expect(pool.problemWith(goes.id)).toBeUndefined()
@@ -181,7 +174,7 @@ describe('WorkspacePool isolation', () => {
       }
       return fetch(input, init)
     }
-    const pool = new WorkspacePool(config, pino({ level: 'silent' }), { fetch: limited })
+    const pool = new WorkspacePool(config, silentLogger, { fetch: limited })
     await pool.start()
     try {
       await until(() => registers.length >= 2 && pool.problemWith(ws.id) === undefined, 6_000)
@@ -189,5 +182,52 @@ describe('WorkspacePool isolation', () => {
     } finally {
       await pool.stop()
     }
+  })
+
+  it('keeps the platform inbound secret 0600, written atomically: a planted temp-name symlink is never followed', async () => {
+    const ws = await platform.createWorkspace({ name: 'Secret', external: true, mint_token: true })
+    const configsDir = mkdtempSync(join(tmpdir(), 'pool-secret-'))
+    const victim = join(mkdtempSync(join(tmpdir(), 'pool-victim-')), 'victim.txt')
+    writeFileSync(victim, 'untouched')
+    // The name the old hand-made write used; a local attacker could plant it before the bridge starts.
+    symlinkSync(victim, join(configsDir, `.platform_inbound_secret.${process.pid}.tmp`))
+    const config = loadBridgeConfig({
+      PLATFORM_URL: platform.url,
+      CONFIGS_DIR: configsDir,
+      MOLECULE_HEARTBEAT_INTERVAL_MS: '50',
+      WORKSPACE_ID: ws.id,
+      MOLECULE_WORKSPACE_TOKEN: ws.token,
+    })
+    const secret = 'inbound-secret-value-0123456789'
+    const withSecret: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init)
+      if (!String(input).endsWith('/registry/register') || !res.ok) return res
+      const body = { ...((await res.json()) as object), platform_inbound_secret: secret }
+      return new Response(JSON.stringify(body), { status: res.status, headers: res.headers })
+    }
+    const pool = new WorkspacePool(config, silentLogger, { fetch: withSecret })
+    await pool.start()
+    const file = join(configsDir, '.platform_inbound_secret')
+    try {
+      await until(() => {
+        try {
+          return readFileSync(file, 'utf8') === secret
+        } catch {
+          return false
+        }
+      })
+    } finally {
+      await pool.stop()
+    }
+    expect(statSync(file).mode & 0o777).toBe(0o600)
+    expect(readFileSync(victim, 'utf8')).toBe('untouched')
+    expect(
+      readdirSync(configsDir).filter(
+        (f) =>
+          f.startsWith('.platform_inbound_secret.') &&
+          f.endsWith('.tmp') &&
+          !f.includes(`.${process.pid}.tmp`),
+      ),
+    ).toEqual([])
   })
 })

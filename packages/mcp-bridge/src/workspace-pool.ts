@@ -1,6 +1,6 @@
+import type { Logger } from '@molecule/core'
 import type { InboxMessage, PlatformClient } from '@molecule/platform-client'
 import type { WorkspaceDirectory } from '@molecule/tools'
-import type { Logger } from 'pino'
 import type { BridgeConfig } from './bridge-config.js'
 import { presentMessage } from './inbox-message.js'
 import { WorkspaceSession } from './workspace-session.js'

@@ -1,5 +1,5 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { Logger } from '@molecule/core'
 import {
   HeartbeatLoop,
   type InboxMessage,
@@ -7,10 +7,15 @@ import {
   isPlatformError,
   PlatformClient,
   type RegisterBody,
+  writeFileAtomic,
 } from '@molecule/platform-client'
-import type { Logger } from 'pino'
 import type { BridgeConfig, WorkspaceEntry } from './bridge-config.js'
 import { PendingUploadResolver } from './pending-uploads.js'
+
+/** Where the platform's inbound secret of `workspaceId` is kept, inside the configs dir. */
+export function inboundSecretFileName(config: BridgeConfig, workspaceId: string): string {
+  return config.mode === 'single' ? '.platform_inbound_secret' : `.platform_inbound_secret_${workspaceId}`
+}
 
 /**
  * The poll-mode register body of one workspace. Register replaces the stored agent card, so every caller (the
@@ -51,6 +56,8 @@ export class WorkspaceSession {
   #retryTimer: NodeJS.Timeout | undefined
   #stopped = false
   #inboundSecret: string | undefined
+  /** Writes of the inbound secret, one after the other, so an older secret never lands over a newer one. */
+  #secretWrites: Promise<void> = Promise.resolve()
   readonly #logger: Logger
 
   constructor(private readonly options: SessionOptions) {
@@ -159,24 +166,20 @@ export class WorkspaceSession {
     }
   }
 
-  /** The platform's shared secret for calls into this agent: kept in the configs dir, 0600, never logged. */
+  /**
+   * The platform's shared secret for calls into this agent: kept in the configs dir, 0600, never logged. Written
+   * atomically (a fresh exclusive temp file, fsynced, renamed), never blocking the session.
+   */
   private saveInboundSecret(secret: string | undefined): void {
     if (!secret || secret === this.#inboundSecret) return
     this.#inboundSecret = secret
     const { config } = this.options
-    const name = config.mode === 'single' ? '.platform_inbound_secret' : `.platform_inbound_secret_${this.id}`
-    try {
-      mkdirSync(config.configsDir, { recursive: true, mode: 0o700 })
-      const path = join(config.configsDir, name)
-      const temp = `${path}.${process.pid}.tmp`
-      writeFileSync(temp, secret, { mode: 0o600 })
-      renameSync(temp, path)
-    } catch (err) {
-      this.#logger.warn(
-        { err: (err as Error).message },
-        'cannot save the platform inbound secret; continuing',
-      )
-    }
+    const path = join(config.configsDir, inboundSecretFileName(config, this.id))
+    this.#secretWrites = this.#secretWrites
+      .then(() => writeFileAtomic(path, secret))
+      .catch((err: Error) => {
+        this.#logger.warn({ err: err.message }, 'cannot save the platform inbound secret; continuing')
+      })
   }
 
   /** Registers again later: after the heartbeat interval (1–30 s), or the platform's Retry-After when longer. */
@@ -224,6 +227,6 @@ export class WorkspaceSession {
   async stop(): Promise<void> {
     this.#stopped = true
     if (this.#retryTimer) clearTimeout(this.#retryTimer)
-    await Promise.all([this.#heartbeat?.stop(), this.poller?.stop()])
+    await Promise.all([this.#heartbeat?.stop(), this.poller?.stop(), this.#secretWrites])
   }
 }
