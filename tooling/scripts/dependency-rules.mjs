@@ -1,4 +1,4 @@
-// The dependency rules of ARCHITECTURE.md that more than one check enforces (check-deps.mjs on the installed
+// The dependency rules of docs/ARCHITECTURE.md that more than one check enforces (check-deps.mjs on the installed
 // tree, the mcp-bridge smoke install on a real `npm install`).
 
 /** Production closures that must never contain these package names. */

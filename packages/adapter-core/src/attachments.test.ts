@@ -16,7 +16,7 @@ beforeAll(async () => {
   await symlink(join(outside, 'secret.txt'), join(ws, 'link.txt'))
 })
 
-describe('resolveAttachmentUri (§3.7)', () => {
+describe('resolveAttachmentUri', () => {
   it.each([
     'workspace:/workspace/.molecule/chat-uploads/report.pdf',
     'file:///workspace/.molecule/chat-uploads/report.pdf',
@@ -36,7 +36,7 @@ describe('resolveAttachmentUri (§3.7)', () => {
   })
 })
 
-describe('attachedFiles + attachmentManifest (§2.3 step 2)', () => {
+describe('attachedFiles + attachmentManifest', () => {
   it('lists resolvable file parts with name and type, skipping the rest', async () => {
     const message: Message = {
       kind: 'message',

@@ -14,7 +14,7 @@ export interface AttachedFile {
 }
 
 /**
- * §3.7 `resolve_attachment_uri`: accepts `workspace:/workspace/...` (canonical), `file:///workspace/...`
+ * Resolves an attachment URI from a message onto the workspace directory. Accepts `workspace:/workspace/...` (canonical), `file:///workspace/...`
  * (legacy) and bare `/workspace/...`, maps the `/workspace` mount onto `workspaceDir`, resolves `..` and
  * symlinks, and answers the path only when the file exists inside the workspace; undefined otherwise.
  */
@@ -42,7 +42,7 @@ export async function resolveAttachmentUri(uri: string, workspaceDir = MOUNT): P
   }
 }
 
-/** §3.7 `extract_attached_files`: the message's file parts that resolve to existing workspace files, in order. */
+/** The message's file parts that resolve to existing workspace files, in order. */
 export async function attachedFiles(
   message: Pick<Message, 'parts'>,
   workspaceDir = MOUNT,
@@ -58,7 +58,7 @@ export async function attachedFiles(
 }
 
 /**
- * The manifest appended to the input text (§2.3 step 2): `\n\nAttached files:` and one
+ * The manifest appended to the input text before the executor sees it: `\n\nAttached files:` and one
  * `- <name> (<mime or "unknown type">) at <path>` line per file; `""` without files.
  */
 export function attachmentManifest(files: readonly AttachedFile[]): string {

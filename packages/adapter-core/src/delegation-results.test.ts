@@ -10,7 +10,7 @@ const gone = (path: string) =>
     () => true,
   )
 
-describe('readDelegationResults (§3.7 read_delegation_results)', () => {
+describe('readDelegationResults', () => {
   it('renders each result, consumes the file, and skips blank and invalid lines', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'deleg-'))
     const file = join(dir, 'results.jsonl')

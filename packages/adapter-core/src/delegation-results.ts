@@ -1,7 +1,7 @@
 import { readFile, rename, rm } from 'node:fs/promises'
 
 /**
- * §3.7 `read_delegation_results`: takes the results file the runtime appends finished delegations to (renamed to
+ * Takes the results file the runtime appends finished delegations to (renamed to
  * `<name>.consumed` first, so a result appended meanwhile lands in a fresh file; the consumed file is always
  * deleted) and renders one `- [<status or ?>] <summary>` line per result, plus `  Response: <preview[:200]>`
  * when there is one. `""` when there is no file or nothing in it.

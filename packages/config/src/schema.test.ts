@@ -18,7 +18,7 @@ function invalid(text: string): MoleculeError {
   throw new Error('expected parseConfig to throw')
 }
 
-describe('top-level defaults (§1.2)', () => {
+describe('top-level defaults', () => {
   it.each([
     ['name', 'Workspace'],
     ['description', ''],
@@ -54,7 +54,7 @@ describe('top-level defaults (§1.2)', () => {
   })
 })
 
-describe('nested defaults (§1.3)', () => {
+describe('nested defaults', () => {
   it.each([
     ['runtime_config.command', ''],
     ['runtime_config.args', []],
