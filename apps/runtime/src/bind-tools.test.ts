@@ -1,14 +1,15 @@
+import { silentLogger } from '@molecule/core'
 import { PlatformClient } from '@molecule/platform-client'
 import { defineTool, type ToolContext } from '@molecule/tools'
-import pino from 'pino'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { bindTools } from './boot.js'
+import { bindTools } from './bind-tools.js'
+import { asLibraryLogger } from './library-logger.js'
 
 const base: ToolContext = {
   workspaceId: 'ws-base',
   platform: new PlatformClient({ platformUrl: 'http://127.0.0.1:9', workspaceId: 'ws-base' }),
-  logger: pino({ level: 'silent' }),
+  logger: asLibraryLogger<ToolContext['logger']>(silentLogger),
   signal: new AbortController().signal,
   roles: ['operator'],
 }

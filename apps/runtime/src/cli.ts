@@ -1,5 +1,8 @@
-import { BootFailure, type RunningRuntime, startRuntime } from './boot.js'
-import { createLogger } from './logger.js'
+import { describeError, type Logger } from '@molecule/core'
+import { BootFailure } from './boot/boot-failure.js'
+import type { RunningRuntime } from './boot/types.js'
+import { startRuntime } from './boot.js'
+import { runtimeLogger } from './logger.js'
 
 const HELP = `molecule-runtime — the container entrypoint of a Molecule agent workspace
 
@@ -22,23 +25,29 @@ function fail(message: string, code = 1): never {
   process.exit(code)
 }
 
+/**
+ * User mistakes (a `MoleculeError`: bad env, config, adapter, port) print their message and fix, never a stack.
+ * Anything else is a crash: its message, and the stack only with `MOLECULE_LOG_LEVEL=debug`.
+ */
+function failWith(err: unknown): never {
+  const verbose = process.env.MOLECULE_LOG_LEVEL?.trim() === 'debug'
+  fail(describeError(err, { verbose }), err instanceof BootFailure ? err.exitCode : 1)
+}
+
 async function runWorkspace(): Promise<void> {
   let runtime: RunningRuntime
   try {
     runtime = await startRuntime()
   } catch (err) {
-    if (err instanceof BootFailure) fail(err.message, err.exitCode)
-    // Not a user mistake: keep the message, and the stack only when asked for.
-    const e = err as Error
-    fail(process.env.MOLECULE_LOG_LEVEL === 'debug' ? (e.stack ?? String(e)) : (e.message ?? String(e)))
+    failWith(err)
   }
   let signals = 0
   const onSignal = (signal: NodeJS.Signals): void => {
     signals += 1
     if (signals > 1) fail(`second ${signal} during shutdown; exiting immediately`)
-    // A stop that hangs (a stuck close) must not outlive the grace period by much: exit non-zero instead.
-    const graceMs = Number(process.env.MOLECULE_SHUTDOWN_GRACE_MS) || 8000
-    setTimeout(() => fail('shutdown did not finish in time; exiting'), graceMs + 5000).unref()
+    // A stop that hangs (a stuck close) must not outlive the grace period by much: exit non-zero instead. The
+    // grace period is the one the runtime resolved at boot, so the two can never disagree.
+    setTimeout(() => fail('shutdown did not finish in time; exiting'), runtime.shutdownGraceMs + 5000).unref()
     runtime.stop(signal).then(
       () => process.exit(0),
       (err: Error) => fail(`shutdown failed: ${err.message}`),
@@ -62,8 +71,10 @@ async function main(argv: string[]): Promise<void> {
     return
   }
   // Background loops must never take the process down; a stray rejection is logged, not fatal.
+  let rejections: Logger | undefined
   process.on('unhandledRejection', (reason) => {
-    createLogger('error').error(
+    rejections ??= runtimeLogger('error')
+    rejections.error(
       { err: reason instanceof Error ? reason.message : String(reason) },
       'unhandled rejection',
     )
@@ -83,4 +94,4 @@ async function main(argv: string[]): Promise<void> {
 }
 
 // `pnpm dev -- --port 0` forwards the `--` separator itself; it carries no meaning here.
-main(process.argv.slice(2).filter((arg) => arg !== '--')).catch((err: Error) => fail(err.message))
+main(process.argv.slice(2).filter((arg) => arg !== '--')).catch(failWith)

@@ -3,13 +3,13 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { silentLogger } from '@molecule/core'
 import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
 import { PlatformClient } from '@molecule/platform-client'
-import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DelegationResultsLoop } from './delegation-results-loop.js'
 
-const logger = pino({ level: 'silent' })
+const logger = silentLogger
 let platform: RunningDevPlatform | undefined
 let agent: Server | undefined
 

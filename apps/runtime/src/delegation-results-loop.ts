@@ -1,8 +1,8 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
+import type { Logger } from '@molecule/core'
 import type { DelegationRow, PlatformClient } from '@molecule/platform-client'
 import { writeFileAtomic } from '@molecule/platform-client'
-import type { Logger } from 'pino'
 import { sendSelfPrompt } from './self-prompts.js'
 
 /** One finished delegation, as written to the results file the agent reads. */

@@ -1,11 +1,11 @@
 import { type Adapter, runtimeCapabilities } from '@molecule/adapter-core'
+import { silentLogger } from '@molecule/core'
 import { buildHeartbeatBody } from '@molecule/platform-client'
-import pino from 'pino'
 import { describe, expect, it } from 'vitest'
 import { heartbeatState } from './heartbeat-state.js'
 import { TaskActivity, WedgeState } from './task-activity.js'
 
-const log = pino({ level: 'silent' })
+const log = silentLogger
 
 /** What the runtime's heartbeat loop sends: the shared body builder fed with the runtime's state. */
 const heartbeatBody = (

@@ -1,7 +1,7 @@
 import { type Adapter, runtimeCapabilities } from '@molecule/adapter-core'
 import { capabilitiesToWire } from '@molecule/adapter-core/runtime'
+import type { Logger } from '@molecule/core'
 import type { HeartbeatState } from '@molecule/platform-client'
-import type { Logger } from 'pino'
 import type { TaskActivity, WedgeState } from './task-activity.js'
 
 /**

@@ -7,14 +7,12 @@ export {
 } from './adapters/index.js'
 export type { CommandRunOptions, CommandRunResult } from './adapters/run-command.js'
 export { advertisedHost, advertisedUrl, platformAgentCard, servedAgentCard } from './agent-card.js'
-export {
-  BootFailure,
-  bindTools,
-  type RunningRuntime,
-  type StartRuntimeOptions,
-  startRuntime,
-} from './boot.js'
+export { bindTools } from './bind-tools.js'
+export { BootFailure } from './boot/boot-failure.js'
+export type { RunningRuntime, StartRuntimeOptions } from './boot/types.js'
+export { startRuntime } from './boot.js'
 export { type DelegationResult, DelegationResultsLoop } from './delegation-results-loop.js'
+export type { RuntimeHeartbeatHandle } from './runtime-heartbeat-handle.js'
 export { type RuntimeSettings, readRuntimeSettings } from './runtime-settings.js'
 export {
   buildSnapshot,

@@ -3,10 +3,11 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { Logger } from '@molecule/core'
 import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
-import type { Logger } from 'pino'
-import { type RunningRuntime, startRuntime } from './boot.js'
-import { createLogger } from './logger.js'
+import type { RunningRuntime } from './boot/types.js'
+import { startRuntime } from './boot.js'
+import { runtimeLogger } from './logger.js'
 
 /** `examples/` of the monorepo checkout this file runs from (src/ or dist/ of apps/runtime). */
 export function examplesDir(): string {
@@ -81,7 +82,7 @@ export class LocalCluster {
       MOLECULE_HEARTBEAT_INTERVAL_MS: process.env.MOLECULE_HEARTBEAT_INTERVAL_MS ?? '5000',
       ...spec.extraEnv,
     }
-    const logger: Logger = createLogger(this.logLevel, { workspace: spec.name })
+    const logger: Logger = runtimeLogger(this.logLevel, { workspace: spec.name })
     const runtime = await startRuntime({ env, logger })
     await runtime.registered
     const ws = { name: spec.name, id, runtime, configDir }

@@ -1,10 +1,10 @@
+import { silentLogger } from '@molecule/core'
 import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
 import { PlatformClient } from '@molecule/platform-client'
-import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MEMORY_RECALL_LIMIT, platformMemory } from './memory-handle.js'
 
-const logger = pino({ level: 'silent' })
+const logger = silentLogger
 const FAKE_KEY = 'sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789' // secret-scan: allow (a fake, to be redacted)
 let platform: RunningDevPlatform | undefined
 

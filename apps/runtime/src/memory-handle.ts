@@ -1,7 +1,7 @@
 import type { MemoryHandle } from '@molecule/adapter-core'
+import type { Logger } from '@molecule/core'
 import type { PlatformClient } from '@molecule/platform-client'
 import { redactSecrets } from '@molecule/tools'
-import type { Logger } from 'pino'
 
 /** Memories recalled before a turn (§3.7 MEMORY_RECALL_LIMIT). */
 export const MEMORY_RECALL_LIMIT = 10

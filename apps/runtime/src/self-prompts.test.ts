@@ -1,12 +1,12 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { silentLogger } from '@molecule/core'
 import { PlatformClient } from '@molecule/platform-client'
-import pino from 'pino'
 import { describe, expect, it } from 'vitest'
 import { runInitialPrompt } from './self-prompts.js'
 
-const logger = pino({ level: 'silent' })
+const logger = silentLogger
 // Nothing listens on port 9 of loopback: the readiness probe and any send fail fast.
 const unreachable = new PlatformClient({
   platformUrl: 'http://127.0.0.1:9',

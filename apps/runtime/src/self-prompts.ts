@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { access, mkdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
+import type { Logger } from '@molecule/core'
 import type { PlatformClient } from '@molecule/platform-client'
-import type { Logger } from 'pino'
 
 export type SelfPromptPlatform = Pick<PlatformClient, 'workspaceId' | 'sendA2A'>
 

@@ -1,11 +1,11 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pino from 'pino'
+import { silentLogger } from '@molecule/core'
 import { describe, expect, it } from 'vitest'
 import { loadSkills, parseSkillMd } from './skills.js'
 
-const log = pino({ level: 'silent' })
+const log = silentLogger
 
 describe('parseSkillMd (§5.2)', () => {
   it('splits frontmatter from the body', () => {

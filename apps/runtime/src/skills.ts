@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { SkillSummary } from '@molecule/adapter-core'
-import type { Logger } from 'pino'
+import type { Logger } from '@molecule/core'
 import { parse } from 'yaml'
 
 /** One workspace skill as the runtime uses it: card entry + prompt instructions (runtime-behaviour §5.2). */

@@ -1,11 +1,11 @@
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pino from 'pino'
+import { silentLogger } from '@molecule/core'
 import { describe, expect, it } from 'vitest'
 import { assembleSystemPrompt, type SystemPromptPlatform } from './system-prompt.js'
 
-const log = pino({ level: 'silent' })
+const log = silentLogger
 
 async function configDir(files: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'molecule-prompt-'))

@@ -5,8 +5,8 @@ import {
   readPromptFiles,
   type SkillSummary,
 } from '@molecule/adapter-core'
+import type { Logger } from '@molecule/core'
 import type { PlatformClient } from '@molecule/platform-client'
-import type { Logger } from 'pino'
 
 export type SystemPromptPlatform = Pick<
   PlatformClient,

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pino from 'pino'
+import { silentLogger } from '@molecule/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type RunningRuntime, startRuntime } from '../src/index.js'
 import { inProcessEnv } from './support/runtime-process.js'
@@ -62,7 +62,7 @@ async function boot(platformUrl: string, extraConfig: string, env: Record<string
     `name: Stopper\nruntime: echo\n${extraConfig}a2a:\n  port: 8000\n`,
   )
   return startRuntime({
-    logger: pino({ level: 'silent' }),
+    logger: silentLogger,
     env: inProcessEnv(root, randomUUID(), platformUrl, {
       HOSTNAME: '127.0.0.1',
       MOLECULE_HEARTBEAT_INTERVAL_MS: '100',

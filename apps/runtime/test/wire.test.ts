@@ -4,8 +4,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { silentLogger } from '@molecule/core'
 import { until } from '@molecule/test-support'
-import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type RunningRuntime, startRuntime } from '../src/index.js'
 import { inProcessEnv } from './support/runtime-process.js'
@@ -89,7 +89,7 @@ async function boot(
   }
   const workspaceId = randomUUID()
   runtime = await startRuntime({
-    logger: pino({ level: 'silent' }),
+    logger: silentLogger,
     env: inProcessEnv(root, workspaceId, platform.url, {
       HOSTNAME: 'agent-wire.local',
       MOLECULE_HEARTBEAT_INTERVAL_MS: '100',

@@ -11,17 +11,17 @@ import {
   textMessage,
 } from '@molecule/adapter-core'
 import { runExecutor } from '@molecule/adapter-core/runtime'
+import { silentLogger } from '@molecule/core'
 import { startDevPlatform } from '@molecule/dev-platform'
 import { PlatformClient } from '@molecule/platform-client'
 import { until } from '@molecule/test-support'
-import pino from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { waitGone } from '../../test/support/processes.js'
 import { platformMemory } from '../memory-handle.js'
 import { createCliAdapter, parseCliRuntimeConfig } from './cli-adapter.js'
 import { echoAdapter } from './echo-adapter.js'
 
-const logger = pino({ level: 'silent' })
+const logger = silentLogger
 
 function config(runtimeConfig: Record<string, unknown>): AdapterConfig {
   return {

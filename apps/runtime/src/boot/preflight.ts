@@ -1,0 +1,28 @@
+import { join } from 'node:path'
+import { checkAdapterForPreflight } from '@molecule/adapter-core/runtime'
+import { generateAgentsMd, renderPreflightReport, runPreflight } from '@molecule/config'
+import { describeError } from '@molecule/core'
+import { BootFailure } from './boot-failure.js'
+import type { ResolvedSettings } from './resolve-settings.js'
+
+/**
+ * Phase 2. Checks adapter discovery, the A2A port, required env, prompt files and skills; writes `AGENTS.md` into the
+ * workspace directory first (a failing report still leaves it for the operator); then a report with a failure aborts
+ * the boot, and any other report is printed on stderr.
+ */
+export async function preflight(resolved: ResolvedSettings): Promise<void> {
+  const { config, configDir, runtimeEnv, settings, log, adapterQuery } = resolved
+  const report = await runPreflight(config, {
+    configDir,
+    env: runtimeEnv,
+    checkAdapter: async () => checkAdapterForPreflight(adapterQuery),
+  })
+  const rendered = renderPreflightReport(report)
+  try {
+    await generateAgentsMd(configDir, join(settings.workspaceDir, 'AGENTS.md'), { env: runtimeEnv })
+  } catch (err) {
+    log.warn({ err: describeError(err) }, 'could not write AGENTS.md')
+  }
+  if (!report.ok) throw new BootFailure('PREFLIGHT_FAILED', rendered.trimEnd())
+  if (rendered) process.stderr.write(rendered.endsWith('\n') ? rendered : `${rendered}\n`)
+}

@@ -1,0 +1,70 @@
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { type Adapter, defineExecutor, type Executor } from '@molecule/adapter-core'
+import { loadAdapter } from '@molecule/adapter-core/runtime'
+import { describeError } from '@molecule/core'
+import type { LoadedSkill } from '../skills.js'
+import { adapterConfigFor } from './adapter-config.js'
+import { bootFailure } from './boot-failure.js'
+import type { ResolvedSettings } from './resolve-settings.js'
+import type { WorkspaceState } from './workspace-state.js'
+
+export interface PreparedAdapter {
+  adapter: Adapter
+  executor: Executor
+  /** Listed on both agent cards. */
+  skills: LoadedSkill[]
+}
+
+/**
+ * Phase 4. Loads the adapter, runs `setup()` and `createExecutor()` with its `AdapterConfig`, makes sure the
+ * workspace directories exist and hands the adapter the pre-stop snapshot of the previous run, if any.
+ */
+export async function prepareAdapter(
+  resolved: ResolvedSettings,
+  state: WorkspaceState,
+): Promise<PreparedAdapter> {
+  const { config, settings, log } = resolved
+  const { adapter, source } = await loadAdapter(resolved.adapterQuery).catch((err: unknown) => {
+    throw bootFailure(err, 'ADAPTER_LOAD_FAILED')
+  })
+  log.info(
+    { adapter: adapter.name, source },
+    `Runtime: ${config.runtime} (${adapter.displayName ?? adapter.name})`,
+  )
+  const { adapterConfig, skills } = await adapterConfigFor(resolved, state, adapter)
+  let executor: Executor
+  try {
+    await adapter.setup?.(adapterConfig)
+    executor = defineExecutor(await adapter.createExecutor(adapterConfig))
+  } catch (err) {
+    throw bootFailure(
+      err,
+      'ADAPTER_SETUP_FAILED',
+      (detail) => `Adapter "${adapter.name}" failed to start: ${detail}`,
+    )
+  }
+  // The agent's working tree and its chat-uploads dir must exist; failing here is not fatal (read-only mounts).
+  await mkdir(join(settings.workspaceDir, '.molecule', 'chat-uploads'), { recursive: true }).catch(
+    (err: Error) =>
+      log.warn({ err: err.message, dir: settings.workspaceDir }, 'workspace directory is not writable'),
+  )
+  await restorePreviousRun(adapter, resolved, state)
+  return { adapter, executor, skills }
+}
+
+/** A snapshot the adapter cannot restore is logged and skipped: the workspace starts fresh rather than not at all. */
+async function restorePreviousRun(
+  adapter: Adapter,
+  { log }: ResolvedSettings,
+  { snapshots }: WorkspaceState,
+): Promise<void> {
+  const previous = await snapshots.read()
+  if (!previous) return
+  try {
+    await adapter.restoreState?.(previous)
+    log.info({ from: previous.timestamp }, 'restored pre-stop snapshot')
+  } catch (err) {
+    log.warn({ err: describeError(err) }, 'adapter could not restore the pre-stop snapshot; starting fresh')
+  }
+}

@@ -1,0 +1,65 @@
+import type { LoadAdapterOptions } from '@molecule/adapter-core/runtime'
+import { loadConfig, loadEnv, type RuntimeEnv, type WorkspaceConfig } from '@molecule/config'
+import type { Logger } from '@molecule/core'
+import { builtinAdapters } from '../adapters/index.js'
+import { runtimeLogger } from '../logger.js'
+import { type RuntimeSettings, readRuntimeSettings } from '../runtime-settings.js'
+import { BootFailure, bootFailure } from './boot-failure.js'
+import type { StartRuntimeOptions } from './types.js'
+
+/** Everything the later phases read: the environment, this workspace's identity, its config and its logger. */
+export interface ResolvedSettings {
+  /** The raw environment (the platform tools read their own variables from it). */
+  env: NodeJS.ProcessEnv
+  /** Runtime-only settings: timers, bind address, grace period, log level. */
+  settings: RuntimeSettings
+  /** Shared workspace variables of `@molecule/config`. */
+  runtimeEnv: RuntimeEnv
+  workspaceId: string
+  /** Directory of `config.yaml` (`WORKSPACE_CONFIG_PATH`). */
+  configDir: string
+  config: WorkspaceConfig
+  /** Every line carries `workspaceId`, bound here once. */
+  log: Logger
+  /** Where the adapter comes from: `ADAPTER_MODULE`, else the built-in named by config `runtime`. */
+  adapterQuery: LoadAdapterOptions
+}
+
+/**
+ * Phase 1. Reads the environment (`WORKSPACE_ID` required; bad numbers name their variable), builds the logger and
+ * loads `config.yaml`. Every mistake is a `BootFailure` the CLI prints without a stack.
+ */
+export async function resolveSettings(options: StartRuntimeOptions): Promise<ResolvedSettings> {
+  const env = options.env ?? process.env
+  let settings: RuntimeSettings
+  let runtimeEnv: RuntimeEnv
+  try {
+    settings = readRuntimeSettings(env)
+    runtimeEnv = loadEnv(env)
+  } catch (err) {
+    throw bootFailure(err, 'ENV_INVALID')
+  }
+  const workspaceId = runtimeEnv.workspaceId
+  if (!workspaceId) {
+    throw new BootFailure('WORKSPACE_ID_MISSING', 'WORKSPACE_ID is not set.', 1, {
+      path: 'WORKSPACE_ID',
+      fix: "Set WORKSPACE_ID to this workspace's UUID.",
+    })
+  }
+  // A caller's logger gets `workspaceId` from us; our own binds it at creation. Either way it is on a line once.
+  const log = options.logger
+    ? options.logger.child({ workspaceId })
+    : runtimeLogger(settings.logLevel, { workspaceId })
+  const configDir = runtimeEnv.configPath
+  const loaded = await loadConfig(configDir, { env: runtimeEnv }).catch((err: unknown) => {
+    throw bootFailure(err, 'CONFIG_INVALID')
+  })
+  for (const warning of loaded.warnings) log.warn({ configDir }, warning)
+  const adapterQuery: LoadAdapterOptions = {
+    adapterModule: runtimeEnv.adapterModule,
+    runtime: loaded.config.runtime,
+    builtins: options.builtins ?? builtinAdapters,
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+  }
+  return { env, settings, runtimeEnv, workspaceId, configDir, config: loaded.config, log, adapterQuery }
+}

@@ -1,0 +1,72 @@
+import { type A2AServer, type A2AServerOptions, createA2AServer } from '@molecule/a2a-server'
+import { unsupportedTranscript } from '@molecule/adapter-core'
+import { describeError } from '@molecule/core'
+import { advertisedHost, advertisedUrl, type CardInput, servedAgentCard } from '../agent-card.js'
+import { asLibraryLogger } from '../library-logger.js'
+import { BootFailure } from './boot-failure.js'
+import type { PreparedAdapter } from './prepare-adapter.js'
+import type { ResolvedSettings } from './resolve-settings.js'
+import type { WorkspaceState } from './workspace-state.js'
+
+export interface ServedA2A {
+  server: A2AServer
+  /** Advertised URL, with the port really bound. */
+  url: string
+  port: number
+  /** The card fields for a given URL; the platform's card is built from the same input. */
+  cardInput(url: string): CardInput
+}
+
+/**
+ * Phase 5. Starts the A2A server: the card at both well-known paths, JSON-RPC at `/` and `/a2a`, task start/end
+ * counted in the task activity. The card must name the URL before the server listens, but with port 0 the real
+ * port is only known after: then the card is replaced.
+ */
+export async function serveA2A(
+  resolved: ResolvedSettings,
+  state: WorkspaceState,
+  { adapter, executor, skills }: PreparedAdapter,
+): Promise<ServedA2A> {
+  const { config, settings, runtimeEnv, log } = resolved
+  const { activity, tokens } = state
+  const cardInput = (url: string): CardInput => ({
+    name: config.name,
+    description: config.description,
+    version: config.version,
+    url,
+    streaming: config.a2a.streaming,
+    pushNotifications: config.a2a.push_notifications,
+    skills,
+  })
+  const host = advertisedHost(runtimeEnv.hostname, settings.a2aHost)
+  const requestedPort = settings.a2aPortOverride ?? config.a2a.port
+  const server = createA2AServer({
+    card: servedAgentCard(cardInput(advertisedUrl(host, requestedPort))),
+    executor,
+    logger: asLibraryLogger<A2AServerOptions['logger']>(log.child({ component: 'a2a' })),
+    transcriptToken: () => tokens.read(),
+    transcript: (since, limit) =>
+      adapter.transcriptLines?.(since, limit) ?? unsupportedTranscript(adapter.name, since),
+    pushNotifications: { allowPrivateTargets: settings.pushAllowPrivateTargets },
+    onTaskStart: (task) => activity.start(task.summary || 'task'),
+    onTaskEnd: (task) => {
+      activity.recordOutcome(task.state)
+      activity.end()
+    },
+  })
+  const listening = await server
+    .listen({ port: requestedPort, host: settings.a2aHost })
+    .catch((err: unknown) => {
+      throw new BootFailure(
+        'A2A_LISTEN_FAILED',
+        `A2A server could not listen on ${settings.a2aHost}:${requestedPort}: ${describeError(err)}.`,
+        1,
+        { path: 'a2a.port', fix: 'Free the port or change a2a.port in config.yaml.', cause: err },
+      )
+    })
+  const port = listening.port
+  const url = advertisedUrl(host, port)
+  if (port !== requestedPort) server.setCard(servedAgentCard(cardInput(url)))
+  log.info({ url, bind: `${settings.a2aHost}:${port}` }, 'A2A server listening')
+  return { server, url, port, cardInput }
+}

@@ -1,0 +1,58 @@
+import { PlatformClient, TokenStore } from '@molecule/platform-client'
+import { PreStopSnapshot } from '../snapshot/pre-stop-snapshot.js'
+import { TaskActivity, WedgeState } from '../task-activity.js'
+import type { ResolvedSettings } from './resolve-settings.js'
+
+/**
+ * Task changes want an immediate heartbeat, but the heartbeat loop only exists once the platform phase runs; until
+ * it is connected a pulse does nothing (nothing is registered to report to yet).
+ */
+export class HeartbeatPulse {
+  #target: { pulse(): void } | undefined
+
+  connect(target: { pulse(): void }): void {
+    this.#target = target
+  }
+
+  readonly fire = (): void => {
+    this.#target?.pulse()
+  }
+}
+
+/** What the phases after preflight share: one platform client, the task and wedge state, the stop signal. */
+export interface WorkspaceState {
+  /** Platform calls carry the token of `tokens`; a 401 makes the client re-read it once. */
+  platform: PlatformClient
+  /** `$CONFIGS_DIR/.auth_token`: minted at the first register, reused after a restart. */
+  tokens: TokenStore
+  activity: TaskActivity
+  wedge: WedgeState
+  pulse: HeartbeatPulse
+  /** Aborted by `stop`: cancels self-prompts and tool calls still in flight. */
+  abort: AbortController
+  startedAt: number
+  snapshots: PreStopSnapshot
+}
+
+/** Phase 3. Builds the state every later phase shares; no I/O. */
+export function workspaceState(resolved: ResolvedSettings): WorkspaceState {
+  const { runtimeEnv, workspaceId, log } = resolved
+  const tokens = new TokenStore(runtimeEnv.configsDir)
+  const platform = new PlatformClient({
+    platformUrl: runtimeEnv.platformUrl,
+    workspaceId,
+    token: tokens,
+    logger: log.child({ component: 'platform' }),
+  })
+  const pulse = new HeartbeatPulse()
+  return {
+    platform,
+    tokens,
+    activity: new TaskActivity(pulse.fire),
+    wedge: new WedgeState(),
+    pulse,
+    abort: new AbortController(),
+    startedAt: Date.now(),
+    snapshots: new PreStopSnapshot(runtimeEnv.agentSnapshotPath),
+  }
+}
