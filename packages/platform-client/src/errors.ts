@@ -1,4 +1,5 @@
 import { excerptHead, MoleculeError, maskSecrets } from '@molecule/core'
+import type { z } from 'zod'
 
 /** Failure classes of a platform call; callers branch on these, never on message text. */
 export type PlatformErrorCode =
@@ -52,6 +53,25 @@ export class PlatformError extends Error {
 
 export function isPlatformError(err: unknown, code?: PlatformErrorCode): err is PlatformError {
   return err instanceof PlatformError && (code === undefined || err.code === code)
+}
+
+/** A 2xx body that lacks a field the client relies on: names the first offending field. */
+export function responseShapeError(
+  endpoint: string,
+  status: number,
+  error: z.ZodError,
+  excerpt?: string,
+): PlatformError {
+  const issue = error.issues[0]
+  const where = issue?.path.length ? issue.path.join('.') : '(root)'
+  return new PlatformError({
+    code: 'PLATFORM_BAD_RESPONSE',
+    endpoint,
+    status,
+    bodyExcerpt: excerpt,
+    message: `${endpoint}: unexpected response shape at ${where}: ${issue?.message ?? 'invalid'}`,
+    cause: error,
+  })
 }
 
 /** A local misuse or file problem (bad token value, unwritable configs dir): the local `MoleculeError` family. */

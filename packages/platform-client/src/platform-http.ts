@@ -1,7 +1,7 @@
 import { excerptHead, maskSecrets } from '@molecule/core'
 import type { z } from 'zod'
 import { backoffDelay, parseRetryAfter, type RetryPolicy, sleep } from './backoff.js'
-import { bodyExcerpt, PlatformError } from './errors.js'
+import { bodyExcerpt, PlatformError, responseShapeError } from './errors.js'
 import type { Logger } from './logger.js'
 import type { TokenSource } from './token-store.js'
 
@@ -167,18 +167,7 @@ export class PlatformHttp {
       })
     }
     const result = schema.safeParse(json)
-    if (!result.success) {
-      const issue = result.error.issues[0]
-      const where = issue?.path.length ? issue.path.join('.') : '(root)'
-      throw new PlatformError({
-        code: 'PLATFORM_BAD_RESPONSE',
-        endpoint,
-        status,
-        bodyExcerpt: bodyExcerpt(text, [token]),
-        message: `${endpoint}: unexpected response shape at ${where}: ${issue?.message ?? 'invalid'}`,
-        cause: result.error,
-      })
-    }
+    if (!result.success) throw responseShapeError(endpoint, status, result.error, bodyExcerpt(text, [token]))
     return result.data
   }
 
