@@ -8,6 +8,7 @@ import * as delegation from './endpoints/delegation.js'
 import * as memory from './endpoints/memory.js'
 import * as messaging from './endpoints/messaging.js'
 import * as registry from './endpoints/registry.js'
+import { PlatformClientError } from './errors.js'
 import { type Logger, silentLogger } from './logger.js'
 import { PlatformHttp } from './platform-http.js'
 import type {
@@ -94,10 +95,8 @@ export class PlatformClient {
   private readonly logger: Logger
 
   constructor(options: PlatformClientOptions) {
-    if (!options.platformUrl)
-      throw new TypeError('PlatformClient: platformUrl is required (e.g. PLATFORM_URL)')
-    if (!options.workspaceId)
-      throw new TypeError('PlatformClient: workspaceId is required (e.g. WORKSPACE_ID)')
+    requireOption(options.platformUrl, 'platformUrl', 'the platform base URL, e.g. from PLATFORM_URL')
+    requireOption(options.workspaceId, 'workspaceId', "this workspace's UUID, e.g. from WORKSPACE_ID")
     this.workspaceId = options.workspaceId
     this.platformUrl = options.platformUrl.replace(/\/+$/, '')
     this.logger = options.logger ?? silentLogger
@@ -357,6 +356,14 @@ export class PlatformClient {
   latestCheckpoint(opts?: CallOptions): Promise<Checkpoint | null> {
     return this.call(checkpoints.latestCheckpoint(this.workspaceId), opts)
   }
+}
+
+function requireOption(value: string | undefined, name: string, what: string): void {
+  if (value) return
+  throw new PlatformClientError('CLIENT_OPTION_MISSING', `PlatformClient: ${name} is required (${what})`, {
+    path: name,
+    fix: `Pass ${name} to new PlatformClient({ ... }).`,
+  })
 }
 
 /**

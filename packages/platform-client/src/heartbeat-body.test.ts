@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { buildHeartbeatBody } from './heartbeat-body.js'
 
 describe('buildHeartbeatBody', () => {
-  it('produces the R2 body with uptime and error rate', () => {
+  it('produces the heartbeat body with uptime and error rate', () => {
     expect(
       buildHeartbeatBody({
         activeTasks: 2,

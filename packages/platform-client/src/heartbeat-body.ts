@@ -31,8 +31,8 @@ const CAPABILITY_KEYS: Array<keyof RuntimeCapabilitiesFlags> = [
 ]
 
 /**
- * The heartbeat body of platform-api §2.2 R2 / runtime-behaviour §2.8–2.9 from plain runtime state, so every
- * caller sends the same fields with the same rules (wedge overlay, capability block with all seven flags,
+ * The `POST /registry/heartbeat` body from plain runtime state, so every caller sends the same fields with the same
+ * rules (wedge overlay, capability block with all seven flags,
  * idle-timeout override only when positive).
  */
 export function buildHeartbeatBody(state: HeartbeatState): HeartbeatBody {

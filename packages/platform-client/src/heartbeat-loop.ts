@@ -8,7 +8,7 @@ import type { HeartbeatBody } from './types.js'
 export interface HeartbeatLoopOptions {
   client: PlatformClient
   /**
-   * Produces the heartbeat body (platform-api §2.2 R2) for each beat: `active_tasks`, `current_task`,
+   * Produces the `POST /registry/heartbeat` body for each beat: `active_tasks`, `current_task`,
    * `uptime_seconds`, `error_rate`, `sample_error`, wedge fields (`runtime_state: "wedged"`) and `runtime_metadata`.
    */
   snapshot: () => HeartbeatBody | Promise<HeartbeatBody>

@@ -1,6 +1,6 @@
 import type { ActivityRow } from './schemas.js'
 
-/** Who sent an inbound message (mcp-bridge §1.3). */
+/** Who sent an inbound message: the human in the canvas, a peer agent, or the platform returning a delegation result. */
 export type InboxMessageKind = 'canvas_user' | 'peer_agent' | 'delegation_result'
 
 export interface InboxAttachment {

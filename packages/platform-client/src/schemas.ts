@@ -200,7 +200,7 @@ export const A2AQueuedPollSchema = z.looseObject({
   method: optStr,
 })
 
-/** `GET /workspaces/:id/state` (W2): 404 bodies carry `deleted: true`. */
+/** `GET /workspaces/:id/state`: a deleted workspace answers 404 with `deleted: true`. */
 export const WorkspaceStateSchema = z.looseObject({
   workspace_id: optStr,
   status: optStr,

@@ -1,5 +1,6 @@
-// Request shapes. Registry bodies (register, heartbeat) are the exact wire objects of platform-api §2.2 (snake_case,
-// the workspace id filled in by the client); the other calls take camelCase inputs mapped to the wire by the client.
+// Request shapes. Registry bodies (register, heartbeat) are the exact wire objects (snake_case; the client fills in
+// the workspace id); the other calls take camelCase inputs that the endpoint declarations map to the wire.
+// docs/platform-contract.md lists the endpoints and their fields.
 
 /** The agent card registered with the platform (stored verbatim; extra keys allowed). */
 export interface AgentCard {
@@ -39,7 +40,7 @@ export interface RuntimeMetadata {
   idle_timeout_seconds?: number
 }
 
-/** `POST /registry/heartbeat` body without `workspace_id` (platform-api §2.2 R2, runtime-behaviour §2.8–2.9). */
+/** `POST /registry/heartbeat` body without `workspace_id` (the client adds it); every field is optional. */
 export interface HeartbeatBody {
   error_rate?: number
   sample_error?: string
@@ -118,13 +119,13 @@ export interface ReportActivityInput {
 
 export interface ListActivityQuery {
   type?: string
-  /** Cursor ([later] platforms): rows strictly newer than this id, oldest first; 410 when unknown. */
+  /** Cursor (newer platforms only): rows strictly newer than this id, oldest first; 410 when unknown. */
   sinceId?: string
   /** Window in seconds when there is no cursor; rows newest first. */
   sinceSecs?: number
   source?: 'canvas' | 'agent'
   peerId?: string
-  /** RFC 3339: only rows strictly older ([later] platforms). */
+  /** RFC 3339: only rows strictly older (newer platforms only). */
   beforeTs?: string
   limit?: number
   /** `peer_info`: newer platforms add `peer_name`, `peer_role`, `agent_card_url`, `attachments` (others ignore it). */

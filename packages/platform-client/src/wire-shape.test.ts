@@ -7,9 +7,10 @@ import { PlatformClient } from './client.js'
 import { InboxCursorFile } from './inbox-cursor-file.js'
 import { InboxPoller } from './inbox-poller.js'
 
-// The exact wire of every call, as reference/platform-api.md §2 (paths, methods, body and query names) and §1/§7
-// (headers) give it: a strict platform checks these. The behaviour behind them is covered by the contract tests
-// against the dev platform (client.test.ts); here a recording server pins the request bytes.
+// The exact wire of every call: paths, methods, body and query names, and the identity headers (bearer token,
+// X-Workspace-ID, X-Molecule-Org-Id, Origin) that a strict platform checks; docs/platform-contract.md lists them.
+// The behaviour behind them is covered by the contract tests against the dev platform (client.test.ts); here a
+// recording server pins the request bytes.
 
 const WS = '0b6f7c1e-5d2a-4c8e-9a71-2f4d6e8b9c10'
 const PEER = '5c1d0000-0000-4000-8000-000000000002'
@@ -72,7 +73,7 @@ async function wire(
   }
 }
 
-describe('request wire shapes (platform-api.md §2)', () => {
+describe('request wire shapes', () => {
   it('registry: register, heartbeat, update-card, discover, peers', async () => {
     expect(
       await wire(() => client.register({ url: '', agent_card: { name: 'n' }, delivery_mode: 'poll' })),
