@@ -51,7 +51,7 @@ export function servedAgentCard(input: CardInput): AgentCard {
   }
 }
 
-/** The card sent with `POST /registry/register` (§2.2): exactly the keys the platform stores and reads. */
+/** The card sent with `POST /registry/register`: exactly the keys the platform stores and reads. */
 export function platformAgentCard(input: CardInput): {
   name: string
   description: string
@@ -78,7 +78,7 @@ export function platformAgentCard(input: CardInput): {
 const WILDCARD_BINDS = new Set(['', '0.0.0.0', '::', '[::]'])
 
 /**
- * Host part of the URL peers use to reach us (§2.2 `<workspace_url>`): `HOSTNAME` (the container name on a
+ * Host part of the URL peers use to reach us (the `url` of `POST /registry/register`): `HOSTNAME` (the container name on a
  * Docker network) when set; else the address the A2A server is bound to when that is a specific one (a server
  * bound to 127.0.0.1 is not reachable at the machine's LAN address); else the first non-internal IPv4 address,
  * else loopback. No outbound connection is made to find it.

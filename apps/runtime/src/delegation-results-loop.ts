@@ -62,7 +62,7 @@ function isResult(value: unknown): value is DelegationResult {
 }
 
 /**
- * Picks up async delegations that finished (§2.8): only those this workspace started (`source_id` check — a
+ * Picks up async delegations that finished (`GET /workspaces/:id/delegations`): only those this workspace started (`source_id` check — a
  * peer cannot inject "results"), appends them to the results file, tells the human via notify, and wakes the
  * agent with a self-message through the platform proxy. The wake-up text carries ids, statuses and summaries
  * only, never the peer's raw reply (prompt-injection defence); the agent reads details from the file.

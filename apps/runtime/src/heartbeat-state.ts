@@ -5,8 +5,8 @@ import type { HeartbeatState } from '@molecule/platform-client'
 import type { TaskActivity, WedgeState } from './task-activity.js'
 
 /**
- * The runtime's inputs to `buildHeartbeatBody` of `@molecule/platform-client` (§2.8–2.9), which owns the wire
- * rules: counters and uptime; `errorCount`/`requestCount` = the tasks finished since the last accepted beat
+ * The runtime's inputs to `buildHeartbeatBody` of `@molecule/platform-client`, which owns the wire rules of
+ * `POST /registry/heartbeat`: counters and uptime; `errorCount`/`requestCount` = the tasks finished since the last accepted beat
  * (upstream never fed them; an error rate ≥ 0.5 shows the workspace as degraded) with a sample error naming the
  * share; the wedge reason; capabilities and the idle-timeout override of the LIVE adapter (upstream built a
  * fresh adapter per beat). A throwing adapter hook drops `runtime_metadata` rather than the beat.

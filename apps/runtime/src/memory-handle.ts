@@ -3,13 +3,13 @@ import type { Logger } from '@molecule/core'
 import type { PlatformClient } from '@molecule/platform-client'
 import { redactSecrets } from '@molecule/tools'
 
-/** Memories recalled before a turn (§3.7 MEMORY_RECALL_LIMIT). */
+/** Memories recalled before a turn: the newest ten. */
 export const MEMORY_RECALL_LIMIT = 10
 /** Per-call limit: recall sits in front of every turn, so a slow platform must not hold the agent up for long. */
 const MEMORY_TIMEOUT_MS = 5_000
 
 /**
- * §3.7 `recall_memories` / `commit_memory` over the runtime's platform client. Recall asks for the ten newest
+ * The adapter's `recall_memories` / `commit_memory` pair over the runtime's platform client. Recall asks for the ten newest
  * memories (the platform lists newest first without a query); upstream took the last ten of its list, which
  * were the oldest of the fifty newest.
  */

@@ -9,14 +9,14 @@ export type SelfPromptPlatform = Pick<PlatformClient, 'workspaceId' | 'sendA2A'>
 /**
  * A prompt the workspace sends itself through the platform proxy (not directly), so the canvas shows both the
  * prompt and the reply and the platform records it as agent-originated (`X-Workspace-ID` = self). One A2A v0.3
- * `message/send` with `messageId` `<idPrefix>-<8 hex>` and a single `{kind: "text"}` part (§2.4, §2.11).
+ * `message/send` with `messageId` `<idPrefix>-<8 hex>` and a single `{kind: "text"}` part.
  */
 export async function sendSelfPrompt(
   platform: SelfPromptPlatform,
   text: string,
   idPrefix: 'initial' | 'idle' | 'delegation-results',
   timeoutMs: number,
-  /** Aborts the request (the runtime is stopping: §2.14 cancels the prompt tasks). */
+  /** Aborts the request (the runtime is stopping: a stop cancels self-prompts in flight). */
   signal?: AbortSignal,
 ): Promise<void> {
   await platform.sendA2A(
@@ -77,7 +77,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * `initial_prompt` (§2.11): sent once per workspace lifetime. The marker is written BEFORE sending so a prompt
+ * `initial_prompt`: sent once per workspace lifetime. The marker is written BEFORE sending so a prompt
  * that crashes the agent is not replayed on every boot. Returns what happened, for logs and tests.
  */
 export async function runInitialPrompt(
@@ -156,7 +156,7 @@ export interface IdleLoopOptions {
 }
 
 /**
- * Idle loop (§2.12): every interval, if the agent has nothing running, nudge it with `idle_prompt`
+ * Idle loop: every interval, if the agent has nothing running, nudge it with `idle_prompt`
  * (fire-and-forget; a slow reply never delays the next check).
  */
 export class IdleLoop {

@@ -7,7 +7,7 @@ import { loadSkills, parseSkillMd } from './skills.js'
 
 const log = silentLogger
 
-describe('parseSkillMd (§5.2)', () => {
+describe('parseSkillMd', () => {
   it('splits frontmatter from the body', () => {
     expect(parseSkillMd('---\nname: Sum\ntags: [text]\n---\n\nCondense it.\n')).toEqual({
       metadata: { name: 'Sum', tags: ['text'] },
@@ -32,7 +32,7 @@ describe('parseSkillMd (§5.2)', () => {
   })
 })
 
-describe('loadSkills (§5.1–5.3)', () => {
+describe('loadSkills', () => {
   it('loads the listed skills in order, id = folder, filtered by runtime', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'skills-'))
     const skill = async (id: string, text: string) => {

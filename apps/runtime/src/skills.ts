@@ -4,7 +4,7 @@ import type { SkillSummary } from '@molecule/adapter-core'
 import type { Logger } from '@molecule/core'
 import { parse } from 'yaml'
 
-/** One workspace skill as the runtime uses it: card entry + prompt instructions (runtime-behaviour §5.2). */
+/** One workspace skill as the runtime uses it: card entry + prompt instructions. */
 export interface LoadedSkill extends SkillSummary {
   tags: string[]
   examples: string[]
@@ -55,7 +55,7 @@ function runtimeList(value: unknown): string[] | undefined {
 }
 
 /**
- * Loads the skills named in config.yaml `skills` from `<configDir>/skills/<name>/SKILL.md`, in order (§5.1–5.3):
+ * Loads the skills named in config.yaml `skills` from `<configDir>/skills/<name>/SKILL.md`, in order:
  * id = folder name, `name` (default the folder), `description`, `tags`, `examples`, `runtime` filter (a skill for
  * another adapter is skipped), body = instructions. A missing SKILL.md was already reported by preflight and is
  * skipped. Skill scripts (tools) are not loaded by this runtime.

@@ -19,7 +19,7 @@ const offline: SystemPromptPlatform = {
   getSharedContext: () => Promise.reject(new Error('ECONNREFUSED')),
 }
 
-describe('assembleSystemPrompt (§3.8 order)', () => {
+describe('assembleSystemPrompt', () => {
   it('puts instructions, prompt files, memory, parent context and peers in order, then the guidance', async () => {
     const dir = await configDir({
       'system-prompt.md': 'You are the researcher.',

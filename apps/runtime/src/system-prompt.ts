@@ -27,13 +27,13 @@ export interface SystemPromptOptions {
   log: Logger
 }
 
-/** Memory snapshot files added after the prompt files when present and not listed already (§3.8 step 3). */
+/** Memory snapshot files: added right after the prompt files when present and not listed among them already. */
 const MEMORY_FILES = ['MEMORY.md', 'USER.md']
 
 /**
- * The system prompt handed to adapters in `SetupResult` (runtime-behaviour §3.5/§3.8), assembled by
- * adapter-core's `buildSystemPrompt`: platform instructions, prompt files, memory files, the parent's shared
- * context, skills, peers and the delegation-failure guidance. Every platform part fails open to "nothing" (a boot never
+ * The system prompt handed to adapters in `SetupResult`, assembled by adapter-core's `buildSystemPrompt` in this
+ * order: platform instructions, prompt files, memory files, the parent's shared context, skills, peers and the
+ * delegation-failure guidance. Every platform part fails open to "nothing" (a boot never
  * waits longer than `timeoutMs` for them); missing prompt files were already reported by preflight.
  */
 export async function assembleSystemPrompt(opts: SystemPromptOptions): Promise<string> {

@@ -5,9 +5,9 @@ export function briefTask(text: string, limit = 60): string {
 }
 
 /**
- * The `active_tasks` / `current_task` pair of the heartbeat (§2.10). Start adds one and shows the new task;
+ * The `active_tasks` / `current_task` pair of the heartbeat. Start adds one and shows the new task;
  * end subtracts one (never below zero) and clears `current_task` only when nothing is running, so a finished
- * task cannot leave the workspace looking busy (#1372) and overlapping tasks count correctly (#1408).
+ * task cannot leave the workspace looking busy and overlapping tasks count correctly.
  * `onChange` fires after every change: the runtime sends an immediate heartbeat from it.
  */
 export class TaskActivity {
@@ -69,7 +69,7 @@ export class TaskActivity {
 }
 
 /**
- * Wedge state (§2.9): a non-recoverable per-process state an adapter reports (e.g. an SDK stuck initialising).
+ * Wedge state: a non-recoverable per-process state an adapter reports (e.g. an SDK stuck initialising).
  * The first reason wins until cleared; while wedged every heartbeat carries `runtime_state: "wedged"`.
  */
 export class WedgeState {

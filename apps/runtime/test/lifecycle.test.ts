@@ -147,7 +147,7 @@ describe('workspace lifecycle with an ADAPTER_MODULE adapter', () => {
     await writeFile(join(dirs.configs, 'rules.md'), 'Never guess.\n')
     const sibling = await platform.createWorkspace({ name: 'sibling-of-probe' })
     const { send } = await startProbe('', {}, dirs)
-    // §3.8 assembly: prompt files in order, then the peers that have a card, then the failure guidance.
+    // The assembled prompt: prompt files in order, then the peers that have a card, then the failure guidance.
     const prompt = await send('prompt?')
     expect(
       prompt.startsWith(

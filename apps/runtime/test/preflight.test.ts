@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { type AddressInfo, createServer } from 'node:net'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { spawnRuntime, workspaceDirs } from './support/runtime-process.js'
@@ -66,6 +67,7 @@ describe('bad configuration: clear report on stderr, exit 1, no stack trace', ()
     const { exit, stderr } = await bootFails('name: X\nruntime: echo\n', {}, '')
     expect(exit.code).toBe(1)
     expect(stderr).toContain('WORKSPACE_ID')
+    expect(stderr).toContain("Fix: Set WORKSPACE_ID to this workspace's UUID.")
     expect(stderr).not.toMatch(STACK_LINE)
   })
 
@@ -75,5 +77,22 @@ describe('bad configuration: clear report on stderr, exit 1, no stack trace', ()
     })
     expect(exit.code).toBe(1)
     expect(stderr).toContain('MOLECULE_SHUTDOWN_GRACE_MS')
+  })
+
+  it('names the address and the fix when the A2A port is taken', async () => {
+    const taken = createServer()
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+    try {
+      const port = (taken.address() as AddressInfo).port
+      const { exit, stderr } = await bootFails('name: X\nruntime: echo\n', {
+        MOLECULE_A2A_PORT: String(port),
+      })
+      expect(exit.code).toBe(1)
+      expect(stderr).toContain(`A2A server could not listen on 127.0.0.1:${port}`)
+      expect(stderr).toContain('Fix: Free the port or change a2a.port in config.yaml.')
+      expect(stderr).not.toMatch(STACK_LINE)
+    } finally {
+      await new Promise((resolve) => taken.close(resolve))
+    }
   })
 })

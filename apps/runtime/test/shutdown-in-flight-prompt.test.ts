@@ -10,7 +10,7 @@ import { type RunningRuntime, startRuntime } from '../src/index.js'
 import { inProcessEnv } from './support/runtime-process.js'
 
 /**
- * §2.14: the shutdown cancels the initial-prompt task. A platform that holds the proxied prompt open (a slow or
+ * A stop cancels the initial-prompt task still in flight. A platform that holds the proxied prompt open (a slow or
  * wedged proxy; the send timeout is 600 s) must not hold the runtime's stop, which has to end within its grace.
  */
 let server: Server | undefined

@@ -11,9 +11,9 @@ import { type RunningRuntime, startRuntime } from '../src/index.js'
 import { inProcessEnv } from './support/runtime-process.js'
 
 /**
- * The runtime's wire contract against a platform that only records (platform-api §2.2 R1/R2, runtime-behaviour
- * §2.2, §2.4, §2.6, §2.8–2.12): exact register body and card keys, heartbeat fields, the served card, the A2A
- * messages it sends itself, and the `/transcript` token rule.
+ * The runtime's wire contract against a platform that only records (the endpoints are described in
+ * docs/platform-contract.md): the exact `POST /registry/register` body and card keys, the `POST /registry/heartbeat`
+ * fields, the served card, the A2A messages it sends itself, and the `/transcript` token rule.
  */
 interface Recorded {
   method: string
@@ -107,7 +107,7 @@ async function boot(
 const ECHO = 'name: Wire\nruntime: echo\nversion: 2.0.1\na2a:\n  port: 8000\n  streaming: true\n'
 
 describe('wire contract', () => {
-  it('registers with exactly {id, url, agent_card} and the platform card of §2.2', async () => {
+  it('registers with exactly {id, url, agent_card} and the platform card', async () => {
     const { workspaceId, platform: p } = await boot(ECHO)
     await runtime?.registered
     expect(runtime?.url).toBe(`http://agent-wire.local:${runtime?.port}`)
@@ -161,7 +161,7 @@ describe('wire contract', () => {
     ])
   })
 
-  it('heartbeats carry the R2 fields, the bearer token and all seven capability flags', async () => {
+  it('heartbeats carry exactly the heartbeat fields, the bearer token and all seven capability flags', async () => {
     const { workspaceId, platform: p } = await boot(ECHO)
     const beat = await until(() => p.requests.find((r) => r.path === '/registry/heartbeat'))
     expect(beat.headers.authorization).toBe(`Bearer ${TOKEN}`)
@@ -195,7 +195,7 @@ describe('wire contract', () => {
     expect(Number.isInteger(beat.body.uptime_seconds)).toBe(true)
   })
 
-  it('serves the §2.2 card at both well-known paths with every default', async () => {
+  it('serves the agent card at both well-known paths with every default', async () => {
     const { local } = await boot(ECHO)
     const card = (await (await fetch(`${local}/.well-known/agent-card.json`)).json()) as Record<
       string,

@@ -102,7 +102,7 @@ describe('cli adapter', () => {
     expect(text).toBe('Agent error (exit_7) — see workspace logs for details.')
   })
 
-  it('a non-zero exit that printed a reply still answers with it (§3.9: exit 0 or non-empty stdout is success)', async () => {
+  it('a non-zero exit that printed a reply still answers with it (exit 0 or non-empty stdout is success)', async () => {
     const { outcome } = await run(
       {
         command: 'sh',
@@ -135,7 +135,7 @@ describe('cli adapter', () => {
     expect(await waitGone(pids[0] ?? 0)).toBe(true)
   })
 
-  describe('retries (§3.9: up to 3 attempts, backoff 5·2^n s)', () => {
+  describe('retries (up to 3 attempts, backoff 5·2^n s)', () => {
     let dir: string
     beforeEach(async () => {
       dir = await mkdtemp(join(tmpdir(), 'cli-retry-'))
@@ -211,7 +211,7 @@ describe('cli adapter', () => {
     })
   })
 
-  it('appends the attachment manifest for uploaded files and accepts a file-only message (§2.3 step 2)', async () => {
+  it('appends the attachment manifest for uploaded files and accepts a file-only message', async () => {
     const ws = await realpath(await mkdtemp(join(tmpdir(), 'cli-attach-')))
     try {
       await mkdir(join(ws, '.molecule', 'chat-uploads'), { recursive: true })
@@ -236,7 +236,7 @@ describe('cli adapter', () => {
     }
   })
 
-  it('runs in the workspace directory when it has files, else in the config directory (§3.9)', async () => {
+  it('runs in the workspace directory when it has files, else in the config directory', async () => {
     const ws = await realpath(await mkdtemp(join(tmpdir(), 'cli-cwd-')))
     try {
       const text = [{ kind: 'text' as const, text: 'where' }]
@@ -249,7 +249,7 @@ describe('cli adapter', () => {
     }
   })
 
-  it('prepends delegation results that arrived while idle, once (§3.9)', async () => {
+  it('prepends delegation results that arrived while idle, once', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cli-deleg-'))
     try {
       const delegationResultsFile = join(dir, 'results.jsonl')
@@ -270,7 +270,7 @@ describe('cli adapter', () => {
     }
   })
 
-  it('puts the newest memories in front of every turn and remembers the turn after it (§3.9)', async () => {
+  it('puts the newest memories in front of every turn and remembers the turn after it', async () => {
     const platform = await startDevPlatform({ port: 0, logLevel: 'silent' })
     const dir = await mkdtemp(join(tmpdir(), 'cli-memory-'))
     try {

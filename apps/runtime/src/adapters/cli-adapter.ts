@@ -29,13 +29,13 @@ export const cliRuntimeConfigSchema = z.object({
   cwd: z.string().min(1).optional(),
   /** Milliseconds between SIGTERM and SIGKILL of the process group. */
   kill_grace_ms: z.number().int().nonnegative().default(2000),
-  /** Runs per message when the reply is empty or the failure is rate_limited / auth_failed / session_error (§3.9). */
+  /** Runs per message when the reply is empty or the failure is rate_limited / auth_failed / session_error. */
   attempts: z.number().int().min(1).max(10).default(3),
-  /** Milliseconds before the first retry; doubles for each further one (§3.9: 5·2^n s). */
+  /** Milliseconds before the first retry; doubles for each further one (by default 5 s, then 10 s, 20 s, …). */
   retry_backoff_ms: z.number().int().nonnegative().default(5000),
 })
 
-/** Failure categories worth another run (§3.9); any other failure is final. */
+/** Failure categories worth another run (a transient limit, a login or session hiccup); any other failure is final. */
 const RETRIED = new Set(['rate_limited', 'auth_failed', 'session_error'])
 
 /** Resolves after `ms`, or at once when `signal` aborts. */
@@ -85,7 +85,7 @@ export function createCliAdapter(observePid?: PidObserver): Adapter {
     },
     createExecutor(config: AdapterConfig) {
       const cfg = settings ?? parseCliRuntimeConfig(config.runtimeConfig)
-      // §3.9: the workspace directory when it exists and has files, else the config directory; decided per run.
+      // The workspace directory when it exists and has files, else the config directory; decided per run.
       const workDir = async (): Promise<string> => {
         if (cfg.cwd !== undefined) return cfg.cwd
         if (config.workspaceDir !== undefined) {
@@ -95,19 +95,19 @@ export function createCliAdapter(observePid?: PidObserver): Adapter {
         return config.configPath
       }
       return async (ctx, events) => {
-        // §2.3 steps 2–3: uploaded files are announced by an attachment manifest; only then is the input empty.
+        // Uploaded files are announced by an attachment manifest; only then is the input empty.
         const files = await attachedFiles(ctx.message, config.workspaceDir)
         const input = (ctx.text + attachmentManifest(files)).trim()
         if (input.length === 0) return 'Error: message contained no text content.'
         const cwd = await workDir()
-        // §3.9: results of async delegations that finished while idle are handed to the agent once, first.
+        // Results of async delegations that finished while idle are handed to the agent once, first.
         const results = config.delegationResultsFile
           ? await readDelegationResults(config.delegationResultsFile)
           : ''
         const withResults = results
           ? `[Delegation results received while you were idle]\n${results}\n\n[New message]\n${input}`
           : input
-        // §3.9: the newest memories go in front of every turn, and the turn itself is remembered after it.
+        // The newest memories go in front of every turn, and the turn itself is remembered after it.
         // The handle promises not to throw; a template's own handle gets the same tolerance anyway.
         const recalled = (await config.memory?.recall(ctx.signal).catch(() => '')) ?? ''
         const prompt = recalled ? `[Prior context from memory]\n${recalled}\n\n${withResults}` : withResults
@@ -131,7 +131,7 @@ interface Turn {
   observePid: PidObserver | undefined
 }
 
-/** Runs the command for one turn with §3.9's retries: the reply text, or undefined after `events.fail`. */
+/** Runs the command for one turn with its retries: the reply text, or undefined after `events.fail`. */
 async function runTurn({ cfg, prompt, cwd, ctx, events, observePid }: Turn): Promise<string | undefined> {
   const log = ctx.logger.child({ adapter: 'cli', command: cfg.command })
   let category = ''
@@ -171,7 +171,7 @@ async function runTurn({ cfg, prompt, cwd, ctx, events, observePid }: Turn): Pro
     }
     const output = result.stdout.trim()
     if (output.length > 0) {
-      // §3.9: a command that printed a reply succeeded, whatever its exit code (CLIs often exit 1 on warnings).
+      // A command that printed a reply succeeded, whatever its exit code (CLIs often exit 1 on warnings).
       if (result.exitCode !== 0)
         log.warn(
           { exitCode: result.exitCode, stderr: scrubContent(result.stderr.slice(-4096)) },

@@ -76,7 +76,7 @@ describe('runCommand', () => {
   })
 })
 
-describe('§3.9 failure categories (adapter-core classifySubprocessError)', () => {
+describe('failure categories (adapter-core classifySubprocessError)', () => {
   it.each([
     ['Error: rate limit', 1, 'rate_limited'],
     ['invalid api_key', 1, 'auth_failed'],

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises'
 import { readJsonFile, writeFileAtomic } from '@molecule/platform-client'
 import { deepScrub } from './scrub-secrets.js'
 
-/** What the runtime persists on shutdown so the next boot can resume the agent's session (§2.13). */
+/** What the runtime persists on shutdown so the next boot can resume the agent's session. */
 export interface Snapshot {
   workspace_id: string
   timestamp: string
@@ -78,7 +78,7 @@ export class PreStopSnapshot {
 
 /**
  * The session to resume: the adapter block first (where `preStopState` puts it), the top level as a fallback —
- * upstream read only the top level and so never restored a session (§11 defect 6).
+ * upstream read only the top level and so never restored a session.
  */
 export function snapshotSessionId(snapshot: Snapshot): string | undefined {
   const fromAdapter = snapshot.adapter.session_id

@@ -1,5 +1,5 @@
 /**
- * Scrubbing for the pre-stop snapshot (§2.13): anything that looks like a credential is replaced by a typed
+ * Scrubbing for the pre-stop snapshot: anything that looks like a credential is replaced by a typed
  * `[REDACTED:<LABEL>]` marker so a snapshot on the config volume never carries a usable secret. Patterns run most
  * specific first so `OPENAI_API_KEY=sk-…` is labelled API_KEY rather than SK_TOKEN. Running it twice is a no-op
  * because no marker matches any pattern.
