@@ -1,5 +1,5 @@
 import type { PushNotificationConfig, Task } from '@molecule/adapter-core/a2a'
-import type { Logger } from 'pino'
+import type { Logger } from '@molecule/core'
 import { pushTargetProblem, type Resolver } from './url-guard.js'
 
 export interface PushNotificationOptions {

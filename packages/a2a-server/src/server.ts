@@ -2,13 +2,16 @@ import type { AddressInfo } from 'node:net'
 import { type ServerType, serve } from '@hono/node-server'
 import { defineExecutor, type ExecuteFn, type Executor } from '@molecule/adapter-core'
 import type { AgentCard } from '@molecule/adapter-core/a2a'
+import { type Logger, silentLogger } from '@molecule/core'
 import { Hono } from 'hono'
-import { type Logger, pino } from 'pino'
 import { serializeCard } from './card.js'
 import { errorBody, RpcError, RpcErrorCode, type RpcId, resultBody, validId } from './jsonrpc.js'
+import { TaskMethods } from './methods/core.js'
+import { validTraceparent } from './methods/params.js'
+import { buildMethodTable, servedVersions, versionProblem } from './methods/registry.js'
 import { type PushNotificationOptions, PushNotifier } from './push-notifier.js'
-import { RpcMethods, validTraceparent } from './rpc-methods.js'
-import { type TaskActivity, TaskEngine } from './task-engine.js'
+import { TaskEngine } from './task-engine.js'
+import type { TaskActivity } from './task-run.js'
 import { InMemoryTaskStore, type TaskStore } from './task-store.js'
 import {
   defaultTranscript,
@@ -23,7 +26,10 @@ export interface A2AServerOptions {
   executor: Executor | ExecuteFn
   /** Default: a bounded `InMemoryTaskStore` (10k tasks, 1 h TTL for finished ones). */
   taskStore?: TaskStore
-  /** Default: pino at info on stderr, with secrets redacted. */
+  /**
+   * Where the server logs (failed handlers, store writes, push deliveries) and the parent of each
+   * executor's `ctx.logger`. Default: `silentLogger` (nothing is logged).
+   */
   logger?: Logger
   /** The workspace token `/transcript` callers must present; undefined/empty means 401 (fail closed). */
   transcriptToken?: () => string | undefined
@@ -63,19 +69,6 @@ const JSON_OK: ResponseInit = { status: 200, headers: JSON_HEADERS }
 
 function json(body: string, status = 200): Response {
   return new Response(body, status === 200 ? JSON_OK : { status, headers: JSON_HEADERS })
-}
-
-function defaultLogger(): Logger {
-  return pino(
-    {
-      name: 'a2a-server',
-      redact: {
-        paths: ['authorization', '*.authorization', 'token', '*.token', 'headers.authorization'],
-        censor: '[REDACTED]',
-      },
-    },
-    pino.destination(2),
-  )
 }
 
 type NodeHeaders = Record<string, string | string[] | undefined>
@@ -123,14 +116,6 @@ async function readBody(
   return Buffer.concat(chunks).toString('utf8')
 }
 
-/** Versions this server answers (`A2A-Version` header or query); empty means 0.3 per spec. */
-function versionProblem(version: string | null | undefined): string | undefined {
-  if (!version) return undefined
-  const v = version.trim()
-  if (v === '' || /^0\.3(\.\d+)?$/.test(v) || /^1(\.0(\.\d+)?)?$/.test(v)) return undefined
-  return `A2A-Version ${JSON.stringify(v.slice(0, 20))} is not supported; use 0.3 or 1.0`
-}
-
 /** The `?A2A-Version=` query parameter (v1.0 clients may send it instead of the header). */
 function versionQuery(url: string): string | undefined {
   if (!url.includes('?')) return undefined
@@ -138,7 +123,7 @@ function versionQuery(url: string): string | undefined {
 }
 
 export function createA2AServer(options: A2AServerOptions): A2AServer {
-  const logger = options.logger ?? defaultLogger()
+  const logger = options.logger ?? silentLogger
   const ownStore = options.taskStore === undefined ? new InMemoryTaskStore() : undefined
   const store: TaskStore = options.taskStore ?? (ownStore as InMemoryTaskStore)
   const bodyLimit = options.bodyLimitBytes ?? 1024 * 1024
@@ -150,7 +135,8 @@ export function createA2AServer(options: A2AServerOptions): A2AServer {
   if (options.onTaskEnd) listeners.taskEnd.add(options.onTaskEnd)
 
   let card = options.card
-  let cardJson = serializeCard(card)
+  const versions = servedVersions()
+  let cardJson = serializeCard(card, versions)
   const push =
     card.capabilities.pushNotifications === true
       ? new PushNotifier(options.pushNotifications ?? {}, logger)
@@ -170,15 +156,17 @@ export function createA2AServer(options: A2AServerOptions): A2AServer {
     },
     wantsActivity: () => listeners.taskStart.size > 0 || listeners.taskEnd.size > 0,
   })
-  const methods = new RpcMethods({
-    engine,
-    store,
-    push,
-    extendedCard: () => options.extendedCard,
-    outputModes: () => card.defaultOutputModes ?? [],
-    streaming: () => card.capabilities.streaming === true,
-    sseKeepAliveMs: options.sseKeepAliveMs ?? 15_000,
-  })
+  const methods = buildMethodTable(
+    new TaskMethods({
+      engine,
+      store,
+      push,
+      extendedCard: () => options.extendedCard,
+      outputModes: () => card.defaultOutputModes ?? [],
+      streaming: () => card.capabilities.streaming === true,
+      sseKeepAliveMs: options.sseKeepAliveMs ?? 15_000,
+    }),
+  )
   const transcript = options.transcript ?? defaultTranscript(card.name)
 
   async function handleRpc(req: Request, env: unknown): Promise<Response> {
@@ -225,7 +213,7 @@ export function createA2AServer(options: A2AServerOptions): A2AServer {
       )
     if (typeof envelope.method !== 'string')
       return json(errorBody(id, new RpcError(RpcErrorCode.InvalidRequest, 'method must be a string')))
-    const handler = methods.table.get(envelope.method)
+    const handler = methods.get(envelope.method)
     if (handler === undefined)
       return json(
         errorBody(
@@ -304,7 +292,7 @@ export function createA2AServer(options: A2AServerOptions): A2AServer {
       })
     },
     setCard(next) {
-      cardJson = serializeCard(next)
+      cardJson = serializeCard(next, versions)
       card = next
     },
     activeTaskCount: () => engine.runs.size,

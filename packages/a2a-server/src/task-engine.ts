@@ -1,49 +1,26 @@
-import {
-  type Executor,
-  extractText,
-  type Message,
-  type Metadata,
-  type Part,
-  type RequestContext,
-  textMessage,
-} from '@molecule/adapter-core'
+import { type Executor, extractText, type Message, type Part, textMessage } from '@molecule/adapter-core'
 import {
   INTERRUPTED_STATES,
   isTerminalState,
   type PushNotificationConfig,
   type Task,
 } from '@molecule/adapter-core/a2a'
-import {
-  replyMessage,
-  runExecutor,
-  type TaskEventSink,
-  type TaskOutcome,
-  uuidV4,
-} from '@molecule/adapter-core/runtime'
-import type { Logger } from 'pino'
+import { replyMessage, runExecutor, type TaskOutcome, uuidV4 } from '@molecule/adapter-core/runtime'
+import type { Logger } from '@molecule/core'
 import { RpcError, RpcErrorCode, rpc } from './jsonrpc.js'
 import type { PushNotifier } from './push-notifier.js'
-import { RunContext, type StreamListener, type TaskActivity, TaskRun } from './task-run.js'
+import {
+  type ArtifactChunkEvent,
+  type RunRequest,
+  type RunSink,
+  type StreamListener,
+  type TaskActivity,
+  TaskRun,
+} from './task-run.js'
 import type { TaskStore } from './task-store.js'
+import { withReplyArtifact } from './task-view.js'
 
-export type { StreamListener, TaskActivity } from './task-run.js'
-
-/**
- * The task as readers get it. `tasks/get` readers (a2a_cli status, delegation polling) look for the
- * result in artifacts, so a completed task that only replied shows the reply's parts as its artifact.
- * Added when read, not stored: every object kept per task costs garbage-collector time.
- */
-export function withReplyArtifact(task: Task): Task {
-  const reply = task.status.message
-  if (task.status.state !== 'completed' || reply === undefined || task.artifacts?.length) return task
-  return { ...task, artifacts: [{ artifactId: `${task.id}-output`, parts: reply.parts }] }
-}
-export { TaskRun } from './task-run.js'
-
-export interface StartParams {
-  message: Message
-  metadata: Metadata | undefined
-  traceparent: string | undefined
+export interface StartParams extends RunRequest {
   /** Subscribed before anything runs, so a stream sees every event from the first snapshot on. */
   listener?: StreamListener
   /** Push config sent with the message (already checked against the URL guard). */
@@ -82,7 +59,7 @@ function brief(text: string): string {
  * The task state machine: creates or resumes tasks, runs the executor, records every event on the
  * stored task and fans events out to stream listeners. No transition ever leaves a terminal state.
  */
-export class TaskEngine {
+export class TaskEngine implements RunSink {
   readonly runs = new Map<string, TaskRun>()
   accepting = true
   readonly #o: TaskEngineOptions
@@ -152,16 +129,16 @@ export class TaskEngine {
   #launch(task: Task, params: StartParams): TaskRun {
     const { message } = params
     const text = extractText(message)
-    const run = new TaskRun(task, brief(text))
+    const run = new TaskRun(task, brief(text), params, text, this, this.#o.logger)
     if (params.listener) run.subscribe(params.listener)
     this.runs.set(task.id, run)
     if (params.pushConfig) this.#o.push?.set(task.id, params.pushConfig)
     run.emit(task)
-    void this.#execute(run, message, text, params)
+    void this.#execute(run)
     return run
   }
 
-  async #execute(run: TaskRun, message: Message, text: string, params: StartParams): Promise<void> {
+  async #execute(run: TaskRun): Promise<void> {
     const { task } = run
     const o = this.#o
     if (o.wantsActivity())
@@ -171,7 +148,7 @@ export class TaskEngine {
         o.logger.warn({ err }, 'taskStart listener threw')
       }
     this.#setStatus(run, 'working', undefined)
-    const ctx = new RunContext(this, run, message, text, params, o.logger)
+    const ctx = run.context
     let outcome: TaskOutcome
     try {
       outcome = await runExecutor(o.executor, ctx, ctx, `${task.id}-output`, run)
@@ -255,13 +232,13 @@ export class TaskEngine {
     run.settle()
   }
 
-  /** @internal RunSink → engine: a progress note from the executor. */
+  /** RunSink: a progress note from the executor. */
   noteStatus(run: TaskRun, note: string): void {
     if (!run.finished) this.#setStatus(run, 'working', note)
   }
 
-  /** @internal RunSink → engine: a streamed artifact chunk. */
-  recordArtifact(run: TaskRun, chunk: Parameters<TaskEventSink['artifact']>[0]): void {
+  /** RunSink: a streamed artifact chunk from the executor. */
+  recordArtifact(run: TaskRun, chunk: ArtifactChunkEvent): void {
     if (run.finished) return
     const { task } = run
     this.#addArtifact(task, chunk.artifactId, chunk.parts, chunk.append, chunk.name)
@@ -338,15 +315,9 @@ export class TaskEngine {
     if (run !== undefined) {
       run.cancel()
       try {
+        // The hook gets the very context `execute` got: message, text, history, metadata, logger.
         const cancel = this.#o.executor.cancel
-        if (cancel) {
-          const ctxLite = {
-            taskId,
-            contextId: run.task.contextId,
-            signal: run.signal,
-          } as RequestContext
-          await cancel.call(this.#o.executor, ctxLite)
-        }
+        if (cancel) await cancel.call(this.#o.executor, run.context)
       } catch (err) {
         this.#o.logger.warn({ err, taskId }, 'executor cancel hook threw')
       }

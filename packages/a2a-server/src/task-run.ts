@@ -1,8 +1,7 @@
 import type { Message, Metadata, RequestContext } from '@molecule/adapter-core'
 import type { StreamEvent, Task, TaskState } from '@molecule/adapter-core/a2a'
 import type { TaskEventSink } from '@molecule/adapter-core/runtime'
-import type { Logger } from 'pino'
-import type { StartParams, TaskEngine } from './task-engine.js'
+import type { Logger } from '@molecule/core'
 
 /** What `taskStart` / `taskEnd` listeners receive (the runtime's heartbeat counts these). */
 export interface TaskActivity {
@@ -15,6 +14,27 @@ export interface TaskActivity {
 }
 
 export type StreamListener = (event: StreamEvent) => void
+
+/** One artifact chunk as the executor's event API hands it over. */
+export type ArtifactChunkEvent = Parameters<TaskEventSink['artifact']>[0]
+
+/**
+ * What a run needs from its owner: a place for the executor's events. The task engine implements it;
+ * a run never sees the engine itself.
+ */
+export interface RunSink {
+  /** A progress note from the executor (status `working` with this text). */
+  noteStatus(run: TaskRun, note: string): void
+  /** A streamed artifact chunk from the executor. */
+  recordArtifact(run: TaskRun, chunk: ArtifactChunkEvent): void
+}
+
+/** The request facts a run hands its executor, beyond the task itself. */
+export interface RunRequest {
+  message: Message
+  metadata: Metadata | undefined
+  traceparent: string | undefined
+}
 
 /** One execution of the executor for a task (a task may run again after input-required). */
 export class TaskRun {
@@ -30,14 +50,21 @@ export class TaskRun {
    * executor keeps going (an executor that ignores its signal must not hold the caller). */
   readonly done: Promise<void>
   #settle!: () => void
+  /** What the executor's `execute` gets, and its `cancel` hook gets the same object. */
+  readonly context: RunContext
 
   constructor(
     readonly task: Task,
     readonly summary: string,
+    request: RunRequest,
+    text: string,
+    sink: RunSink,
+    logger: Logger,
   ) {
     this.done = new Promise((resolve) => {
       this.#settle = resolve
     })
+    this.context = new RunContext(sink, this, request, text, logger)
   }
 
   settle(): void {
@@ -90,26 +117,27 @@ export class TaskRun {
  */
 export class RunContext implements RequestContext, TaskEventSink {
   readonly #run: TaskRun
-  readonly #engine: TaskEngine
+  readonly #sink: RunSink
   readonly #baseLogger: Logger
   #history: Message[] | undefined
   #logger: Logger | undefined
+  readonly message: Message
   readonly metadata: Metadata | undefined
   readonly traceparent: string | undefined
 
   constructor(
-    engine: TaskEngine,
+    sink: RunSink,
     run: TaskRun,
-    readonly message: Message,
+    request: RunRequest,
     readonly text: string,
-    params: StartParams,
     logger: Logger,
   ) {
-    this.#engine = engine
+    this.#sink = sink
     this.#run = run
     this.#baseLogger = logger
-    this.metadata = params.metadata
-    this.traceparent = params.traceparent
+    this.message = request.message
+    this.metadata = request.metadata
+    this.traceparent = request.traceparent
   }
 
   get taskId(): string {
@@ -130,16 +158,17 @@ export class RunContext implements RequestContext, TaskEventSink {
     return this.#run.signal
   }
 
+  /** The server's logger with `taskId` and `contextId` bound (the server's own logger binds neither). */
   get logger(): Logger {
     this.#logger ??= this.#baseLogger.child({ taskId: this.taskId, contextId: this.contextId })
     return this.#logger
   }
 
   status(text: string): void {
-    this.#engine.noteStatus(this.#run, text)
+    this.#sink.noteStatus(this.#run, text)
   }
 
-  artifact(chunk: Parameters<TaskEventSink['artifact']>[0]): void {
-    this.#engine.recordArtifact(this.#run, chunk)
+  artifact(chunk: ArtifactChunkEvent): void {
+    this.#sink.recordArtifact(this.#run, chunk)
   }
 }

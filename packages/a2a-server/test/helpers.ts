@@ -1,9 +1,7 @@
 import type { ExecuteFn, Executor } from '@molecule/adapter-core'
 import type { AgentCard } from '@molecule/adapter-core/a2a'
-import { pino } from 'pino'
+import { silentLogger } from '@molecule/core'
 import { type A2AServer, type A2AServerOptions, createA2AServer } from '../src/index.js'
-
-export const silent = pino({ level: 'silent' })
 
 /** Wire JSON as tests read it: assertions check the shape, so the type stays open. */
 // biome-ignore lint/suspicious/noExplicitAny: test-only view of arbitrary wire JSON
@@ -41,7 +39,7 @@ export async function start(
   const server = createA2AServer({
     card: testCard('http://127.0.0.1:1/', cardExtra),
     executor,
-    logger: silent,
+    logger: silentLogger,
     sseKeepAliveMs: 0,
     ...rest,
   })
