@@ -1,4 +1,4 @@
-import pino from 'pino'
+import { silentLogger } from '@molecule/core'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { withPermission } from './platform-tools.js'
@@ -26,7 +26,7 @@ describe('withPermission', () => {
   const gated = withPermission(
     defineTool({ name: 'commit_memory', description: '', input: z.object({}), run: async () => 'ran' }),
   )
-  const base = { workspaceId: 'w', logger: pino({ level: 'silent' }), signal: new AbortController().signal }
+  const base = { workspaceId: 'w', logger: silentLogger, signal: new AbortController().signal }
 
   it('blocks a denied role with the upstream text', async () => {
     const result = await gated.run({ ...base, roles: ['read-only'] } as ToolContext, {})

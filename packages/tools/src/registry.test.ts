@@ -1,11 +1,11 @@
-import pino from 'pino'
+import { isMoleculeError, silentLogger } from '@molecule/core'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { defineTool, inputJsonSchema, type ToolContext, ToolRegistry } from './registry.js'
 
 const ctx = {
   workspaceId: 'w',
-  logger: pino({ level: 'silent' }),
+  logger: silentLogger,
   signal: new AbortController().signal,
 } as ToolContext
 
@@ -58,6 +58,16 @@ describe('ToolRegistry', () => {
   it('rejects duplicate names and marks error-prefixed strings as errors', async () => {
     const registry = new ToolRegistry([echo])
     expect(() => registry.register(echo)).toThrow(/already registered/)
+    expect(() => registry.register(echo)).toThrow(
+      expect.objectContaining({ code: 'TOOL_NAME_TAKEN', path: 'echo' }),
+    )
+    let duplicate: unknown
+    try {
+      registry.register(echo)
+    } catch (err) {
+      duplicate = err
+    }
+    expect(isMoleculeError(duplicate)).toBe(true)
     const failing = defineTool({
       name: 'f',
       description: '',

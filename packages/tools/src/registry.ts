@@ -1,5 +1,5 @@
+import { type Logger, MoleculeError } from '@molecule/core'
 import type { PlatformClient } from '@molecule/platform-client'
-import type { Logger } from 'pino'
 import { z } from 'zod'
 
 /**
@@ -97,8 +97,13 @@ export class ToolRegistry {
   }
 
   register(tool: Tool): this {
-    if (this.#tools.has(tool.name))
-      throw new Error(`tool '${tool.name}' is already registered; tool names must be unique`)
+    if (this.#tools.has(tool.name)) {
+      throw new MoleculeError(
+        'TOOL_NAME_TAKEN',
+        `tool '${tool.name}' is already registered; tool names must be unique`,
+        { path: tool.name, fix: 'Give the new tool a name no registered tool uses, or register it once.' },
+      )
+    }
     this.#tools.set(tool.name, tool as Tool)
     return this
   }

@@ -1,5 +1,5 @@
+import { silentLogger } from '@molecule/core'
 import { PlatformClient } from '@molecule/platform-client'
-import pino from 'pino'
 import type { ToolContext, WorkspaceDirectory } from './registry.js'
 
 /** Test helper (not exported from the package): a tool context acting as one dev-platform workspace. */
@@ -17,7 +17,7 @@ export function contextFor(
       ...(token ? { token } : {}),
       retry: { attempts: 1 },
     }),
-    logger: pino({ level: 'silent' }),
+    logger: silentLogger,
     signal: new AbortController().signal,
     ...extra,
   }

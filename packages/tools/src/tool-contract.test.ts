@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { createPlatformTools } from './platform-tools.js'
 import { inputJsonSchema } from './registry.js'
 
-// reference/mcp-bridge.md §1.2: names, argument names and enums agents and docs depend on. Ours may add optional
-// selectors (update_agent_card.workspace_id), never rename, drop an argument, or change what is required.
+// The tool names, argument names and enums that agents, prompts and docs written for the upstream MCP bridge depend
+// on. Ours may add optional selectors (update_agent_card.workspace_id), never rename, drop an argument, or change
+// what is required.
 const CONTRACT: Record<
   string,
   { properties: string[]; required: string[]; enums?: Record<string, string[]> }
@@ -42,7 +43,7 @@ const CONTRACT: Record<
   },
 }
 
-describe('tool contract (mcp-bridge.md §1.2)', () => {
+describe('tool contract (the upstream MCP bridge tool names and arguments)', () => {
   const tools = createPlatformTools({ env: {} })
 
   it('exposes exactly the upstream tool names, in order', () => {
