@@ -221,13 +221,15 @@ export function createA2AServer(options: A2AServerOptions): A2AServer {
           new RpcError(RpcErrorCode.MethodNotFound, `Method not found: ${envelope.method.slice(0, 100)}`),
         ),
       )
-    const problem = versionProblem(header(req, incoming, 'a2a-version') || versionQuery(req.url))
+    const version = header(req, incoming, 'a2a-version') || versionQuery(req.url)
+    const problem = versionProblem(version)
     if (problem) return json(errorBody(id, new RpcError(RpcErrorCode.VersionNotSupported, problem)))
     try {
       const answer = await handler({
         id,
         params: envelope.params,
         traceparent: validTraceparent(header(req, incoming, 'traceparent')),
+        version,
       })
       return typeof answer === 'string' ? json(resultBody(id, answer)) : answer
     } catch (err) {

@@ -6,6 +6,8 @@ export interface RpcCall {
   id: RpcId
   params: unknown
   traceparent: string | undefined
+  /** The `A2A-Version` the caller sent (header or query), untrimmed; undefined when none. */
+  version: string | undefined
 }
 
 /** A handler answers with the JSON of `result`, or a whole Response (SSE streams). */

@@ -1,6 +1,5 @@
-import { MoleculeError } from '@molecule/core'
 import type { TaskMethods } from './core.js'
-import type { ProtocolRevision, RpcHandler } from './handler.js'
+import type { ProtocolRevision, RpcCall, RpcHandler } from './handler.js'
 import { v03 } from './v03.js'
 import { v10 } from './v10.js'
 
@@ -11,28 +10,46 @@ import { v10 } from './v10.js'
  */
 export const PROTOCOL_REVISIONS: readonly ProtocolRevision[] = [v03, v10]
 
+interface Bound {
+  revision: ProtocolRevision
+  handler: RpcHandler
+}
+
 /**
- * The dispatch table of all revisions, built once per server. The method name alone picks the
- * revision: two revisions must never bind the same name.
+ * A method name several revisions bind: the revision the caller's `A2A-Version` selects answers; without
+ * one (or when the selected revision lacks the name) the oldest binding does, so a newer revision never
+ * changes what existing callers get.
+ */
+function byVersion(bound: readonly Bound[]): RpcHandler {
+  const oldest = (bound[0] as Bound).handler
+  return (call: RpcCall) => {
+    const version = call.version?.trim()
+    if (version)
+      for (const { revision, handler } of bound)
+        if (revision.acceptsVersion.test(version)) return handler(call)
+    return oldest(call)
+  }
+}
+
+/**
+ * The dispatch table of all revisions, built once per server. A name one revision binds maps straight
+ * to its handler (the grammars of v0.3 and v1.0 do not overlap, so the name alone picks the wire shape);
+ * a name several revisions bind goes through `byVersion`.
  */
 export function buildMethodTable(
   core: TaskMethods,
   revisions: readonly ProtocolRevision[] = PROTOCOL_REVISIONS,
 ): ReadonlyMap<string, RpcHandler> {
-  const table = new Map<string, RpcHandler>()
+  const byName = new Map<string, Bound[]>()
   for (const revision of revisions)
     for (const [name, handler] of Object.entries(revision.methods(core))) {
-      if (table.has(name))
-        throw new MoleculeError(
-          'A2A_METHOD_BOUND_TWICE',
-          `A2A method ${name} is bound by two protocol revisions (the second is ${revision.version})`,
-          {
-            path: name,
-            fix: 'Give each protocol revision its own method names: the name picks the wire shape.',
-          },
-        )
-      table.set(name, handler)
+      const bound = byName.get(name)
+      if (bound === undefined) byName.set(name, [{ revision, handler }])
+      else bound.push({ revision, handler })
     }
+  const table = new Map<string, RpcHandler>()
+  for (const [name, bound] of byName)
+    table.set(name, bound.length === 1 ? (bound[0] as Bound).handler : byVersion(bound))
   return table
 }
 
