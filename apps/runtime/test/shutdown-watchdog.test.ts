@@ -1,10 +1,9 @@
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { type RuntimeProcess, spawnRuntime, workspaceDirs } from './support/runtime-process.js'
-
-// Nothing needs the platform here: the A2A server is up before registration, and the stop does not wait for it.
-const NO_PLATFORM = 'http://127.0.0.1:9'
+import type { RunningDevPlatform } from '@molecule/dev-platform'
+import { describe, expect, it } from 'vitest'
+import { usePlatformAndRuntimes } from './support/fixtures.js'
+import { spawnRuntime, workspaceDirs } from './support/runtime-process.js'
 
 // An adapter whose pre-stop hook takes 8 s: the stop hangs that long unless the CLI's watchdog ends it first.
 const SLOW_STOP_ADAPTER = `
@@ -15,9 +14,9 @@ export const Adapter = {
 }
 `
 
-const running: RuntimeProcess[] = []
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((rt) => rt.stop('SIGKILL')))
+let platform: RunningDevPlatform
+const running = usePlatformAndRuntimes((started) => {
+  platform = started
 })
 
 describe('the CLI shutdown watchdog', () => {
@@ -25,12 +24,14 @@ describe('the CLI shutdown watchdog', () => {
     const dirs = await workspaceDirs('name: Slow\nruntime: slow-stop\na2a:\n  port: 8000\n')
     const adapterFile = join(dirs.root, 'slow-stop-adapter.mjs')
     await writeFile(adapterFile, SLOW_STOP_ADAPTER)
-    const rt = spawnRuntime(crypto.randomUUID(), NO_PLATFORM, dirs, {
+    const ws = await platform.createWorkspace({ name: 'slow-stop' })
+    const rt = spawnRuntime(ws.id, platform.url, dirs, {
       ADAPTER_MODULE: adapterFile,
       MOLECULE_SHUTDOWN_GRACE_MS: '0',
     })
     running.push(rt)
-    await rt.waitForMsg('A2A server listening')
+    // Logged after boot returned, so the CLI's signal handlers are in place.
+    await rt.waitForMsg('registered')
     const started = Date.now()
     const exit = await rt.stop('SIGTERM')
     const elapsed = Date.now() - started

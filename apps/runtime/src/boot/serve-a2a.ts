@@ -1,8 +1,7 @@
-import { type A2AServer, type A2AServerOptions, createA2AServer } from '@molecule/a2a-server'
+import { type A2AServer, createA2AServer } from '@molecule/a2a-server'
 import { unsupportedTranscript } from '@molecule/adapter-core'
 import { describeError } from '@molecule/core'
 import { advertisedHost, advertisedUrl, type CardInput, servedAgentCard } from '../agent-card.js'
-import { asLibraryLogger } from '../library-logger.js'
 import { BootFailure } from './boot-failure.js'
 import type { PreparedAdapter } from './prepare-adapter.js'
 import type { ResolvedSettings } from './resolve-settings.js'
@@ -43,7 +42,7 @@ export async function serveA2A(
   const server = createA2AServer({
     card: servedAgentCard(cardInput(advertisedUrl(host, requestedPort))),
     executor,
-    logger: asLibraryLogger<A2AServerOptions['logger']>(log.child({ component: 'a2a' })),
+    logger: log.child({ component: 'a2a' }),
     transcriptToken: () => tokens.read(),
     transcript: (since, limit) =>
       adapter.transcriptLines?.(since, limit) ?? unsupportedTranscript(adapter.name, since),

@@ -1,6 +1,7 @@
 import { PlatformClient, TokenStore } from '@molecule/platform-client'
 import { PreStopSnapshot } from '../snapshot/pre-stop-snapshot.js'
 import { TaskActivity, WedgeState } from '../task-activity.js'
+import { platformLogger } from './platform-logger.js'
 import type { ResolvedSettings } from './resolve-settings.js'
 
 /**
@@ -42,7 +43,7 @@ export function workspaceState(resolved: ResolvedSettings): WorkspaceState {
     platformUrl: runtimeEnv.platformUrl,
     workspaceId,
     token: tokens,
-    logger: log.child({ component: 'platform' }),
+    logger: platformLogger(log, 'platform'),
   })
   const pulse = new HeartbeatPulse()
   return {
