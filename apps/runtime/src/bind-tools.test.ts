@@ -4,12 +4,11 @@ import { defineTool, type ToolContext } from '@molecule/tools'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { bindTools } from './bind-tools.js'
-import { asLibraryLogger } from './library-logger.js'
 
 const base: ToolContext = {
   workspaceId: 'ws-base',
   platform: new PlatformClient({ platformUrl: 'http://127.0.0.1:9', workspaceId: 'ws-base' }),
-  logger: asLibraryLogger<ToolContext['logger']>(silentLogger),
+  logger: silentLogger,
   signal: new AbortController().signal,
   roles: ['operator'],
 }

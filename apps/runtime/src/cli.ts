@@ -29,9 +29,9 @@ function fail(message: string, code = 1): never {
  * User mistakes (a `MoleculeError`: bad env, config, adapter, port) print their message and fix, never a stack.
  * Anything else is a crash: its message, and the stack only with `MOLECULE_LOG_LEVEL=debug`.
  */
-function failWith(err: unknown): never {
+function failWith(err: unknown, prefix = ''): never {
   const verbose = process.env.MOLECULE_LOG_LEVEL?.trim() === 'debug'
-  fail(describeError(err, { verbose }), err instanceof BootFailure ? err.exitCode : 1)
+  fail(`${prefix}${describeError(err, { verbose })}`, err instanceof BootFailure ? err.exitCode : 1)
 }
 
 async function runWorkspace(): Promise<void> {
@@ -50,7 +50,7 @@ async function runWorkspace(): Promise<void> {
     setTimeout(() => fail('shutdown did not finish in time; exiting'), runtime.shutdownGraceMs + 5000).unref()
     runtime.stop(signal).then(
       () => process.exit(0),
-      (err: Error) => fail(`shutdown failed: ${err.message}`),
+      (err: unknown) => failWith(err, 'shutdown failed: '),
     )
   }
   process.on('SIGTERM', onSignal)

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { LocalCluster } from './local-cluster.js'
+import { RuntimeError } from './runtime-error.js'
 
 const NAMES = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta']
 
@@ -16,9 +17,13 @@ export async function runDev(argv: string[]): Promise<void> {
   const count = Number(values.workspaces)
   const port = Number(values.port)
   if (!Number.isInteger(count) || count < 1 || count > 50)
-    throw new Error('--workspaces must be a whole number from 1 to 50')
+    throw new RuntimeError('DEV_OPTION_INVALID', '--workspaces must be a whole number from 1 to 50', {
+      path: '--workspaces',
+    })
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error('--port must be a port number (0 = any free port)')
+    throw new RuntimeError('DEV_OPTION_INVALID', '--port must be a port number (0 = any free port)', {
+      path: '--port',
+    })
 
   const cluster = await LocalCluster.start({ port, logLevel: values.verbose ? 'info' : 'warn' })
   let stopping = false

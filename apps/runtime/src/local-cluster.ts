@@ -8,6 +8,7 @@ import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platfor
 import type { RunningRuntime } from './boot/types.js'
 import { startRuntime } from './boot.js'
 import { runtimeLogger } from './logger.js'
+import { RuntimeError } from './runtime-error.js'
 
 /** `examples/` of the monorepo checkout this file runs from (src/ or dist/ of apps/runtime). */
 export function examplesDir(): string {
@@ -15,7 +16,9 @@ export function examplesDir(): string {
   for (const candidate of [resolve(here, '../../../examples'), resolve(here, '../../examples')]) {
     if (existsSync(join(candidate, 'workspaces'))) return candidate
   }
-  throw new Error('examples/ not found: dev and demo run from a checkout of the molecule monorepo')
+  throw new RuntimeError('EXAMPLES_NOT_FOUND', 'examples/ not found next to this molecule-runtime.', {
+    fix: 'Run dev and demo from a checkout of the molecule monorepo.',
+  })
 }
 
 export interface LocalWorkspaceSpec {

@@ -1,7 +1,6 @@
 import type { Adapter, AdapterConfig } from '@molecule/adapter-core'
 import { createPlatformTools, type ToolContext } from '@molecule/tools'
 import { bindTools } from '../bind-tools.js'
-import { asLibraryLogger } from '../library-logger.js'
 import { platformMemory } from '../memory-handle.js'
 import { runtimeHeartbeatHandle } from '../runtime-heartbeat-handle.js'
 import { type LoadedSkill, loadSkills } from '../skills.js'
@@ -24,7 +23,7 @@ export async function adapterConfigFor(
   const toolContext: ToolContext = {
     workspaceId,
     platform,
-    logger: asLibraryLogger<ToolContext['logger']>(log.child({ component: 'tools' })),
+    logger: log.child({ component: 'tools' }),
     signal: state.abort.signal,
     tier: config.tier,
     roles: [...config.rbac.roles],

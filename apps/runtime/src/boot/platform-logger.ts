@@ -1,5 +1,5 @@
 import type { Logger } from '@molecule/core'
-import { withoutRepeatedKeys } from '../library-logger.js'
+import { withoutRepeatedKeys } from '../without-repeated-keys.js'
 
 /**
  * The logger for a `@molecule/platform-client` component. Its loops name `workspaceId` in their own log objects,

@@ -1,16 +1,6 @@
 import type { LogFn, Logger } from '@molecule/core'
 
 /**
- * Hands the runtime's `Logger` to a library that still declares its logger parameter as pino's type
- * (`ToolContext['logger']` of `@molecule/tools`). Such a library calls only `debug`/`info`/`warn`/`error`/`child`,
- * which every `@molecule/core` `Logger` has; the one cast lives here so that it disappears in one place once the
- * library accepts the core interface.
- */
-export function asLibraryLogger<Declared>(log: Logger): Declared {
-  return log as unknown as Declared
-}
-
-/**
  * A logger that leaves `keys` out of the objects passed to each call, for a library that names them in its own log
  * objects although our logger already binds them (`@molecule/platform-client`'s loops add `workspaceId` to their
  * lines): pino would write the key twice on one line. Children keep the rule.

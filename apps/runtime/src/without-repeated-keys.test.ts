@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream'
 import { createLogger } from '@molecule/logger'
 import { describe, expect, it } from 'vitest'
-import { withoutRepeatedKeys } from './library-logger.js'
+import { withoutRepeatedKeys } from './without-repeated-keys.js'
 
 function capture(): { stream: Writable; lines: () => string[] } {
   const chunks: string[] = []
