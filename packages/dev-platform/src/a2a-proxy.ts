@@ -1,4 +1,4 @@
-import type { Logger } from 'pino'
+import type { Logger } from '@molecule/core'
 import { canCommunicate } from './hierarchy.js'
 import { newId } from './ids.js'
 import type { ResolvedOptions } from './options.js'

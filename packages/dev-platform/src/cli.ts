@@ -1,3 +1,4 @@
+import { describeError, isMoleculeError } from '@molecule/core'
 import { HELP, parseCli } from './cli-options.js'
 import { DevPlatformError } from './errors.js'
 import { startDevPlatform } from './start-dev-platform.js'
@@ -35,8 +36,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // User mistakes get one clear line, never a stack trace.
-  const message =
-    error instanceof DevPlatformError ? error.message : String((error as Error)?.message ?? error)
-  process.stderr.write(`molecule-dev-platform: ${message}\n`)
-  process.exit(error instanceof DevPlatformError && error.code === 'DEV_PLATFORM_BAD_OPTION' ? 2 : 1)
+  process.stderr.write(`molecule-dev-platform: ${describeError(error)}\n`)
+  process.exit(isMoleculeError(error) && error.code === 'DEV_PLATFORM_BAD_OPTION' ? 2 : 1)
 })

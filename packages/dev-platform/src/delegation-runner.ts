@@ -1,4 +1,4 @@
-import type { Logger } from 'pino'
+import type { Logger } from '@molecule/core'
 import { type A2aProxy, type ProxyResult, textMessageSend } from './a2a-proxy.js'
 import type { ActivityRow } from './activity-log.js'
 import { newId } from './ids.js'

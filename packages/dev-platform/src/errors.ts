@@ -1,14 +1,11 @@
-/**
- * Local (non-wire) error of the dev platform: bad options, bad CLI flags, a port already taken.
- * The package may not import `@molecule/config`, so it carries its own class with the same shape as
- * `MoleculeError` (string `code`, a message that names the field and the fix).
- */
-export class DevPlatformError extends Error {
-  readonly code: string
+import { MoleculeError, type MoleculeErrorOptions } from '@molecule/core'
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = 'DevPlatformError'
-    this.code = code
+/**
+ * Local (non-wire) error of the dev platform: a bad option, a bad CLI flag, a port already taken. A `MoleculeError`
+ * (string `code`, a message that names the option and the fix); HTTP answers are a separate family, `{"error": …}`.
+ */
+export class DevPlatformError extends MoleculeError {
+  constructor(code: string, message: string, options: MoleculeErrorOptions = {}) {
+    super(code, message, options)
   }
 }

@@ -1,4 +1,4 @@
-import type { Logger } from 'pino'
+import type { Logger } from '@molecule/core'
 import type { ResolvedOptions } from './options.js'
 import type { PlatformState } from './platform-state.js'
 

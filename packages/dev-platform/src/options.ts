@@ -1,4 +1,4 @@
-import type { Logger } from 'pino'
+import type { Logger } from '@molecule/core'
 
 /** Every timer is an option so tests can run the whole status machine in milliseconds. */
 export interface DevPlatformOptions {
@@ -6,7 +6,7 @@ export interface DevPlatformOptions {
   port?: number
   /** Interface for `startDevPlatform`; default `127.0.0.1`. */
   host?: string
-  /** Logger to use; by default a pino logger on stderr at `logLevel`. */
+  /** Logger to use; by default `createLogger` of @molecule/logger (JSON lines on stderr) at `logLevel`. */
   logger?: Logger
   /** Level of the default logger; default `info` (`silent` to mute). */
   logLevel?: string

@@ -1,13 +1,10 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
 import { ActivityLog } from '../activity-log.js'
 import { isUuid } from '../ids.js'
-import {
-  errorJson,
-  gateResponse,
-  isRecord,
-  limitParam,
-  type RouteInstaller,
-  readJson,
-} from './route-context.js'
+import { fieldOf, jsonBody } from './json-body.js'
+import { anyValue, someNumber, someText } from './lenient-fields.js'
+import { errorJson, limitParam, type RouteContext } from './route-context.js'
 
 const AGENT_ACTIVITY_TYPES = [
   'a2a_send',
@@ -20,55 +17,78 @@ const AGENT_ACTIVITY_TYPES = [
 ]
 const MAX_SINCE_SECS = 30 * 24 * 3600
 
-interface Attachment {
-  uri: string
-  name: string
-  mimeType?: string
-  size?: number
-}
+const ActivityBody = z.object({
+  activity_type: z.string().refine((type) => AGENT_ACTIVITY_TYPES.includes(type)),
+  source_id: anyValue(),
+  target_id: someText(),
+  method: someText(),
+  summary: someText(),
+  request_body: anyValue(),
+  metadata: anyValue(),
+  response_body: anyValue(),
+  tool_trace: anyValue(),
+  duration_ms: someNumber(),
+  status: someText(),
+  error_detail: someText(),
+})
 
-export const installActivityRoutes: RouteInstaller = (app, { state, gates }) => {
-  // AC1: agent-reported activity.
-  app.post('/workspaces/:id/activity', async (c) => {
-    const id = c.req.param('id')
-    const denied = gateResponse(c, gates.workspace(c, id))
-    if (denied) return denied
-    const body = await readJson(c)
-    if (!isRecord(body)) return errorJson(c, 400, 'invalid request body')
-    if (typeof body.activity_type !== 'string' || !AGENT_ACTIVITY_TYPES.includes(body.activity_type)) {
-      return errorJson(c, 400, `invalid activity_type, must be one of: ${AGENT_ACTIVITY_TYPES.join(', ')}`)
-    }
-    if (
-      body.source_id !== undefined &&
-      body.source_id !== null &&
-      body.source_id !== '' &&
-      body.source_id !== id
-    ) {
-      return errorJson(c, 403, 'source_id must match authenticated workspace')
-    }
-    const str = (v: unknown) => (typeof v === 'string' && v ? v : null)
-    state.recordActivity({
-      workspace_id: id,
-      activity_type: body.activity_type,
-      source_id: id,
-      target_id: str(body.target_id),
-      method: str(body.method),
-      summary: str(body.summary),
-      request_body: body.request_body ?? body.metadata ?? null,
-      response_body: body.response_body ?? null,
-      tool_trace: body.tool_trace ?? null,
-      duration_ms: typeof body.duration_ms === 'number' ? body.duration_ms : null,
-      status: str(body.status) ?? 'ok',
-      error_detail: str(body.error_detail),
-    })
-    return c.json({ status: 'logged' })
-  })
+const Attachment = z.object({
+  uri: z.string().min(1),
+  name: z.string().min(1),
+  mimeType: z.string().optional().catch(undefined),
+  size: someNumber(),
+})
 
-  // AC2: activity / inbox reads with the cursor of the poll era.
-  app.get('/workspaces/:id/activity', (c) => {
-    const id = c.req.param('id')
-    const denied = gateResponse(c, gates.workspace(c, id))
-    if (denied) return denied
+const NotifyBody = z.object({
+  message: z.string().min(1),
+  // Anything but an array counts as no attachments; a bad item of an array is refused by its index.
+  attachments: z.preprocess((value) => (Array.isArray(value) ? value : []), z.array(Attachment)),
+})
+
+/** What agents report (activity rows), the inbox they read back, and agent → human messages. */
+export function activityRoutes({ state }: RouteContext): Hono {
+  const app = new Hono()
+
+  // POST /workspaces/:id/activity: an agent reports what it did; the row is written as coming from `:id`.
+  app.post(
+    '/activity',
+    jsonBody(ActivityBody, (problem) =>
+      fieldOf(problem) === 'activity_type'
+        ? { error: `invalid activity_type, must be one of: ${AGENT_ACTIVITY_TYPES.join(', ')}` }
+        : { error: 'invalid request body' },
+    ),
+    (c) => {
+      const id = c.req.param('id') ?? ''
+      const body = c.req.valid('json')
+      if (
+        body.source_id !== undefined &&
+        body.source_id !== null &&
+        body.source_id !== '' &&
+        body.source_id !== id
+      ) {
+        return errorJson(c, 403, 'source_id must match authenticated workspace')
+      }
+      state.recordActivity({
+        workspace_id: id,
+        activity_type: body.activity_type,
+        source_id: id,
+        target_id: body.target_id ?? null,
+        method: body.method ?? null,
+        summary: body.summary ?? null,
+        request_body: body.request_body ?? body.metadata ?? null,
+        response_body: body.response_body ?? null,
+        tool_trace: body.tool_trace ?? null,
+        duration_ms: body.duration_ms ?? null,
+        status: body.status ?? 'ok',
+        error_detail: body.error_detail ?? null,
+      })
+      return c.json({ status: 'logged' })
+    },
+  )
+
+  // GET /workspaces/:id/activity: activity and inbox reads; `since_id` is the cursor the poll-mode inbox uses.
+  app.get('/activity', (c) => {
+    const id = c.req.param('id') ?? ''
     const source = c.req.query('source')
     if (source !== undefined && source !== 'canvas' && source !== 'agent') {
       return errorJson(c, 400, "source must be 'canvas' or 'agent'")
@@ -105,58 +125,50 @@ export const installActivityRoutes: RouteInstaller = (app, { state, gates }) => 
     return c.json(rows.map(ActivityLog.describe))
   })
 
-  // N1: agent → human message; persisted as an inbox-visible `notify` row and broadcast.
-  app.post('/workspaces/:id/notify', async (c) => {
-    const id = c.req.param('id')
-    const denied = gateResponse(c, gates.workspace(c, id))
-    if (denied) return denied
-    const body = await readJson(c)
-    if (!isRecord(body) || typeof body.message !== 'string' || !body.message) {
-      return errorJson(c, 400, 'message is required')
-    }
-    const attachments: Attachment[] = []
-    const raw = Array.isArray(body.attachments) ? body.attachments : []
-    for (const [index, item] of raw.entries()) {
-      if (
-        !isRecord(item) ||
-        typeof item.uri !== 'string' ||
-        !item.uri ||
-        typeof item.name !== 'string' ||
-        !item.name
-      ) {
-        return errorJson(c, 400, `attachment[${index}]: uri and name are required`)
+  // POST /workspaces/:id/notify: agent → human message; an inbox-visible `notify` row, broadcast to observers.
+  app.post(
+    '/notify',
+    jsonBody(NotifyBody, (problem) =>
+      fieldOf(problem) === 'attachments'
+        ? { error: `attachment[${String(problem.issue?.path[1])}]: uri and name are required` }
+        : { error: 'message is required' },
+    ),
+    (c) => {
+      const id = c.req.param('id') ?? ''
+      const body = c.req.valid('json')
+      const attachments = body.attachments.map((file) => ({
+        uri: file.uri,
+        name: file.name,
+        ...(file.mimeType !== undefined ? { mimeType: file.mimeType } : {}),
+        ...(file.size !== undefined ? { size: file.size } : {}),
+      }))
+      const ws = state.get(id)
+      if (!ws || ws.status === 'removed') return errorJson(c, 404, 'workspace not found')
+      if (!ws.talk_to_user_enabled) {
+        return errorJson(c, 403, 'talk_to_user_disabled', {
+          hint: 'this workspace may not message the user; delegate the reply to your parent workspace',
+        })
       }
-      attachments.push({
-        uri: item.uri,
-        name: item.name,
-        ...(typeof item.mimeType === 'string' ? { mimeType: item.mimeType } : {}),
-        ...(typeof item.size === 'number' ? { size: item.size } : {}),
-      })
-    }
-    const ws = state.get(id)
-    if (!ws || ws.status === 'removed') return errorJson(c, 404, 'workspace not found')
-    if (!ws.talk_to_user_enabled) {
-      return errorJson(c, 403, 'talk_to_user_disabled', {
-        hint: 'this workspace may not message the user; delegate the reply to your parent workspace',
-      })
-    }
-    const message = body.message
-    state.events.emit(
-      'AGENT_MESSAGE',
-      id,
-      { message, workspace_id: id, name: ws.name, ...(attachments.length ? { attachments } : {}) },
-      false,
-    )
-    state.recordActivity(
-      {
-        workspace_id: id,
-        activity_type: 'a2a_receive',
-        method: 'notify',
-        summary: `Agent message: ${message.length > 80 ? `${message.slice(0, 80)}…` : message}`,
-        response_body: { result: message, parts: attachments.map((file) => ({ kind: 'file', file })) },
-      },
-      false,
-    )
-    return c.json({ status: 'sent' })
-  })
+      const message = body.message
+      state.events.emit(
+        'AGENT_MESSAGE',
+        id,
+        { message, workspace_id: id, name: ws.name, ...(attachments.length ? { attachments } : {}) },
+        false,
+      )
+      state.recordActivity(
+        {
+          workspace_id: id,
+          activity_type: 'a2a_receive',
+          method: 'notify',
+          summary: `Agent message: ${message.length > 80 ? `${message.slice(0, 80)}…` : message}`,
+          response_body: { result: message, parts: attachments.map((file) => ({ kind: 'file', file })) },
+        },
+        false,
+      )
+      return c.json({ status: 'sent' })
+    },
+  )
+
+  return app
 }

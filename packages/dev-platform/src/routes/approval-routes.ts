@@ -1,10 +1,28 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
 import { isoTime, newId } from '../ids.js'
 import type { ApprovalRecord } from '../platform-state.js'
-import { errorJson, gateResponse, isRecord, type RouteInstaller, readJson } from './route-context.js'
+import { adminAuth } from './auth-middleware.js'
+import { jsonBody } from './json-body.js'
+import { anyValue, someString, someText } from './lenient-fields.js'
+import { errorJson, type RouteContext } from './route-context.js'
 
 const iso = (ms: number | null) => (ms === null ? null : isoTime(ms))
 
-export const installApprovalRoutes: RouteInstaller = (app, { state, gates, options }) => {
+const RequestBody = z.object({
+  action: z.string().min(1),
+  task_id: someString(),
+  reason: someString(),
+  context: anyValue(),
+})
+
+const DecideBody = z.object({ decision: z.enum(['approved', 'denied']), decided_by: someText() })
+
+/** Human approvals: an agent asks (`POST /workspaces/:id/approvals`), a human decides; stale requests expire. */
+export function approvalRoutes(ctx: RouteContext): Hono {
+  const { state, options } = ctx
+  const app = new Hono()
+
   function decide(approval: ApprovalRecord, decision: 'approved' | 'denied', decidedBy: string): void {
     approval.status = decision
     approval.decided_by = decidedBy
@@ -24,51 +42,48 @@ export const installApprovalRoutes: RouteInstaller = (app, { state, gates, optio
     )
   }
 
-  // P1: request a human decision.
-  app.post('/workspaces/:id/approvals', async (c) => {
-    const id = c.req.param('id')
-    const denied = gateResponse(c, gates.workspace(c, id))
-    if (denied) return denied
-    const body = await readJson(c)
-    if (!isRecord(body) || typeof body.action !== 'string' || !body.action) {
-      return errorJson(c, 400, 'invalid request body')
-    }
-    const approval: ApprovalRecord = {
-      id: newId(),
-      workspace_id: id,
-      task_id: typeof body.task_id === 'string' ? body.task_id : null,
-      action: body.action,
-      reason: typeof body.reason === 'string' ? body.reason : null,
-      context: body.context ?? null,
-      status: 'pending',
-      decided_by: null,
-      decided_at: null,
-      created_at: state.now(),
-    }
-    state.approvals.set(approval.id, approval)
-    state.events.emit('APPROVAL_REQUESTED', id, {
-      approval_id: approval.id,
-      action: approval.action,
-      reason: approval.reason,
-      task_id: approval.task_id,
-    })
-    const parentId = state.get(id)?.parent_id
-    if (parentId) {
-      state.events.emit('APPROVAL_ESCALATED', parentId, {
+  // POST /workspaces/:id/approvals: ask for a human decision; the parent workspace hears of it too.
+  app.post(
+    '/workspaces/:id/approvals',
+    jsonBody(RequestBody, () => ({ error: 'invalid request body' })),
+    (c) => {
+      const id = c.req.param('id')
+      const body = c.req.valid('json')
+      const approval: ApprovalRecord = {
+        id: newId(),
+        workspace_id: id,
+        task_id: body.task_id ?? null,
+        action: body.action,
+        reason: body.reason ?? null,
+        context: body.context ?? null,
+        status: 'pending',
+        decided_by: null,
+        decided_at: null,
+        created_at: state.now(),
+      }
+      state.approvals.set(approval.id, approval)
+      state.events.emit('APPROVAL_REQUESTED', id, {
         approval_id: approval.id,
-        from_workspace_id: id,
         action: approval.action,
         reason: approval.reason,
+        task_id: approval.task_id,
       })
-    }
-    return c.json({ approval_id: approval.id, status: 'pending' }, 201)
-  })
+      const parentId = state.get(id)?.parent_id
+      if (parentId) {
+        state.events.emit('APPROVAL_ESCALATED', parentId, {
+          approval_id: approval.id,
+          from_workspace_id: id,
+          action: approval.action,
+          reason: approval.reason,
+        })
+      }
+      return c.json({ approval_id: approval.id, status: 'pending' }, 201)
+    },
+  )
 
-  // P2: the workspace's newest 50 approvals.
+  // GET /workspaces/:id/approvals: the workspace's newest 50 approvals.
   app.get('/workspaces/:id/approvals', (c) => {
     const id = c.req.param('id')
-    const denied = gateResponse(c, gates.workspace(c, id))
-    if (denied) return denied
     const rows = [...state.approvals.values()]
       .filter((a) => a.workspace_id === id)
       .reverse()
@@ -87,30 +102,23 @@ export const installApprovalRoutes: RouteInstaller = (app, { state, gates, optio
     )
   })
 
-  // P3: a human decides.
-  app.post('/workspaces/:id/approvals/:approvalId/decide', async (c) => {
-    const id = c.req.param('id')
-    const denied = gateResponse(c, gates.workspace(c, id))
-    if (denied) return denied
-    const body = await readJson(c)
-    const decision = isRecord(body) ? body.decision : undefined
-    if (decision !== 'approved' && decision !== 'denied') {
-      return errorJson(c, 400, "decision must be 'approved' or 'denied'")
-    }
-    const approval = state.approvals.get(c.req.param('approvalId'))
-    if (!approval || approval.workspace_id !== id || approval.status !== 'pending') {
-      return errorJson(c, 404, 'approval not found or already decided')
-    }
-    const decidedBy =
-      isRecord(body) && typeof body.decided_by === 'string' && body.decided_by ? body.decided_by : 'human'
-    decide(approval, decision, decidedBy)
-    return c.json({ status: decision, approval_id: approval.id })
-  })
+  // POST /workspaces/:id/approvals/:approvalId/decide: a human approves or denies a pending request.
+  app.post(
+    '/workspaces/:id/approvals/:approvalId/decide',
+    jsonBody(DecideBody, () => ({ error: "decision must be 'approved' or 'denied'" })),
+    (c) => {
+      const { decision, decided_by } = c.req.valid('json')
+      const approval = state.approvals.get(c.req.param('approvalId'))
+      if (!approval || approval.workspace_id !== c.req.param('id') || approval.status !== 'pending') {
+        return errorJson(c, 404, 'approval not found or already decided')
+      }
+      decide(approval, decision, decided_by ?? 'human')
+      return c.json({ status: decision, approval_id: approval.id })
+    },
+  )
 
-  // P4: pending approvals across workspaces; stale ones are auto-denied first.
-  app.get('/approvals/pending', (c) => {
-    const denied = gateResponse(c, gates.admin(c))
-    if (denied) return denied
+  // GET /approvals/pending: pending approvals of every workspace (operator view); stale ones are auto-denied first.
+  app.get('/approvals/pending', adminAuth(ctx), (c) => {
     const cutoff = state.now() - options.approvalExpiryMs
     for (const approval of state.approvals.values()) {
       if (approval.status === 'pending' && approval.created_at < cutoff)
@@ -132,4 +140,6 @@ export const installApprovalRoutes: RouteInstaller = (app, { state, gates, optio
       })),
     )
   })
+
+  return app
 }

@@ -1,30 +1,55 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
 import { isoTime, isUuid } from '../ids.js'
 import { preview } from '../reply-text.js'
-import { errorJson, gateResponse, isRecord, type RouteInstaller, readJson } from './route-context.js'
+import { fieldOf, jsonBody } from './json-body.js'
+import { someText } from './lenient-fields.js'
+import { errorJson, type RouteContext } from './route-context.js'
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined)
+const DelegateBody = z.object({
+  target_id: z.string().min(1),
+  task: z.string().min(1),
+  idempotency_key: someText(),
+})
 
-export const installDelegationRoutes: RouteInstaller = (app, { state, gates, delegations }) => {
-  // D1: platform-managed delegation.
-  app.post('/workspaces/:id/delegate', async (c) => {
-    const id = c.req.param('id')
-    const denied = gateResponse(c, gates.workspace(c, id))
-    if (denied) return denied
-    const body = await readJson(c)
-    const targetId = isRecord(body) ? str(body.target_id) : undefined
-    const task = isRecord(body) ? str(body.task) : undefined
-    if (!isRecord(body) || !targetId || !task) return errorJson(c, 400, 'invalid delegation request')
-    if (!isUuid(targetId)) return errorJson(c, 400, 'target_id must be a valid UUID')
-    if (targetId === id) return errorJson(c, 400, 'self-delegation not permitted')
-    const result = delegations.delegate(id, targetId, task, str(body.idempotency_key))
-    return c.json(result, result.idempotent_hit ? 200 : 202)
-  })
+const RecordBody = z.object({
+  target_id: z.string().min(1),
+  task: z.string().min(1),
+  delegation_id: z.string().min(1),
+})
 
-  // D2: newest-first delegation rows (requests and results).
-  app.get('/workspaces/:id/delegations', (c) => {
-    const id = c.req.param('id')
-    const denied = gateResponse(c, gates.workspace(c, id))
-    if (denied) return denied
+const UpdateBody = z.object({
+  status: z.enum(['completed', 'failed']),
+  error: someText(),
+  response_preview: someText(),
+})
+
+const invalidBody = () => ({ error: 'invalid request body' })
+
+/**
+ * Delegations: run by the platform (`POST …/delegate`) or by the agent itself and only recorded here
+ * (`POST …/delegations/record`, then `POST …/delegations/:delegationId/update`).
+ */
+export function delegationRoutes({ state, delegations }: RouteContext): Hono {
+  const app = new Hono()
+
+  // POST /workspaces/:id/delegate: answered at once (202), dispatched to the target in the background.
+  app.post(
+    '/delegate',
+    jsonBody(DelegateBody, () => ({ error: 'invalid delegation request' })),
+    (c) => {
+      const id = c.req.param('id') ?? ''
+      const body = c.req.valid('json')
+      if (!isUuid(body.target_id)) return errorJson(c, 400, 'target_id must be a valid UUID')
+      if (body.target_id === id) return errorJson(c, 400, 'self-delegation not permitted')
+      const result = delegations.delegate(id, body.target_id, body.task, body.idempotency_key)
+      return c.json(result, result.idempotent_hit ? 200 : 202)
+    },
+  )
+
+  // GET /workspaces/:id/delegations: the newest 50 delegation rows (requests and results).
+  app.get('/delegations', (c) => {
+    const id = c.req.param('id') ?? ''
     const rows = state.activity.rows
       .filter(
         (row) => row.workspace_id === id && (row.method === 'delegate' || row.method === 'delegate_result'),
@@ -50,33 +75,33 @@ export const installDelegationRoutes: RouteInstaller = (app, { state, gates, del
     )
   })
 
-  // D3: agent-managed delegation record.
-  app.post('/workspaces/:id/delegations/record', async (c) => {
-    const id = c.req.param('id')
-    const denied = gateResponse(c, gates.workspace(c, id))
-    if (denied) return denied
-    const body = await readJson(c)
-    if (!isRecord(body) || !str(body.target_id) || !str(body.task) || !str(body.delegation_id)) {
-      return errorJson(c, 400, 'invalid request body')
-    }
+  // POST /workspaces/:id/delegations/record: a delegation the agent sends itself over direct A2A.
+  app.post('/delegations/record', jsonBody(RecordBody, invalidBody), (c) => {
+    const body = c.req.valid('json')
     if (!isUuid(body.target_id)) return errorJson(c, 400, 'target_id must be a valid UUID')
-    const delegationId = body.delegation_id as string
-    delegations.record(id, body.target_id, body.task as string, delegationId)
-    return c.json({ delegation_id: delegationId, status: 'recorded' }, 202)
+    delegations.record(c.req.param('id') ?? '', body.target_id, body.task, body.delegation_id)
+    return c.json({ delegation_id: body.delegation_id, status: 'recorded' }, 202)
   })
 
-  // D4: agent-managed delegation outcome.
-  app.post('/workspaces/:id/delegations/:delegationId/update', async (c) => {
-    const id = c.req.param('id')
-    const denied = gateResponse(c, gates.workspace(c, id))
-    if (denied) return denied
-    const body = await readJson(c)
-    if (!isRecord(body)) return errorJson(c, 400, 'invalid request body')
-    if (body.status !== 'completed' && body.status !== 'failed') {
-      return errorJson(c, 400, "status must be 'completed' or 'failed'")
-    }
-    const delegationId = c.req.param('delegationId')
-    delegations.update(id, delegationId, body.status, str(body.error) ?? '', str(body.response_preview) ?? '')
-    return c.json({ status: body.status, delegation_id: delegationId })
-  })
+  // POST /workspaces/:id/delegations/:delegationId/update: how the agent's own delegation ended.
+  app.post(
+    '/delegations/:delegationId/update',
+    jsonBody(UpdateBody, (problem) =>
+      fieldOf(problem) === 'status' ? { error: "status must be 'completed' or 'failed'" } : invalidBody(),
+    ),
+    (c) => {
+      const body = c.req.valid('json')
+      const delegationId = c.req.param('delegationId')
+      delegations.update(
+        c.req.param('id') ?? '',
+        delegationId,
+        body.status,
+        body.error ?? '',
+        body.response_preview ?? '',
+      )
+      return c.json({ status: body.status, delegation_id: delegationId })
+    },
+  )
+
+  return app
 }

@@ -1,19 +1,18 @@
-import type { Hono } from 'hono'
-import { errorJson, gateResponse, type RouteContext } from './route-context.js'
+import { Hono } from 'hono'
+import { errorJson, type RouteContext } from './route-context.js'
 
 /** Per-subscriber buffer, as upstream: a slow reader loses events rather than growing memory. */
 const SUBSCRIBER_BUFFER = 64
 
-/** EV2: `GET /workspaces/:id/events/stream`, SSE of one workspace's events. */
-export function installEventRoutes(
-  app: Hono,
-  { state, gates }: RouteContext,
-  closers: Set<() => void>,
-): void {
-  app.get('/workspaces/:id/events/stream', (c) => {
-    const id = c.req.param('id')
-    const denied = gateResponse(c, gates.workspace(c, id))
-    if (denied) return denied
+/**
+ * `GET /workspaces/:id/events/stream`: server-sent events of one workspace (`: ping`, then one
+ * `data: {"type","timestamp","data"}` frame per event). `closers` ends every open stream at shutdown.
+ */
+export function eventRoutes({ state }: RouteContext, closers: Set<() => void>): Hono {
+  const app = new Hono()
+
+  app.get('/stream', (c) => {
+    const id = c.req.param('id') ?? ''
     if (!state.get(id)) return errorJson(c, 404, 'workspace not found')
     const encoder = new TextEncoder()
     let cleanup = () => {}
@@ -51,4 +50,6 @@ export function installEventRoutes(
       headers: { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' },
     })
   })
+
+  return app
 }

@@ -1,20 +1,13 @@
+import { Hono } from 'hono'
 import { z } from 'zod'
 import { EventBus } from '../event-bus.js'
 import { subtreeOf } from '../hierarchy.js'
 import { isUuid } from '../ids.js'
-import { TokenStore } from '../token-store.js'
 import { describeWorkspaceFull } from '../workspace.js'
-import { createWorkspaceRecord } from '../workspace-factory.js'
-import {
-  errorJson,
-  gateResponse,
-  isRecord,
-  limitParam,
-  type RouteInstaller,
-  readJson,
-} from './route-context.js'
-
-const MAX_LIVE_TOKENS = 50
+import { type CreateWorkspaceInput, createWorkspaceRecord } from '../workspace-factory.js'
+import { adminAuth } from './auth-middleware.js'
+import { jsonBody } from './json-body.js'
+import { errorJson, type RouteContext } from './route-context.js'
 
 const CreateBody = z.object({
   id: z.string().refine(isUuid, 'id must be a UUID').optional(),
@@ -34,23 +27,27 @@ const CreateBody = z.object({
   delivery_mode: z.enum(['push', 'poll']).optional(),
 })
 
-export const installHarnessRoutes: RouteInstaller = (app, { state, gates, logger }) => {
+/** A body that is not JSON is `invalid workspace payload`; a field that fails is `invalid workspace fields`. */
+const refuseCreate = ({ issue, body }: { issue: z.core.$ZodIssue | undefined; body: unknown }) =>
+  body === undefined
+    ? { error: 'invalid workspace payload' }
+    : { error: 'invalid workspace fields', detail: `${issue?.path.join('.')}: ${issue?.message}` }
+
+/**
+ * What a test harness or an operator does: create, list and delete workspaces, mint test tokens, read the event log.
+ * AdminAuth throughout (`DELETE /workspaces/:id` gets it from `workspaceAuth`).
+ */
+export function harnessRoutes(ctx: RouteContext): Hono {
+  const { state, logger } = ctx
+  const admin = adminAuth(ctx)
+  const app = new Hono()
+
   app.get('/health', (c) => c.json({ status: 'ok' }))
 
-  // H1: create a workspace (container-style, or external with/without URL).
-  app.post('/workspaces', async (c) => {
-    const denied = gateResponse(c, gates.admin(c))
-    if (denied) return denied
-    const raw = await readJson(c)
-    if (raw === undefined) return errorJson(c, 400, 'invalid workspace payload')
-    const parsed = CreateBody.safeParse(raw)
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      return errorJson(c, 400, 'invalid workspace fields', {
-        detail: `${issue?.path.join('.')}: ${issue?.message}`,
-      })
-    }
-    const body = parsed.data
+  // POST /workspaces: a container-style workspace (provisioning until its agent registers) or an external one,
+  // with a URL (online at once) or without (awaiting its agent, which gets the connection details and a token).
+  app.post('/workspaces', admin, jsonBody(CreateBody, refuseCreate), (c) => {
+    const body = c.req.valid('json')
     if (body.url && !/^https?:\/\//i.test(body.url)) {
       return errorJson(c, 400, 'invalid workspace fields', { detail: 'url: must be an http(s) URL' })
     }
@@ -61,7 +58,7 @@ export const installHarnessRoutes: RouteInstaller = (app, { state, gates, logger
     const { workspace: ws, token } = createWorkspaceRecord(state, {
       ...body,
       ...(body.url === '' ? { url: undefined } : {}),
-    } as Parameters<typeof createWorkspaceRecord>[1])
+    } as CreateWorkspaceInput)
     logger.info({ workspaceId: ws.id, external: ws.external }, 'workspace created')
     if (!ws.external) {
       return c.json(
@@ -95,58 +92,8 @@ export const installHarnessRoutes: RouteInstaller = (app, { state, gates, logger
     )
   })
 
-  // H4: patch fields (used to build hierarchies).
-  app.patch('/workspaces/:id', async (c) => {
-    const id = c.req.param('id')
-    const denied = gateResponse(c, gates.workspace(c, id))
-    if (denied) return denied
-    const ws = state.get(id)
-    if (!ws || ws.status === 'removed') return errorJson(c, 404, 'workspace not found')
-    const body = await readJson(c)
-    if (!isRecord(body)) return errorJson(c, 400, 'invalid request body')
-    if ('parent_id' in body) {
-      const parentId = body.parent_id
-      if (parentId !== null && (typeof parentId !== 'string' || !state.get(parentId))) {
-        return errorJson(c, 400, 'invalid parent_id', {
-          detail: 'parent_id must be null or an existing workspace id',
-        })
-      }
-      if (
-        typeof parentId === 'string' &&
-        subtreeOf([...state.workspaces.values()], id).some((w) => w.id === parentId)
-      ) {
-        return errorJson(c, 400, 'invalid parent_id', {
-          detail: 'a workspace cannot become its own descendant',
-        })
-      }
-      ws.parent_id = parentId
-    }
-    if (typeof body.name === 'string' && body.name) ws.name = body.name
-    if (typeof body.role === 'string') ws.role = body.role || null
-    if (typeof body.tier === 'number') ws.tier = body.tier
-    if (typeof body.runtime === 'string') ws.runtime = body.runtime
-    if (typeof body.workspace_dir === 'string') ws.workspace_dir = body.workspace_dir
-    if (typeof body.collapsed === 'boolean') ws.collapsed = body.collapsed
-    if (typeof body.x === 'number' && typeof body.y === 'number') {
-      ws.x = body.x
-      ws.y = body.y
-    }
-    if (typeof body.max_concurrent_tasks === 'number' && body.max_concurrent_tasks > 0) {
-      ws.max_concurrent_tasks = body.max_concurrent_tasks
-    }
-    if (typeof body.budget_limit === 'number' || body.budget_limit === null)
-      ws.budget_limit = body.budget_limit
-    if (body.delivery_mode === 'push' || body.delivery_mode === 'poll') ws.delivery_mode = body.delivery_mode
-    if (typeof body.broadcast_enabled === 'boolean') ws.broadcast_enabled = body.broadcast_enabled
-    if (typeof body.talk_to_user_enabled === 'boolean') ws.talk_to_user_enabled = body.talk_to_user_enabled
-    ws.updated_at = state.now()
-    return c.json({ status: 'updated' })
-  })
-
-  // H2: delete a workspace and its subtree.
+  // DELETE /workspaces/:id[?confirm=true][&purge=true]: removes the workspace and its subtree; tokens die with it.
   app.delete('/workspaces/:id', (c) => {
-    const denied = gateResponse(c, gates.admin(c))
-    if (denied) return denied
     const id = c.req.param('id')
     const ws = state.get(id)
     if (!ws) return errorJson(c, 404, 'workspace not found')
@@ -182,72 +129,26 @@ export const installHarnessRoutes: RouteInstaller = (app, { state, gates, logger
     return c.json({ status: 'removed', cascade_deleted: cascade })
   })
 
-  // T1: workspace tokens.
-  app.get('/workspaces/:id/tokens', (c) => {
-    const id = c.req.param('id')
-    const denied = gateResponse(c, gates.workspace(c, id))
-    if (denied) return denied
-    const limit = limitParam(c.req.query('limit'), 50, 200)
-    const offset = Math.max(0, Number(c.req.query('offset')) || 0)
-    const live = state.tokens.live(id)
-    return c.json({ tokens: live.slice(offset, offset + limit).map(TokenStore.describe), count: live.length })
-  })
-
-  app.post('/workspaces/:id/tokens', (c) => {
-    const id = c.req.param('id')
-    const denied = gateResponse(c, gates.workspace(c, id))
-    if (denied) return denied
-    const ws = state.get(id)
-    if (!ws || ws.status === 'removed') return errorJson(c, 404, 'workspace not found')
-    if (state.tokens.liveCount(id) >= MAX_LIVE_TOKENS) {
-      return errorJson(c, 429, `maximum ${MAX_LIVE_TOKENS} active tokens per workspace`)
-    }
-    const { token } = state.tokens.mint(id)
-    return c.json(
-      { auth_token: token, workspace_id: id, message: 'Store this token now: it cannot be shown again.' },
-      201,
-    )
-  })
-
-  app.delete('/workspaces/:id/tokens/:tokenId', (c) => {
-    const id = c.req.param('id')
-    const denied = gateResponse(c, gates.workspace(c, id))
-    if (denied) return denied
-    if (!state.tokens.revoke(id, c.req.param('tokenId'))) {
-      return errorJson(c, 404, 'token not found or already revoked')
-    }
-    return c.json({ status: 'revoked' })
-  })
-
-  // H3: extra token for tests.
-  app.get('/admin/workspaces/:id/test-token', (c) => {
-    const denied = gateResponse(c, gates.admin(c))
-    if (denied) return denied
+  // GET /admin/workspaces/:id/test-token: one more token for a workspace, for tests.
+  app.get('/admin/workspaces/:id/test-token', admin, (c) => {
     const ws = state.get(c.req.param('id'))
     if (!ws || ws.status === 'removed') return errorJson(c, 404, 'workspace not found')
     return c.json({ auth_token: state.tokens.mint(ws.id).token, workspace_id: ws.id })
   })
 
-  // H5: admin reads.
-  app.get('/workspaces', (c) => {
-    const denied = gateResponse(c, gates.admin(c))
-    if (denied) return denied
-    return c.json(
-      [...state.workspaces.values()].filter((w) => w.status !== 'removed').map(describeWorkspaceFull),
-    )
-  })
+  // GET /workspaces: every live workspace, all fields.
+  app.get('/workspaces', admin, (c) =>
+    c.json([...state.workspaces.values()].filter((w) => w.status !== 'removed').map(describeWorkspaceFull)),
+  )
 
-  app.get('/events', (c) => {
-    const denied = gateResponse(c, gates.admin(c))
-    if (denied) return denied
-    return c.json(state.events.recorded.slice(-100).reverse().map(EventBus.describe))
-  })
+  // GET /events and GET /events/:workspaceId: the newest 100 recorded events, newest first.
+  app.get('/events', admin, (c) => c.json(state.events.recorded.slice(-100).reverse().map(EventBus.describe)))
 
-  app.get('/events/:workspaceId', (c) => {
-    const denied = gateResponse(c, gates.admin(c))
-    if (denied) return denied
+  app.get('/events/:workspaceId', admin, (c) => {
     const id = c.req.param('workspaceId')
     const rows = state.events.recorded.filter((e) => e.workspaceId === id)
     return c.json(rows.slice(-100).reverse().map(EventBus.describe))
   })
+
+  return app
 }

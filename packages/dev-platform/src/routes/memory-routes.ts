@@ -1,10 +1,16 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
 import { teamOf } from '../hierarchy.js'
 import { isoTime, newId, sha256Hex } from '../ids.js'
 import type { MemoryRecord } from '../platform-state.js'
 import { redactSecrets } from '../redact.js'
-import { errorJson, gateResponse, isRecord, type RouteInstaller, readJson } from './route-context.js'
+import { jsonBody } from './json-body.js'
+import { someText } from './lenient-fields.js'
+import { errorJson, type RouteContext } from './route-context.js'
 
-const SCOPES = ['LOCAL', 'TEAM', 'GLOBAL'] as const
+const SCOPES: readonly string[] = ['LOCAL', 'TEAM', 'GLOBAL']
+
+const MemoryBody = z.object({ content: z.string().min(1), scope: z.string(), namespace: someText() })
 
 function describe(memory: MemoryRecord, wrapGlobal: boolean) {
   return {
@@ -19,59 +25,54 @@ function describe(memory: MemoryRecord, wrapGlobal: boolean) {
   }
 }
 
-export const installMemoryRoutes: RouteInstaller = (app, { state, gates }) => {
-  // M1: commit a scoped memory; GLOBAL only from root workspaces.
-  app.post('/workspaces/:id/memories', async (c) => {
-    const id = c.req.param('id')
-    const denied = gateResponse(c, gates.workspace(c, id))
-    if (denied) return denied
-    const body = await readJson(c)
-    if (
-      !isRecord(body) ||
-      typeof body.content !== 'string' ||
-      !body.content ||
-      typeof body.scope !== 'string'
-    ) {
-      return errorJson(c, 400, 'invalid request body')
-    }
-    const scope = body.scope as MemoryRecord['scope']
-    if (!SCOPES.includes(scope)) return errorJson(c, 400, 'scope must be LOCAL, TEAM, or GLOBAL')
-    const namespace = typeof body.namespace === 'string' && body.namespace ? body.namespace : 'general'
-    if (namespace.length > 50) return errorJson(c, 400, 'namespace must be <= 50 characters')
-    const writer = state.get(id)
-    if (!writer || writer.status === 'removed') return errorJson(c, 404, 'workspace not found')
-    if (scope === 'GLOBAL' && writer.parent_id) {
-      return errorJson(c, 403, 'only root workspaces can write GLOBAL memories')
-    }
-    let content = redactSecrets(body.content)
-    // A GLOBAL memory must not be able to forge the read-side wrapper of another memory.
-    if (scope === 'GLOBAL') content = content.replaceAll('[MEMORY ', '[_MEMORY ')
-    const memory: MemoryRecord = {
-      id: newId(),
-      workspace_id: id,
-      content,
-      scope,
-      namespace,
-      created_at: state.now(),
-    }
-    state.memories.push(memory)
-    if (scope === 'GLOBAL') {
-      state.recordActivity({
-        workspace_id: id,
-        activity_type: 'memory_write_global',
-        source_id: id,
-        summary: `GLOBAL memory ${memory.id} written`,
-        request_body: { memory_id: memory.id, content_sha256: sha256Hex(content) },
-      })
-    }
-    return c.json({ id: memory.id, scope, namespace }, 201)
-  })
+/** Scoped memories (LOCAL, TEAM, GLOBAL) that agents commit and recall. */
+export function memoryRoutes({ state }: RouteContext): Hono {
+  const app = new Hono()
 
-  // M2: read by scope (see the visibility table in the README).
-  app.get('/workspaces/:id/memories', (c) => {
-    const id = c.req.param('id')
-    const denied = gateResponse(c, gates.workspace(c, id))
-    if (denied) return denied
+  // POST /workspaces/:id/memories: commit a scoped memory (secrets redacted); GLOBAL only from root workspaces.
+  app.post(
+    '/',
+    jsonBody(MemoryBody, () => ({ error: 'invalid request body' })),
+    (c) => {
+      const id = c.req.param('id') ?? ''
+      const body = c.req.valid('json')
+      if (!SCOPES.includes(body.scope)) return errorJson(c, 400, 'scope must be LOCAL, TEAM, or GLOBAL')
+      const scope = body.scope as MemoryRecord['scope']
+      const namespace = body.namespace ?? 'general'
+      if (namespace.length > 50) return errorJson(c, 400, 'namespace must be <= 50 characters')
+      const writer = state.get(id)
+      if (!writer || writer.status === 'removed') return errorJson(c, 404, 'workspace not found')
+      if (scope === 'GLOBAL' && writer.parent_id) {
+        return errorJson(c, 403, 'only root workspaces can write GLOBAL memories')
+      }
+      let content = redactSecrets(body.content)
+      // A GLOBAL memory must not be able to forge the read-side wrapper of another memory.
+      if (scope === 'GLOBAL') content = content.replaceAll('[MEMORY ', '[_MEMORY ')
+      const memory: MemoryRecord = {
+        id: newId(),
+        workspace_id: id,
+        content,
+        scope,
+        namespace,
+        created_at: state.now(),
+      }
+      state.memories.push(memory)
+      if (scope === 'GLOBAL') {
+        state.recordActivity({
+          workspace_id: id,
+          activity_type: 'memory_write_global',
+          source_id: id,
+          summary: `GLOBAL memory ${memory.id} written`,
+          request_body: { memory_id: memory.id, content_sha256: sha256Hex(content) },
+        })
+      }
+      return c.json({ id: memory.id, scope, namespace }, 201)
+    },
+  )
+
+  // GET /workspaces/:id/memories[?scope=&namespace=&q=&limit=]: newest first (visibility table in the README).
+  app.get('/', (c) => {
+    const id = c.req.param('id') ?? ''
     const self = state.get(id)
     const scope = c.req.query('scope') ?? ''
     const namespace = c.req.query('namespace')
@@ -98,14 +99,14 @@ export const installMemoryRoutes: RouteInstaller = (app, { state, gates }) => {
     return c.json(rows.map((m) => describe(m, scope === 'GLOBAL')))
   })
 
-  // M3: delete one of this workspace's memories.
-  app.delete('/workspaces/:id/memories/:memoryId', (c) => {
-    const id = c.req.param('id')
-    const denied = gateResponse(c, gates.workspace(c, id))
-    if (denied) return denied
+  // DELETE /workspaces/:id/memories/:memoryId: only the workspace's own memories.
+  app.delete('/:memoryId', (c) => {
+    const id = c.req.param('id') ?? ''
     const index = state.memories.findIndex((m) => m.id === c.req.param('memoryId') && m.workspace_id === id)
     if (index < 0) return errorJson(c, 404, 'memory not found or not owned by this workspace')
     state.memories.splice(index, 1)
     return c.json({ status: 'deleted' })
   })
+
+  return app
 }

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { extname } from 'node:path'
-import type { Context } from 'hono'
+import { type Context, Hono } from 'hono'
 import { bearerOf } from '../auth-gates.js'
 import { isUuid, newId } from '../ids.js'
 import { deliveryModeOf } from '../workspace.js'
-import { errorJson, gateResponse, type RouteInstaller } from './route-context.js'
+import { errorJson, type RouteContext } from './route-context.js'
 
 const PER_FILE_LIMIT = 25 * 1024 * 1024
 const UPLOAD_DIR = '/workspace/.molecule/chat-uploads'
@@ -32,20 +32,22 @@ function mimeOf(file: File, name: string): string {
 }
 
 /**
- * U1: chat uploads. Upstream copies bytes into the workspace's Docker container (503 for external
- * workspaces); the dev platform keeps them in memory for every workspace and serves them back.
+ * Chat uploads: `POST /workspaces/:id/chat/uploads` stores files, `GET /workspaces/:id/chat/download?path=` serves
+ * them back. Upstream copies the bytes into the workspace's Docker container (503 for external workspaces); the dev
+ * platform keeps them in memory for every workspace.
  *
- * A user upload to a poll-mode workspace (any authorised caller except the workspace's own token: the canvas
- * user, the admin, a credential-less call in lenient mode) takes the poll path instead: the file becomes a
- * pending upload (`platform-pending:<workspace>/<file id>`) plus a `chat_upload_receive` inbox row, and the
- * workspace fetches it with `GET …/pending-uploads/:fileId/content` and releases it with `POST …/ack`.
- * The workspace's own uploads (attachments of its outbound messages) keep the `workspace:` staging.
+ * A user upload to a poll-mode workspace (any authorised caller except the workspace's own token: the canvas user,
+ * the admin, a credential-less call in lenient mode) takes the poll path instead: each file becomes a pending upload
+ * (`platform-pending:<workspace>/<file id>`) plus a `chat_upload_receive` inbox row; the workspace fetches it with
+ * `GET /workspaces/:id/pending-uploads/:fileId/content` and releases it with
+ * `POST /workspaces/:id/pending-uploads/:fileId/ack`. The workspace's own uploads (attachments of its outbound
+ * messages) keep the `workspace:` staging.
  */
-export const installUploadRoutes: RouteInstaller = (app, { state, gates }) => {
-  app.post('/workspaces/:id/chat/uploads', async (c) => {
-    const id = c.req.param('id')
-    const denied = gateResponse(c, gates.workspace(c, id))
-    if (denied) return denied
+export function uploadRoutes({ state }: RouteContext): Hono {
+  const app = new Hono()
+
+  app.post('/chat/uploads', async (c) => {
+    const id = c.req.param('id') ?? ''
     const ws = state.get(id)
     if (!ws || ws.status === 'removed') return errorJson(c, 404, 'workspace not found')
     let form: Record<string, unknown>
@@ -110,10 +112,8 @@ export const installUploadRoutes: RouteInstaller = (app, { state, gates }) => {
     return c.json({ files: stored })
   })
 
-  app.get('/workspaces/:id/chat/download', (c) => {
-    const id = c.req.param('id')
-    const denied = gateResponse(c, gates.workspace(c, id))
-    if (denied) return denied
+  app.get('/chat/download', (c) => {
+    const id = c.req.param('id') ?? ''
     const path = c.req.query('path') ?? ''
     if (
       !path.startsWith('/') ||
@@ -134,8 +134,6 @@ export const installUploadRoutes: RouteInstaller = (app, { state, gates }) => {
   const pendingOf = (c: Context) => {
     const id = c.req.param('id') ?? ''
     const fileId = c.req.param('fileId') ?? ''
-    const denied = gateResponse(c, gates.workspace(c, id))
-    if (denied) return { denied }
     if (!isUuid(fileId)) return { denied: errorJson(c, 400, 'invalid file id') }
     const record = state.pendingUploads.get(fileId)
     // Another workspace's file is indistinguishable from a missing one: the URL's :id must own it.
@@ -145,7 +143,7 @@ export const installUploadRoutes: RouteInstaller = (app, { state, gates }) => {
     return { record }
   }
 
-  app.get('/workspaces/:id/pending-uploads/:fileId/content', (c) => {
+  app.get('/pending-uploads/:fileId/content', (c) => {
     const { denied, record } = pendingOf(c)
     if (denied) return denied
     if (record.bytes.byteLength > PER_FILE_LIMIT) {
@@ -158,7 +156,7 @@ export const installUploadRoutes: RouteInstaller = (app, { state, gates }) => {
     })
   })
 
-  app.post('/workspaces/:id/pending-uploads/:fileId/ack', (c) => {
+  app.post('/pending-uploads/:fileId/ack', (c) => {
     const { denied, record } = pendingOf(c)
     if (denied) return denied
     record.acked_at = state.now()
@@ -166,4 +164,6 @@ export const installUploadRoutes: RouteInstaller = (app, { state, gates }) => {
     record.bytes = new Uint8Array(0)
     return c.json({ acked: true, file_id: record.id })
   })
+
+  return app
 }
