@@ -103,7 +103,7 @@ export class ActivityLog {
     return matches.reverse().slice(0, q.limit)
   }
 
-  /** AC2 wire shape: `request_body`, `response_body`, `tool_trace` are absent when null. */
+  /** Wire shape of `GET /workspaces/:id/activity` rows: `request_body`, `response_body`, `tool_trace` are absent when null. */
   static describe(row: ActivityRow): Record<string, unknown> {
     const out: Record<string, unknown> = {
       id: row.id,

@@ -14,7 +14,10 @@ export function bearerOf(c: Context): string | undefined {
   return token || undefined
 }
 
-/** The three credential gates of the platform (§7.2), over the in-memory token store. */
+/**
+ * The platform's three credential checks (boot-or-bearer, WorkspaceAuth, AdminAuth) over the in-memory token store;
+ * the route middleware in `routes/auth-middleware.ts` decides which one a route gets.
+ */
 export class AuthGates {
   constructor(
     private readonly state: PlatformState,

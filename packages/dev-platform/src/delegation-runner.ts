@@ -16,7 +16,8 @@ export interface DelegateResult {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
- * Platform-managed delegations (D1) and agent-reported ones (D3/D4). Both live as activity rows of type
+ * Platform-managed delegations (`POST /workspaces/:id/delegate`) and agent-reported ones
+ * (`POST /workspaces/:id/delegations/record`, then `…/delegations/:delegationId/update`). Both live as activity rows of type
  * `delegation` on the source workspace: one `delegate` request row plus `delegate_result` outcome rows.
  */
 export class DelegationRunner {
@@ -65,7 +66,7 @@ export class DelegationRunner {
     })
   }
 
-  /** D1: records the request, answers at once, dispatches in the background. */
+  /** `POST /workspaces/:id/delegate`: records the request, answers at once, dispatches in the background. */
   delegate(
     sourceId: string,
     targetId: string,
@@ -206,7 +207,7 @@ export class DelegationRunner {
     })
   }
 
-  /** D3: a delegation the agent sends itself (direct A2A). */
+  /** `POST /workspaces/:id/delegations/record`: a delegation the agent sends itself (direct A2A). */
   record(sourceId: string, targetId: string, task: string, delegationId: string): void {
     this.recordDelegationRow(sourceId, targetId, task, delegationId, 'dispatched')
     this.state.events.emit('DELEGATION_SENT', sourceId, {
@@ -216,7 +217,7 @@ export class DelegationRunner {
     })
   }
 
-  /** The source's `delegation` activity row, shared by D1 (platform-run) and D3 (agent-run) delegations. */
+  /** The source's `delegation` activity row, shared by platform-run and agent-run delegations. */
   private recordDelegationRow(
     sourceId: string,
     targetId: string,
@@ -239,7 +240,7 @@ export class DelegationRunner {
     })
   }
 
-  /** D4: the agent reports how its own delegation ended. */
+  /** `POST /workspaces/:id/delegations/:delegationId/update`: the agent reports how its own delegation ended. */
   update(
     sourceId: string,
     delegationId: string,

@@ -26,7 +26,7 @@ async function pair(url: string) {
 const list = (ws: { id: string; token: string }) =>
   p.call('GET', `/workspaces/${ws.id}/delegations`, { token: ws.token })
 
-describe('platform-managed delegation (D1/D2)', () => {
+describe('platform-managed delegation (POST …/delegate, GET …/delegations)', () => {
   it('to a poll-mode target: the task lands in its inbox and the delegation stays queued (no reply link; README)', async () => {
     p = await startTestPlatform()
     const events = collectEvents(p)
@@ -208,7 +208,7 @@ describe('platform-managed delegation (D1/D2)', () => {
   })
 })
 
-describe('agent-managed delegation (D3/D4)', () => {
+describe('agent-managed delegation (POST …/delegations/record, …/delegations/:id/update)', () => {
   it('records, then completes or fails', async () => {
     p = await startTestPlatform()
     const events = collectEvents(p)

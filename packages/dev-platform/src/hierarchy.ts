@@ -26,7 +26,7 @@ export function canCommunicate(lookup: Lookup, callerId: string, targetId: strin
   return isAncestor(lookup, caller.id, target) || isAncestor(lookup, target.id, caller)
 }
 
-/** R5 order: siblings, children, parent; removed rows excluded. */
+/** The answer of `GET /registry/:id/peers`, in order: siblings, children, parent; removed rows excluded. */
 export function peersOf(all: Iterable<Workspace>, self: Workspace, lookup: Lookup): Workspace[] {
   const live = [...all].filter((ws) => ws.status !== 'removed' && ws.id !== self.id)
   const siblings = live.filter((ws) => ws.parent_id === self.parent_id)

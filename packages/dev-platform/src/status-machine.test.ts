@@ -5,7 +5,7 @@ import { collectEvents, startTestPlatform, type TestPlatform } from './test-help
 let p: TestPlatform
 afterEach(async () => p?.close())
 
-describe('status machine (Appendix A) with millisecond TTLs', () => {
+describe('workspace status machine (heartbeats, sweep) with millisecond TTLs', () => {
   it('online → degraded → offline without heartbeats, back online on the next heartbeat (real timers)', async () => {
     // A wide gap between the two TTLs keeps the degraded stage observable on a loaded machine.
     p = await startTestPlatform({ degradedAfterMs: 40, offlineAfterMs: 400, sweepIntervalMs: 5 })

@@ -112,7 +112,7 @@ export function deliveryModeOf(ws: Workspace): DeliveryMode {
   return ws.delivery_mode ?? (ws.external && !ws.url ? 'poll' : 'push')
 }
 
-/** W1 shape (the open route omits spend, budget, current task and sample error). */
+/** Shape of `GET /workspaces/:id` (open to anyone, so it omits spend, budget, current task and sample error). */
 export function describeWorkspace(ws: Workspace): Record<string, unknown> {
   return {
     id: ws.id,
