@@ -6,7 +6,7 @@ import { isUuid } from '../ids.js'
 import { describeWorkspaceFull } from '../workspace.js'
 import { type CreateWorkspaceInput, createWorkspaceRecord } from '../workspace-factory.js'
 import { adminAuth } from './auth-middleware.js'
-import { jsonBody } from './json-body.js'
+import { type BodyProblem, jsonBody } from './json-body.js'
 import { errorJson, type RouteContext } from './route-context.js'
 
 const CreateBody = z.object({
@@ -28,7 +28,7 @@ const CreateBody = z.object({
 })
 
 /** A body that is not JSON is `invalid workspace payload`; a field that fails is `invalid workspace fields`. */
-const refuseCreate = ({ issue, body }: { issue: z.core.$ZodIssue | undefined; body: unknown }) =>
+const refuseCreate = ({ issue, body }: BodyProblem) =>
   body === undefined
     ? { error: 'invalid workspace payload' }
     : { error: 'invalid workspace fields', detail: `${issue?.path.join('.')}: ${issue?.message}` }

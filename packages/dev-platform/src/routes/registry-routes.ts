@@ -5,7 +5,7 @@ import { canCommunicate, peersOf } from '../hierarchy.js'
 import { isoTime, isUuid } from '../ids.js'
 import { deliveryModeOf, type Workspace } from '../workspace.js'
 import { ownTokenAuth } from './auth-middleware.js'
-import { describeIssue, type JsonInput, jsonBody } from './json-body.js'
+import { type BodyProblem, describeIssue, type JsonInput, jsonBody } from './json-body.js'
 import { errorJson, type RouteContext } from './route-context.js'
 
 const RegisterBody = z.object({
@@ -45,7 +45,7 @@ const CheckAccessBody = z.object({ caller_id: z.string(), target_id: z.string() 
 const CallerHeader = z.object({ 'x-workspace-id': z.string().min(1) })
 
 /** 400 `invalid request body`, with a `detail` naming the field (register and heartbeat). */
-const withDetail = ({ issue }: { issue: z.core.$ZodIssue | undefined }) => ({
+const withDetail = ({ issue }: BodyProblem) => ({
   error: 'invalid request body',
   detail: describeIssue(issue),
 })
