@@ -71,6 +71,10 @@ export interface PlatformClientOptions {
   retry?: Partial<RetryPolicy>
   /** Injected fetch (defaults to the global one). */
   fetch?: typeof fetch
+  /**
+   * Default: silent. Pass a logger already bound to the workspace (`log.child({ workspaceId })`): lines of this
+   * package and of its loops never add `workspaceId` themselves, so a line carries it exactly once.
+   */
   logger?: Logger
   /** SaaS tenants: sent as `X-Molecule-Org-Id`. */
   orgId?: string

@@ -138,14 +138,14 @@ export class HeartbeatLoop {
         ...(this.options.timeoutMs !== undefined ? { timeoutMs: this.options.timeoutMs } : {}),
       })
       this.lastSuccess = Date.now()
-      this.failures.success({ workspaceId: client.workspaceId })
+      this.failures.success()
       this.safely(() => this.options.onResponse?.(res), 'onResponse')
       if (REREGISTER_STATUSES.has(res.status.toLowerCase()) || res.reregister === true) {
         this.requestReregister(`heartbeat answered status "${res.status}"`)
       }
     } catch (err) {
       if (this.abort.signal.aborted) return
-      this.failures.failure(err, { workspaceId: client.workspaceId })
+      this.failures.failure(err, {})
       if (isPlatformError(err) && (err.status === 404 || err.status === 401)) {
         this.requestReregister(`heartbeat answered ${err.status}`)
       }
@@ -158,10 +158,7 @@ export class HeartbeatLoop {
     const now = Date.now()
     if (now - this.lastReregisterAt < (this.options.reregisterCooldownMs ?? 30_000)) return
     this.lastReregisterAt = now
-    this.logger.warn(
-      { workspaceId: this.options.client.workspaceId, reason },
-      're-registering with the platform',
-    )
+    this.logger.warn({ reason }, 're-registering with the platform')
     this.safely(() => hook(reason), 'onReregister')
   }
 

@@ -180,10 +180,10 @@ export class InboxPoller {
       let delay = this.intervalMs
       try {
         await this.pollOnce()
-        this.failures.success({ workspaceId: this.client.workspaceId })
+        this.failures.success()
       } catch (err) {
         if (this.stopped) break
-        this.failures.failure(err, { workspaceId: this.client.workspaceId })
+        this.failures.failure(err, {})
         // 429 (rate limiter) / 503 (busy) with Retry-After: polling sooner only burns the shared per-IP budget.
         const retryAfterMs = isPlatformError(err) ? err.retryAfterMs : undefined
         if (retryAfterMs !== undefined) delay = Math.max(delay, Math.min(retryAfterMs, MAX_RETRY_AFTER_MS))
@@ -276,7 +276,7 @@ export class InboxPoller {
     )
     if (rows.length >= COLD_START_LIMIT) {
       this.logger.warn(
-        { workspaceId: this.client.workspaceId, windowSecs: this.windowSecs, rows: rows.length },
+        { windowSecs: this.windowSecs, rows: rows.length },
         'inbox backlog exceeds one page at cold start; older messages of the look-back window are skipped',
       )
     }
@@ -285,7 +285,7 @@ export class InboxPoller {
 
   private async resetCursor(): Promise<void> {
     this.logger.warn(
-      { workspaceId: this.client.workspaceId, cursor: this.fetchCursor, windowSecs: this.windowSecs },
+      { cursor: this.fetchCursor, windowSecs: this.windowSecs },
       `inbox cursor is unknown to the platform (410: pruned or foreign); resetting it and re-reading the last ${this.windowSecs}s (already-seen messages are de-duplicated)`,
     )
     this.fetchCursor = undefined

@@ -94,9 +94,9 @@ export class RegistrationLoop extends EventEmitter<{ registered: [RegisterRespon
           retry: false,
           ...(this.options.timeoutMs !== undefined ? { timeoutMs: this.options.timeoutMs } : {}),
         })
-        this.failures.success({ workspaceId: client.workspaceId })
+        this.failures.success()
         this.logger.info(
-          { workspaceId: client.workspaceId, reason, attempts: attempt + 1, deliveryMode: res.delivery_mode },
+          { reason, attempts: attempt + 1, deliveryMode: res.delivery_mode },
           'registered with the platform',
         )
         if (!this.firstDone) {
@@ -107,7 +107,7 @@ export class RegistrationLoop extends EventEmitter<{ registered: [RegisterRespon
         return res
       } catch (err) {
         if (signal.aborted) throw signal.reason
-        this.failures.failure(err, { workspaceId: client.workspaceId, attempt: attempt + 1 })
+        this.failures.failure(err, { attempt: attempt + 1 })
       }
       await sleep(backoffDelay(attempt, backoff, this.options.random), this.abort.signal)
     }

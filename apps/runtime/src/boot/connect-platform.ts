@@ -3,7 +3,6 @@ import { buildHeartbeatBody, HeartbeatLoop, RegistrationLoop } from '@molecule/p
 import { platformAgentCard } from '../agent-card.js'
 import { DelegationResultsLoop } from '../delegation-results-loop.js'
 import { heartbeatState } from '../heartbeat-state.js'
-import { platformLogger } from './platform-logger.js'
 import type { PreparedAdapter } from './prepare-adapter.js'
 import type { ResolvedSettings } from './resolve-settings.js'
 import type { ServedA2A } from './serve-a2a.js'
@@ -40,7 +39,7 @@ export function connectPlatform(
     client: platform,
     body: () => ({ url, agent_card: platformAgentCard(cardInput(url)) }),
     retry: { baseMs: settings.registerRetryBaseMs, maxMs: settings.registerRetryMaxMs },
-    logger: platformLogger(log, 'registration'),
+    logger: log.child({ component: 'registration' }),
   })
   // Exactly one `registered` line per process (benchmarks and tests key on it); later ones say re-registered.
   // `workspaceId` is already bound to `log`: naming it again would write the key twice.
@@ -54,7 +53,7 @@ export function connectPlatform(
   const heartbeat = new HeartbeatLoop({
     client: platform,
     intervalMs: runtimeEnv.heartbeatIntervalMs,
-    logger: platformLogger(log, 'heartbeat'),
+    logger: log.child({ component: 'heartbeat' }),
     snapshot: () => {
       reported = activity.outcomes
       return buildHeartbeatBody(heartbeatState(adapter, activity, wedge, startedAt, Date.now(), log))

@@ -1,7 +1,6 @@
 import { PlatformClient, TokenStore } from '@molecule/platform-client'
 import { PreStopSnapshot } from '../snapshot/pre-stop-snapshot.js'
 import { TaskActivity, WedgeState } from '../task-activity.js'
-import { platformLogger } from './platform-logger.js'
 import type { ResolvedSettings } from './resolve-settings.js'
 
 /**
@@ -43,7 +42,7 @@ export function workspaceState(resolved: ResolvedSettings): WorkspaceState {
     platformUrl: runtimeEnv.platformUrl,
     workspaceId,
     token: tokens,
-    logger: platformLogger(log, 'platform'),
+    logger: log.child({ component: 'platform' }),
   })
   const pulse = new HeartbeatPulse()
   return {
