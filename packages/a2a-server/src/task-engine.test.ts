@@ -9,6 +9,7 @@ import type { StreamEvent } from '@molecule/adapter-core/a2a'
 import { type Logger, silentLogger } from '@molecule/core'
 import { type LogLine, recordingLogger } from '@molecule/test-support'
 import { describe, expect, it } from 'vitest'
+import { rpcError } from '../test/rpc-error.js'
 import { RpcError } from './jsonrpc.js'
 import { TaskEngine, type TaskEngineOptions } from './task-engine.js'
 import { InMemoryTaskStore } from './task-store.js'
@@ -51,17 +52,6 @@ function untilCanceled(onCancel?: (ctx: RequestContext) => void) {
     ...(onCancel ? { cancel: onCancel } : {}),
   }
   return { executor, running, executeCtx: () => executeCtx }
-}
-
-/** The RpcError `act` throws or rejects with. */
-async function rpcError(act: () => unknown): Promise<RpcError> {
-  try {
-    await act()
-  } catch (err) {
-    if (err instanceof RpcError) return err
-    throw err
-  }
-  throw new Error('expected an RpcError')
 }
 
 describe('TaskEngine', () => {

@@ -2,6 +2,7 @@ import { defineExecutor, type ExecuteFn, type Message } from '@molecule/adapter-
 import type { AgentCard, StreamEvent, Task } from '@molecule/adapter-core/a2a'
 import { silentLogger } from '@molecule/core'
 import { describe, expect, it } from 'vitest'
+import { rpcError } from '../../test/rpc-error.js'
 import { RpcError } from '../jsonrpc.js'
 import { readPageToken } from '../paging.js'
 import { PushNotifier } from '../push-notifier.js'
@@ -86,16 +87,6 @@ async function send(core: TaskMethods, text: string, message: Partial<Message> =
 async function taskOf(core: TaskMethods, text: string): Promise<Task> {
   const answer = await send(core, text)
   return core.get(answer.kind === 'task' ? answer.id : (answer.taskId as string), undefined)
-}
-
-async function rpcError(act: () => unknown): Promise<RpcError> {
-  try {
-    await act()
-  } catch (err) {
-    if (err instanceof RpcError) return err
-    throw err
-  }
-  throw new Error('expected an RpcError')
 }
 
 const LIST_ALL: ListQuery = {
