@@ -3,14 +3,28 @@
 // depends on (pack rewrites workspace: ranges to versions), `npm install` the tarballs into an empty temp dir
 // (prefer-offline), run `molecule-mcp --help`, and check the production closure stays small.
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { FORBIDDEN_IN_CLOSURE } from '../../../tooling/scripts/dependency-rules.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
-const packages = ['config', 'platform-client', 'tools', 'mcp-bridge']
+
+/** Folder names under packages/ of @molecule/mcp-bridge and every @molecule package it depends on in production. */
+function bridgeClosure() {
+  const seen = new Set()
+  const visit = (name) => {
+    const dir = name.replace('@molecule/', '')
+    if (seen.has(dir)) return
+    seen.add(dir)
+    const manifest = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8'))
+    for (const dep of Object.keys(manifest.dependencies ?? {})) if (dep.startsWith('@molecule/')) visit(dep)
+  }
+  visit('@molecule/mcp-bridge')
+  return [...seen]
+}
+const packages = bridgeClosure()
 const forbidden = FORBIDDEN_IN_CLOSURE['@molecule/mcp-bridge']
 const run = (cmd, args, cwd) =>
   execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
