@@ -10,7 +10,6 @@ import { type Logger, silentLogger } from '@molecule/core'
 import { type LogLine, recordingLogger } from '@molecule/test-support'
 import { describe, expect, it } from 'vitest'
 import { rpcError } from '../test/rpc-error.js'
-import { RpcError } from './jsonrpc.js'
 import { TaskEngine, type TaskEngineOptions } from './task-engine.js'
 import { InMemoryTaskStore } from './task-store.js'
 
