@@ -1,6 +1,6 @@
 import type { Logger } from '@molecule/core'
 import type { InboxMessage, PlatformClient } from '@molecule/platform-client'
-import type { WorkspaceDirectory } from '@molecule/tools'
+import type { PeerRoute, WorkspaceDirectory } from '@molecule/tools'
 import type { BridgeConfig } from './bridge-config.js'
 import { presentMessage } from './inbox-message.js'
 import { WorkspaceSession } from './workspace-session.js'
@@ -14,15 +14,45 @@ interface PeerInfo {
 }
 
 /**
+ * A platform URL reduced to what names a tenant (scheme, host, port, path), so `http://Host:80/` and `http://host`
+ * are one tenant while two ports of one host are two.
+ */
+function tenantOf(platformUrl: string): string {
+  try {
+    const url = new URL(platformUrl)
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
+  } catch {
+    return platformUrl
+  }
+}
+
+/** A workspace id is unique only within its own platform, so everything learnt about a peer is keyed by both. */
+function peerKey(tenant: string, peerId: string): string {
+  return `${tenant} ${peerId.trim().toLowerCase()}`
+}
+
+/** Map insert that keeps the most recent `PEER_MAP_LIMIT` keys, dropping the least recently set. */
+function rememberBounded<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key)
+  map.set(key, value)
+  if (map.size > PEER_MAP_LIMIT) {
+    const oldest = map.keys().next().value
+    if (oldest !== undefined) map.delete(oldest)
+  }
+}
+
+/**
  * All workspaces of one bridge process. Routes each tool call to the acting workspace's own session and
  * merges their inboxes into one view (oldest first), stamping each message with the workspace it arrived at.
  */
 export class WorkspacePool implements WorkspaceDirectory {
   readonly sessions: WorkspaceSession[]
   readonly #byId = new Map<string, WorkspaceSession>()
+  /** (tenant, peer id) → the served workspace on that tenant the peer last talked to or was listed by. */
   readonly #peerWorkspace = new Map<string, string>()
   readonly #arrival = new Map<string, string>()
   readonly #listeners = new Set<(message: InboxMessage) => void>()
+  /** (tenant, peer id) → what discovery on that tenant said about the peer. */
   readonly #peerInfo = new Map<string, PeerInfo>()
   #userReplyWorkspace: string | undefined
 
@@ -76,22 +106,34 @@ export class WorkspacePool implements WorkspaceDirectory {
     return this.#byId.get(workspaceId)?.problem
   }
 
+  /** Records the peer under the tenant (platform URL) of `workspaceId`; a peer on another tenant is another peer. */
   rememberPeer(peerId: string, workspaceId: string): void {
-    if (!this.#byId.has(workspaceId)) return
-    this.#peerWorkspace.delete(peerId)
-    this.#peerWorkspace.set(peerId, workspaceId)
-    if (this.#peerWorkspace.size > PEER_MAP_LIMIT) {
-      const oldest = this.#peerWorkspace.keys().next().value
-      if (oldest !== undefined) this.#peerWorkspace.delete(oldest)
-    }
+    const session = this.#byId.get(workspaceId)
+    if (!session) return
+    rememberBounded(this.#peerWorkspace, peerKey(this.#tenant(session), peerId), workspaceId)
   }
 
-  workspaceForPeer(peerId: string): string | undefined {
-    return this.#peerWorkspace.get(peerId)
+  /** One route per tenant the peer id is known on, in the order the workspaces are served. */
+  peerRoutes(peerId: string): PeerRoute[] {
+    const routes: PeerRoute[] = []
+    const tenants = new Set<string>()
+    for (const session of this.sessions) {
+      const tenant = this.#tenant(session)
+      if (tenants.has(tenant)) continue
+      tenants.add(tenant)
+      const workspaceId = this.#peerWorkspace.get(peerKey(tenant, peerId))
+      const route = workspaceId ? this.#byId.get(workspaceId) : undefined
+      if (route) routes.push({ workspaceId: route.id, platformUrl: route.client.platformUrl })
+    }
+    return routes
   }
 
   userReplyWorkspace(): string | undefined {
     return this.#userReplyWorkspace
+  }
+
+  #tenant(session: WorkspaceSession): string {
+    return tenantOf(session.client.platformUrl)
   }
 
   // ── inbox ────────────────────────────────────────────────────────────────────────────────────────────────
@@ -114,8 +156,9 @@ export class WorkspacePool implements WorkspaceDirectory {
   #present(message: InboxMessage, arrival: string): InboxMessage {
     let enriched = message
     if (message.peer_id && !message.peer_name) {
-      const name = this.#peerInfo.get(message.peer_id)?.name
-      const base = this.#byId.get(arrival)?.client.platformUrl
+      const session = this.#byId.get(arrival)
+      const name = session && this.#peerInfo.get(peerKey(this.#tenant(session), message.peer_id))?.name
+      const base = session?.client.platformUrl
       enriched = { ...message }
       if (name) enriched.peer_name = name
       // The card URL is on the tenant the message arrived at, not the primary's.
@@ -130,17 +173,14 @@ export class WorkspacePool implements WorkspaceDirectory {
    * waits for it. Failures are cached too, so a peer we may not discover is not asked for again and again.
    */
   #enrich(peerId: string, session: WorkspaceSession): void {
-    const cached = this.#peerInfo.get(peerId)
+    const key = peerKey(this.#tenant(session), peerId)
+    const cached = this.#peerInfo.get(key)
     if (cached && Date.now() - cached.at < PEER_INFO_TTL_MS) return
-    this.#peerInfo.set(peerId, { at: Date.now() })
-    if (this.#peerInfo.size > PEER_MAP_LIMIT) {
-      const oldest = this.#peerInfo.keys().next().value
-      if (oldest !== undefined) this.#peerInfo.delete(oldest)
-    }
+    rememberBounded(this.#peerInfo, key, { at: Date.now() })
     session.client.discover(peerId, { retry: false }).then(
       (found) => {
         if (typeof found.name === 'string' && found.name)
-          this.#peerInfo.set(peerId, { name: found.name, at: Date.now() })
+          this.#peerInfo.set(key, { name: found.name, at: Date.now() })
       },
       () => {},
     )

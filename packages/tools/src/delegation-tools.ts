@@ -131,7 +131,11 @@ export function delegationTools(options: DelegationOptions): Tool[] {
       const task = input.task
       if (!target || !task.trim()) return 'Error: workspace_id and task are required'
       if (!UUID.test(target)) return `Error: workspace_id '${input.workspace_id}' is not a workspace UUID`
-      const acting = resolveActing(ctx, { explicit: input.source_workspace_id, peerId: target })
+      const acting = resolveActing(ctx, {
+        explicit: input.source_workspace_id,
+        peerId: target,
+        selectorArg: 'source_workspace_id',
+      })
       if (isResolutionError(acting)) return acting.error
       const { id: src, client } = acting
       if (target === src) {
@@ -198,7 +202,11 @@ export function delegationTools(options: DelegationOptions): Tool[] {
     async run(ctx, input) {
       const target = input.workspace_id.trim().toLowerCase()
       if (!target || !input.task.trim()) return 'Error: workspace_id and task are required'
-      const acting = resolveActing(ctx, { explicit: input.source_workspace_id, peerId: target })
+      const acting = resolveActing(ctx, {
+        explicit: input.source_workspace_id,
+        peerId: target,
+        selectorArg: 'source_workspace_id',
+      })
       if (isResolutionError(acting)) return acting.error
       if (target === acting.id) {
         return `Error: cannot delegate to yourself (${acting.id}); self-delegation would deadlock. Do the task directly.`

@@ -19,6 +19,7 @@ export {
   inputJsonSchema,
   type NormalisedResult,
   normaliseResult,
+  type PeerRoute,
   type RuntimeIdentity,
   type Tool,
   type ToolContext,

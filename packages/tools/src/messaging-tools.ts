@@ -158,7 +158,11 @@ export function messagingTools(): Tool[] {
         return `Error: before_ts '${input.before_ts}' is not an RFC3339 timestamp (e.g. 2026-05-01T12:00:00Z)`
       }
       const limit = Math.min(Math.max(input.limit ?? 20, 1), 500)
-      const acting = resolveActing(ctx, { explicit: input.source_workspace_id, peerId: peer })
+      const acting = resolveActing(ctx, {
+        explicit: input.source_workspace_id,
+        peerId: peer,
+        selectorArg: 'source_workspace_id',
+      })
       if (isResolutionError(acting)) return acting.error
       try {
         const rows = await acting.client.listActivity(

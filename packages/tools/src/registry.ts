@@ -3,6 +3,17 @@ import type { PlatformClient } from '@molecule/platform-client'
 import { z } from 'zod'
 
 /**
+ * Where a peer id is known on one tenant (platform URL): the served workspace there it is reachable from. A
+ * workspace id is unique only within its own platform, so the same id on two tenants is two different peers.
+ */
+export interface PeerRoute {
+  /** The served workspace on that tenant the peer last talked to (or was listed by). */
+  workspaceId: string
+  /** That tenant's platform URL. */
+  platformUrl: string
+}
+
+/**
  * Lets a tool act as any of the workspaces a process serves (the MCP bridge in multi mode).
  * The runtime serves one workspace and may omit it: tools then act as `ToolContext.workspaceId`.
  */
@@ -11,10 +22,16 @@ export interface WorkspaceDirectory {
   ids(): string[]
   /** The client bound to that workspace's own token and platform URL; undefined when not served here. */
   clientFor(workspaceId: string): PlatformClient | undefined
-  /** Remember which of our workspaces last talked to a peer (inbound messages, peer listings). */
+  /**
+   * Remember that one of our workspaces talked to a peer (inbound messages, peer listings, delegations), under
+   * that workspace's tenant (platform URL): the peer is known on that tenant only.
+   */
   rememberPeer(peerId: string, workspaceId: string): void
-  /** Which of our workspaces a peer is reachable from, when known. */
-  workspaceForPeer(peerId: string): string | undefined
+  /**
+   * One route per tenant the peer id is known on (empty when unknown). Several routes mean several tenants hold
+   * a workspace with that id, and only the caller can say which one it means.
+   */
+  peerRoutes(peerId: string): PeerRoute[]
   /** Why a served workspace cannot act right now (bad token, unreachable platform); undefined when healthy. */
   problemWith?(workspaceId: string): string | undefined
   /** Where a reply to the human goes by default: the arrival workspace of the user message being answered. */

@@ -23,17 +23,31 @@ export function contextFor(
   }
 }
 
-/** A directory over several (id, client) pairs, like the MCP bridge's pool. */
+/**
+ * A directory over several (id, client) pairs, like the MCP bridge's pool: a peer is remembered per tenant (the
+ * platform URL of the workspace that saw it), the last workspace seeing it on a tenant wins.
+ */
 export function directoryOf(
   clients: PlatformClient[],
   problems: Record<string, string> = {},
 ): WorkspaceDirectory {
-  const peers = new Map<string, string>()
+  const peers = new Map<string, Map<string, string>>()
+  const clientFor = (id: string) => clients.find((c) => c.workspaceId === id)
   return {
     ids: () => clients.map((c) => c.workspaceId),
-    clientFor: (id) => clients.find((c) => c.workspaceId === id),
-    rememberPeer: (peer, ws) => void peers.set(peer, ws),
-    workspaceForPeer: (peer) => peers.get(peer),
+    clientFor,
+    rememberPeer: (peer, ws) => {
+      const client = clientFor(ws)
+      if (!client) return
+      const byTenant = peers.get(peer) ?? new Map<string, string>()
+      byTenant.set(client.platformUrl, ws)
+      peers.set(peer, byTenant)
+    },
+    peerRoutes: (peer) =>
+      [...(peers.get(peer) ?? new Map<string, string>())].map(([platformUrl, workspaceId]) => ({
+        workspaceId,
+        platformUrl,
+      })),
     problemWith: (id) => problems[id],
   }
 }
