@@ -257,4 +257,26 @@ describe('molecule-mcp routes by (platform URL, peer id)', () => {
       await bridge.close()
     }
   })
+
+  it('a tenant is the platform URL up to case and default port; another port is another tenant', () => {
+    const ids = ['dddddddd-0000-4000-8000-000000000001', 'dddddddd-0000-4000-8000-000000000002']
+    const other = 'dddddddd-0000-4000-8000-000000000003'
+    const peer = 'eeeeeeee-0000-4000-8000-000000000001'
+    const config = loadBridgeConfig({
+      CONFIGS_DIR: mkdtempSync(join(tmpdir(), 'pool-tenant-key-')),
+      MOLECULE_WORKSPACES: JSON.stringify([
+        { id: ids[0], token: 't1', platform_url: 'http://Platform.Example:80/' },
+        { id: ids[1], token: 't2', platform_url: 'http://platform.example' },
+        { id: other, token: 't3', platform_url: 'http://platform.example:8080' },
+      ]),
+    })
+    const pool = new WorkspacePool(config, silentLogger)
+    pool.rememberPeer(peer, ids[0] as string)
+    pool.rememberPeer(peer.toUpperCase(), ids[1] as string)
+    expect(pool.peerRoutes(peer)).toEqual([{ workspaceId: ids[1], platformUrl: 'http://platform.example' }])
+    pool.rememberPeer(peer, other)
+    expect(pool.peerRoutes(peer).map((r) => r.workspaceId)).toEqual([ids[1], other])
+    pool.rememberPeer(peer, 'not-served')
+    expect(pool.peerRoutes(peer)).toHaveLength(2)
+  })
 })
