@@ -76,6 +76,26 @@ describe('maskSecrets: tokens, not identifiers', () => {
   })
 })
 
+describe('maskSecrets: values, markers and repeat runs', () => {
+  it('masks a quoted value up to its closing quote and a bare password to the end of the line', () => {
+    expect(maskSecrets(`{"api_key": "two words", "n": 1}`)).toBe(`{"api_key": "${CENSOR}", "n": 1}`)
+    expect(maskSecrets("secret='a b c' rest")).toBe(`secret='${CENSOR}' rest`)
+    expect(maskSecrets('password: correct horse battery\nnext line')).toBe(`password: ${CENSOR}\nnext line`)
+  })
+
+  it('leaves values that are already masked alone, including the typed markers of the snapshot', () => {
+    for (const text of [
+      'OPENAI_API_KEY=[REDACTED:API_KEY]',
+      'Authorization: [REDACTED:BEARER_TOKEN]',
+      `Authorization: Bearer ${CENSOR}`,
+      `password: ${CENSOR}`,
+      `{"token":"${CENSOR}"}`,
+    ]) {
+      expect(maskSecrets(text)).toBe(text)
+    }
+  })
+})
+
 describe('the logger redaction list', () => {
   it('covers every credential key at the top level, one level down and in a headers bag', () => {
     const paths = redactPaths()
