@@ -131,10 +131,17 @@ describe('A2A proxy, caller auth and who may talk to whom', () => {
     expect(ok.status).toBe(200)
     expect(p.state.activity.rows.at(-1)?.source_id).toBe(caller.id)
     expect(p.state.get(caller.id)?.last_outbound_at).not.toBeNull()
-    // Self-calls skip the caller check.
+    // A workspace calling itself is a caller like any other: its own token, no exception.
+    const selfHeaders = { 'X-Workspace-ID': target.id }
+    const forged = await p.call('POST', `/workspaces/${target.id}/a2a`, {
+      body: sendBody('x'),
+      headers: selfHeaders,
+    })
+    expect(forged).toMatchObject({ status: 401, body: { error: 'missing caller auth token' } })
     const self = await p.call('POST', `/workspaces/${target.id}/a2a`, {
       body: sendBody('x'),
-      headers: { 'X-Workspace-ID': target.id },
+      headers: selfHeaders,
+      token: target.token,
     })
     expect(self.status).toBe(200)
   })

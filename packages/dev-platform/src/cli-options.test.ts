@@ -29,6 +29,26 @@ describe('parseCli', () => {
     })
   })
 
+  it('collects repeated --allow-origin and --allow-host flags', () => {
+    const cmd = parseCli(
+      [
+        '--allow-origin',
+        'http://localhost:3000',
+        '--allow-origin',
+        'http://localhost:3001',
+        '--allow-host',
+        'dev.example',
+      ],
+      {},
+    )
+    expect(cmd).toMatchObject({
+      options: {
+        allowedOrigins: ['http://localhost:3000', 'http://localhost:3001'],
+        allowedHosts: ['dev.example'],
+      },
+    })
+  })
+
   it('names the bad flag', () => {
     expect(() => parseCli(['--offline-after-ms', '-5'], {})).toThrow(/--offline-after-ms/)
     expect(() => parseCli(['--port', '70000'], {})).toThrow(DevPlatformError)

@@ -9,6 +9,10 @@ An in-memory Molecule platform for local runs and end-to-end tests.
 Options (flags win over environment variables):
   --port <p>                  listen port, 0 = any free port      MOLECULE_DEV_PORT (default 8080)
   --host <h>                  listen address                      MOLECULE_DEV_HOST (default 127.0.0.1)
+                              beyond loopback it needs MOLECULE_DEV_ADMIN_TOKEN and refuses --lenient
+  --allow-origin <origin>     let pages of this origin call the platform (repeatable), e.g. http://localhost:3000
+  --allow-host <name>         answer requests whose Host names this (repeatable); IP addresses, localhost and
+                              --host are always answered
   --log-level <level>         pino level (silent … trace)         MOLECULE_DEV_LOG_LEVEL (default info)
   --lenient                   dev fail-open: credential-less calls pass workspace/admin gates
                                                                   MOLECULE_DEV_LENIENT=1
@@ -61,6 +65,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
       options: {
         port: { type: 'string' },
         host: { type: 'string' },
+        'allow-origin': { type: 'string', multiple: true },
+        'allow-host': { type: 'string', multiple: true },
         'log-level': { type: 'string' },
         lenient: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -70,7 +76,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
   } catch (error) {
     throw new DevPlatformError('DEV_PLATFORM_BAD_OPTION', `${(error as Error).message}; see --help`)
   }
-  const values = parsed.values as Record<string, string | boolean | undefined>
+  const values = parsed.values as Record<string, string | string[] | boolean | undefined>
   if (values.help) return { help: true }
   const pick = (flag: string, envName: string): string | undefined => {
     const fromFlag = values[flag]
@@ -89,6 +95,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
   }
   const host = pick('host', 'MOLECULE_DEV_HOST')
   if (host) options.host = host
+  const allowOrigin = values['allow-origin']
+  if (Array.isArray(allowOrigin)) options.allowedOrigins = allowOrigin
+  const allowHost = values['allow-host']
+  if (Array.isArray(allowHost)) options.allowedHosts = allowHost
   const level = pick('log-level', 'MOLECULE_DEV_LOG_LEVEL')
   if (level) options.logLevel = level
   const lenientEnv = env.MOLECULE_DEV_LENIENT

@@ -5,6 +5,13 @@ import { startDevPlatform } from './start-dev-platform.js'
 
 const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
 
+/** Mistakes in how the platform was started (flags, variables, unsafe exposure): exit 2, like a bad flag. */
+const USAGE_ERRORS = new Set([
+  'DEV_PLATFORM_BAD_OPTION',
+  'DEV_PLATFORM_ADMIN_TOKEN_REQUIRED',
+  'DEV_PLATFORM_LENIENT_EXPOSED',
+])
+
 async function main(): Promise<void> {
   const command = parseCli(process.argv.slice(2), process.env)
   if (command.help) {
@@ -37,5 +44,5 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   // User mistakes get one clear line, never a stack trace.
   process.stderr.write(`molecule-dev-platform: ${describeError(error)}\n`)
-  process.exit(isMoleculeError(error) && error.code === 'DEV_PLATFORM_BAD_OPTION' ? 2 : 1)
+  process.exit(isMoleculeError(error) && USAGE_ERRORS.has(error.code) ? 2 : 1)
 })

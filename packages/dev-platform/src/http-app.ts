@@ -10,6 +10,7 @@ import { harnessRoutes } from './routes/harness-routes.js'
 import { kvRoutes } from './routes/kv-routes.js'
 import { memoryRoutes } from './routes/memory-routes.js'
 import { registryRoutes } from './routes/registry-routes.js'
+import { requestGuard } from './routes/request-guard.js'
 import type { RouteContext } from './routes/route-context.js'
 import { tokenRoutes } from './routes/token-routes.js'
 import { uploadRoutes } from './routes/upload-routes.js'
@@ -39,6 +40,9 @@ export function createHttpApp(ctx: RouteContext, closers: Set<() => void>): Hono
   })
   app.notFound((c) => c.text('404 page not found', 404))
 
+  // Host, Origin and Content-Type of every request, before any credential is looked at (and after the request log,
+  // so refusals are logged too).
+  app.use(requestGuard(ctx))
   // The credential check of every route under /workspaces/:id, before any of them runs.
   app.use('/workspaces/:id/*', workspaceAuth(ctx))
 

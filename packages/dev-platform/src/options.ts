@@ -1,11 +1,25 @@
 import type { Logger } from '@molecule/core'
+import { allowedHostEntry, allowedOriginEntry } from './request-policy.js'
 
 /** Every timer is an option so tests can run the whole status machine in milliseconds. */
 export interface DevPlatformOptions {
   /** Port for `startDevPlatform`; 0 (default) picks a free one. */
   port?: number
-  /** Interface for `startDevPlatform`; default `127.0.0.1`. */
+  /**
+   * Interface for `startDevPlatform`; default `127.0.0.1`. Anything beyond loopback requires `adminToken` (and
+   * refuses `lenient`), and prints a warning on stderr.
+   */
   host?: string
+  /**
+   * Origins (`scheme://host[:port]`) whose web pages may call the platform. A request whose `Origin` is neither one of
+   * these nor the platform's own origin is refused with 403. Default: none.
+   */
+  allowedOrigins?: string[]
+  /**
+   * Host names that `Host` may name besides IP addresses, `localhost` and `host`; any other `Host` is refused with
+   * 403 (DNS rebinding). Default: none.
+   */
+  allowedHosts?: string[]
   /** Logger to use; by default `createLogger` of @molecule/logger (JSON lines on stderr) at `logLevel`. */
   logger?: Logger
   /** Level of the default logger; default `info` (`silent` to mute). */
@@ -51,6 +65,10 @@ export interface DevPlatformOptions {
 export interface ResolvedOptions {
   port: number
   host: string
+  /** Serialized origins. */
+  allowedOrigins: string[]
+  /** Lowercase host names. */
+  allowedHosts: string[]
   degradedAfterMs: number
   offlineAfterMs: number
   provisionTimeoutMs: number
@@ -68,10 +86,13 @@ export interface ResolvedOptions {
   now: () => number
 }
 
+/** Defaults filled in; a malformed `allowedOrigins` or `allowedHosts` entry is a DevPlatformError naming it. */
 export function resolveOptions(options: DevPlatformOptions): ResolvedOptions {
   return {
     port: options.port ?? 0,
     host: options.host ?? '127.0.0.1',
+    allowedOrigins: (options.allowedOrigins ?? []).map(allowedOriginEntry),
+    allowedHosts: (options.allowedHosts ?? []).map(allowedHostEntry),
     degradedAfterMs: options.degradedAfterMs ?? 90_000,
     offlineAfterMs: options.offlineAfterMs ?? 180_000,
     provisionTimeoutMs: options.provisionTimeoutMs ?? 600_000,

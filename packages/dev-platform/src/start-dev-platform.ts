@@ -2,7 +2,8 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { createDevPlatform, type DevPlatform } from './dev-platform.js'
 import { DevPlatformError } from './errors.js'
-import type { DevPlatformOptions } from './options.js'
+import { exposureRefusal, exposureWarning, isLoopbackHost } from './exposure.js'
+import { type DevPlatformOptions, resolveOptions } from './options.js'
 import type { PlatformState } from './platform-state.js'
 import type { CreateWorkspaceInput } from './workspace-factory.js'
 
@@ -17,10 +18,17 @@ export interface RunningDevPlatform {
   close(): Promise<void>
 }
 
-/** Creates the platform and listens (port 0 = any free port). */
+/**
+ * Creates the platform and listens (port 0 = any free port). Beyond loopback it refuses to start without an admin
+ * token (or in lenient mode), before anything listens, and otherwise warns on stderr.
+ */
 export async function startDevPlatform(options: DevPlatformOptions = {}): Promise<RunningDevPlatform> {
+  const refusal = exposureRefusal(resolveOptions(options))
+  if (refusal) throw refusal
   const platform = createDevPlatform(options)
   const { host, port } = platform.options
+  // Straight to stderr, not through the logger: a log level must not be able to hide it.
+  if (!isLoopbackHost(host)) process.stderr.write(exposureWarning(host, port))
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const srv = serve({ fetch: platform.app.fetch, port, hostname: host }, () => resolve(srv))
     srv.once('error', (err: NodeJS.ErrnoException) =>

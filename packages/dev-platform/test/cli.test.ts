@@ -1,6 +1,8 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 
@@ -42,8 +44,11 @@ function exitOf(child: ChildProcessWithoutNullStreams): Promise<number | null> {
   })
 }
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args])
+function run(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { env })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (d: Buffer) => {
@@ -129,13 +134,56 @@ describe('molecule-dev-platform bin', () => {
   })
 
   it('rejects bad flags with one line and exit code 2', async () => {
-    for (const args of [['--port', 'eighty'], ['--frobnicate'], ['--log-level', 'loud']]) {
+    for (const args of [
+      ['--port', 'eighty'],
+      ['--frobnicate'],
+      ['--log-level', 'loud'],
+      ['--allow-origin', 'localhost:3000'],
+      ['--allow-host', 'http://dev.example'],
+    ]) {
       const { code, stderr } = await run(args)
       expect(code).toBe(2)
       expect(stderr.trim().split('\n')).toHaveLength(1)
       expect(stderr).toMatch(/^molecule-dev-platform: /)
       expect(stderr).not.toContain('    at ')
     }
+  })
+
+  it('refuses --host 0.0.0.0 without an admin token: exit 2, one line naming the option, no stack, never listening', async () => {
+    // A loopback port held by the test: should the refusal ever regress, binding 0.0.0.0 on that port fails
+    // (EADDRINUSE, exit 1) instead of listening beyond loopback.
+    const held: Server = createServer()
+    await new Promise<void>((resolve) => held.listen(0, '127.0.0.1', resolve))
+    const port = (held.address() as AddressInfo).port
+    const env = { ...process.env }
+    delete env.MOLECULE_DEV_ADMIN_TOKEN
+    delete env.MOLECULE_DEV_LENIENT
+    try {
+      const { code, stdout, stderr } = await run(['--host', '0.0.0.0', '--port', String(port)], env)
+      expect(code).toBe(2)
+      expect(stdout).not.toContain('listening')
+      expect(stderr.trim().split('\n')).toHaveLength(1)
+      expect(stderr).toMatch(/^molecule-dev-platform: host "0\.0\.0\.0" .*MOLECULE_DEV_ADMIN_TOKEN/)
+      expect(stderr).not.toContain('    at ')
+    } finally {
+      await new Promise((resolve) => held.close(resolve))
+    }
+  })
+
+  it('lets pages of an --allow-origin origin call it and refuses other origins with 403', async () => {
+    const started = await start([
+      '--port',
+      '0',
+      '--log-level',
+      'silent',
+      '--allow-origin',
+      'http://localhost:3000',
+    ])
+    const health = (origin: string) => fetch(`${started.url}/health`, { headers: { Origin: origin } })
+    expect((await health('http://localhost:3000')).status).toBe(200)
+    const refused = await health('http://evil.example')
+    expect(refused.status).toBe(403)
+    expect(((await refused.json()) as { error: string }).error).toContain('--allow-origin')
   })
 
   it('reports a taken port clearly (exit 1)', async () => {

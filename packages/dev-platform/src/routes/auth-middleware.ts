@@ -24,7 +24,8 @@ const WORKSPACE_RULES: Record<string, WorkspaceRule> = {
   'GET /workspaces/:id': 'open',
   // Deleting a workspace (and its subtree) is an operator action.
   'DELETE /workspaces/:id': 'admin',
-  // The user (canvas) sends without credentials; a workspace caller must hold its own token.
+  // The user (canvas) sends without credentials; a workspace caller must hold its own token, a workspace calling
+  // itself included.
   'POST /workspaces/:id/a2a': 'caller',
   // Read by remote agents: WorkspaceAuth, and once the workspace has a live token only that token opens them (not
   // the admin token, not lenient mode).
@@ -49,9 +50,10 @@ export function workspaceAuth({ state, gates }: RouteContext): MiddlewareHandler
     'own-token-too': (c, id) => deny(c, gates.workspace(c, id) ?? gates.bootOrBearer(c, id)),
     'uuid-then-own-token-too': (c, id) =>
       isUuid(id) ? check['own-token-too'](c, id) : errorJson(c, 400, 'invalid workspace ID'),
-    caller: (c, targetId) => {
+    caller: (c) => {
       // Bridges of the poll era name themselves with X-Source-Workspace-Id; newer servers also take the caller from
-      // a workspace bearer sent without any caller header. No caller at all is the user.
+      // a workspace bearer sent without any caller header. No caller at all is the user. A workspace naming itself
+      // is checked like any caller: otherwise anyone could write rows (a fake delegate_result) as that workspace.
       const token = bearerOf(c)
       const callerId =
         c.req.header('X-Workspace-ID') ||
@@ -59,7 +61,7 @@ export function workspaceAuth({ state, gates }: RouteContext): MiddlewareHandler
         (token ? state.tokens.lookup(token)?.workspaceId : undefined) ||
         null
       c.set('callerId', callerId)
-      if (!callerId || callerId === targetId) return undefined
+      if (!callerId) return undefined
       return deny(c, gates.bootOrBearer(c, callerId, 'caller'))
     },
   }

@@ -1,6 +1,7 @@
 import { zValidator } from '@hono/zod-validator'
 import type { Context, Env, MiddlewareHandler } from 'hono'
 import type { z } from 'zod'
+import { isJsonMediaType, mediaTypeOf } from '../request-policy.js'
 import { errorJson } from './route-context.js'
 
 /** Why a body was refused: the first problem zod found, and the body as sent (`undefined` when it is not JSON). */
@@ -15,15 +16,15 @@ export type JsonInput<S extends z.ZodType> = { in: { json: z.input<S> }; out: { 
 /** The `{"error": …}` answer (status 400) for a refused body; extra keys such as `detail` go beside `error`. */
 export type BodyRefusal = { error: string } & Record<string, unknown>
 
-const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i
-
 /**
  * Validates the request's JSON body against `schema` with @hono/zod-validator; a refused body is answered
  * `400 refuse(problem)`, the platform's own error shape. The route reads the result with `c.req.valid('json')`.
  *
- * Like the upstream binder, the body is read as JSON whatever its Content-Type says. hono's json validator only reads
- * bodies labelled JSON, so an unlabelled (or `text/plain`) body is relabelled before it runs. A body that is not JSON
- * at all is judged as no body: the schema is checked against `undefined`.
+ * Like the upstream binder, the body is read as JSON without looking at its Content-Type. In the app, the request
+ * guard (`request-guard.ts`) has already refused every label but JSON on write routes (415: `text/plain` and the form
+ * types are what a cross-site page can send), so what reaches this point unlabelled is a body sent without any
+ * Content-Type. hono's json validator only reads bodies labelled JSON, so such a body is relabelled before it runs. A
+ * body that is not JSON at all is judged as no body: the schema is checked against `undefined`.
  */
 export function jsonBody<S extends z.ZodType>(
   schema: S,
@@ -41,8 +42,8 @@ export function jsonBody<S extends z.ZodType>(
     if (!isJson(text)) {
       return answer(c, { issue: schema.safeParse(undefined).error?.issues[0], body: undefined })
     }
-    const mediaType = c.req.header('Content-Type')?.split(';')[0]?.trim() ?? ''
-    if (!JSON_MEDIA_TYPE.test(mediaType)) c.req.raw = labelledJson(c.req.raw)
+    const mediaType = mediaTypeOf(c.req.header('Content-Type'))
+    if (mediaType === undefined || !isJsonMediaType(mediaType)) c.req.raw = labelledJson(c.req.raw)
     return validate(c, next)
   }
 }
