@@ -67,8 +67,8 @@ describe('exposureRefusal', () => {
 
 describe('exposureWarning', () => {
   it('is one line naming the address', () => {
-    expect(exposureWarning('0.0.0.0', 8080)).toMatch(
-      /^molecule-dev-platform: warning: listening on 0\.0\.0\.0:8080[^\n]*\n$/,
+    expect(exposureWarning('0.0.0.0')).toMatch(
+      /^molecule-dev-platform: warning: listening on 0\.0\.0\.0, beyond loopback[^\n]*\n$/,
     )
   })
 })

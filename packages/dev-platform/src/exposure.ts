@@ -52,6 +52,6 @@ export function exposureRefusal({ host, adminToken, lenient }: ListenSettings): 
 }
 
 /** The stderr line printed when the platform listens beyond loopback (with an admin token, or it would not start). */
-export function exposureWarning(host: string, port: number): string {
-  return `molecule-dev-platform: warning: listening on ${host}:${port}, beyond loopback: anyone who can reach this address can call the platform; operator routes require the admin token\n`
+export function exposureWarning(host: string): string {
+  return `molecule-dev-platform: warning: listening on ${host}, beyond loopback: anyone who can reach this address can call the platform; operator routes require the admin token\n`
 }

@@ -54,10 +54,10 @@ describe('startDevPlatform beyond loopback', () => {
 
   it('with an admin token goes on to listen, after a warning on stderr', async () => {
     const writes = stderrWrites()
-    await expect(
-      startDevPlatform({ host: '0.0.0.0', port: 8080, adminToken: 'op', logLevel: 'silent' }),
-    ).rejects.toThrow('LISTEN_BLOCKED')
-    expect(writes.join('')).toContain('warning: listening on 0.0.0.0:8080, beyond loopback')
+    await expect(startDevPlatform({ host: '0.0.0.0', adminToken: 'op', logLevel: 'silent' })).rejects.toThrow(
+      'LISTEN_BLOCKED',
+    )
+    expect(writes.join('')).toContain('warning: listening on 0.0.0.0, beyond loopback')
     expect(serve).toHaveBeenCalledTimes(1)
   })
 

@@ -28,7 +28,7 @@ export async function startDevPlatform(options: DevPlatformOptions = {}): Promis
   const platform = createDevPlatform(options)
   const { host, port } = platform.options
   // Straight to stderr, not through the logger: a log level must not be able to hide it.
-  if (!isLoopbackHost(host)) process.stderr.write(exposureWarning(host, port))
+  if (!isLoopbackHost(host)) process.stderr.write(exposureWarning(host))
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const srv = serve({ fetch: platform.app.fetch, port, hostname: host }, () => resolve(srv))
     srv.once('error', (err: NodeJS.ErrnoException) =>
