@@ -1,8 +1,8 @@
+import { maskSecrets } from '@molecule/core'
 import { isPlatformError, type MemoryScope } from '@molecule/platform-client'
 import { z } from 'zod'
 import { isResolutionError, resolveActing } from './acting-workspace.js'
 import { describeFailure } from './platform-failure.js'
-import { redactSecrets } from './redact.js'
 import { defineTool, type Tool } from './registry.js'
 
 const SCOPES: readonly MemoryScope[] = ['LOCAL', 'TEAM', 'GLOBAL']
@@ -30,8 +30,8 @@ export function memoryTools(): Tool[] {
         .describe('Which of your workspaces owns it (multi-workspace mode).'),
     }),
     async run(ctx, input) {
-      // Redact first: nothing below (logs, platform) ever sees the raw secret.
-      const content = redactSecrets(input.content)
+      // Redact first, through the one redaction point: nothing below (logs, platform) ever sees the raw secret.
+      const content = maskSecrets(input.content)
       if (!content.trim()) return 'Error: content is required'
       const scope = toScope(input.scope) ?? 'LOCAL'
       if (scope === 'GLOBAL' && (ctx.tier ?? 1) !== 0) {

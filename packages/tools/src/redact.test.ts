@@ -1,4 +1,10 @@
 import { describe, expect, it } from 'vitest'
+import {
+  credentialSamples,
+  leakedPiece,
+  readableSamples,
+  workspaceTokens,
+} from '../../core/test/secret-samples.ts'
 import { redactSecrets } from './redact.js'
 
 describe('redactSecrets', () => {
@@ -14,9 +20,32 @@ describe('redactSecrets', () => {
   })
 
   it('leaves short look-alikes and prose alone, and is idempotent', () => {
-    const prose = `sk-test, ghp_${'a'.repeat(10)}, AKIA123, token=${'y'.repeat(20)}; the task-list is fine`
+    const prose = `sk-test, ghp_${'a'.repeat(10)}, AKIA123; the task-list is fine`
     expect(redactSecrets(prose)).toBe(prose)
-    const once = redactSecrets(`sk-${'q'.repeat(30)}`)
+    const once = redactSecrets(`sk-${'q'.repeat(30)} token=${'y'.repeat(20)}`)
     expect(redactSecrets(once)).toBe(once)
+  })
+
+  it('masks the value of a token field, however short (it is a credential by name)', () => {
+    expect(redactSecrets(`token=${'y'.repeat(20)}; the task-list is fine`)).toBe(
+      'token=[REDACTED]; the task-list is fine',
+    )
+  })
+
+  it('masks all 10,000 generated workspace tokens and every shared credential sample', () => {
+    const leaks = workspaceTokens().filter((token) =>
+      redactSecrets(`remember ${token} for later`).includes(token),
+    )
+    expect(leaks).toEqual([])
+    for (const sample of credentialSamples()) {
+      expect({ kind: sample.kind, leaked: leakedPiece(redactSecrets(sample.text), sample.secret) }).toEqual({
+        kind: sample.kind,
+        leaked: undefined,
+      })
+    }
+  })
+
+  it('keeps UUIDs readable', () => {
+    for (const text of readableSamples()) expect(redactSecrets(text)).toBe(text)
   })
 })
