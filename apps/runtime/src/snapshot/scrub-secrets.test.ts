@@ -1,4 +1,11 @@
+import { rememberSecret } from '@molecule/core'
 import { describe, expect, it } from 'vitest'
+import {
+  credentialSamples,
+  leakedPiece,
+  readableSamples,
+  workspaceTokens,
+} from '../../../../packages/core/test/secret-samples.ts'
 import { deepScrub, isSandboxContent, scrubContent } from './scrub-secrets.js'
 
 describe('scrubContent', () => {
@@ -31,7 +38,61 @@ describe('scrubContent', () => {
   })
 })
 
+describe('scrubContent on the shared secret samples', () => {
+  it('leaves no piece of any of 10,000 generated workspace tokens', () => {
+    const leaks = workspaceTokens().filter((token) => {
+      const out = scrubContent(`resume with ${token} then stop`)
+      return leakedPiece(out, token) !== undefined || !out.startsWith('resume with [REDACTED')
+    })
+    expect(leaks).toEqual([])
+  })
+
+  it('leaves no piece of a JWT, private key, Slack token, password or bearer value', () => {
+    for (const sample of credentialSamples()) {
+      const out = scrubContent(sample.text)
+      expect({ kind: sample.kind, leaked: leakedPiece(out, sample.secret) }).toEqual({
+        kind: sample.kind,
+        leaked: undefined,
+      })
+      expect(scrubContent(out)).toBe(out)
+    }
+  })
+
+  it('keeps UUIDs readable', () => {
+    for (const text of readableSamples()) expect(scrubContent(text)).toBe(text)
+  })
+
+  it("replaces the process's remembered secrets, however they look", () => {
+    rememberSecret('open sesame, said the agent')
+    expect(scrubContent('the password was open sesame, said the agent')).toBe('the password was [REDACTED]')
+  })
+})
+
 describe('deepScrub', () => {
+  it('scrubs object keys too, at any depth, keeping keys that scrub alike apart', () => {
+    const [token, other] = workspaceTokens(2, 11) as [string, string]
+    const sk = `sk-${'A1b2'.repeat(6)}`
+    const scrubbed = deepScrub({ [sk]: 1, sessions: { [token]: { [other]: 'x' }, plain: true }, [token]: 2 })
+    const text = JSON.stringify(scrubbed)
+    for (const secret of [sk, token, other]) expect(leakedPiece(text, secret)).toBeUndefined()
+    const marker = /^\[REDACTED(?::[A-Z0-9_]+)?\]$/
+    const top = scrubbed as Record<string, unknown>
+    expect(Object.keys(top)).toHaveLength(3)
+    expect(top['[REDACTED:SK_TOKEN]']).toBe(1)
+    const sessions = top.sessions as Record<string, unknown>
+    expect(sessions.plain).toBe(true)
+    const [tokenKey] = Object.keys(sessions).filter((key) => key !== 'plain')
+    expect(tokenKey).toMatch(marker)
+    expect(Object.keys(sessions[tokenKey as string] as object)).toEqual([expect.stringMatching(marker)])
+  })
+
+  it('keeps both values when two keys scrub to the same text', () => {
+    expect(deepScrub({ 'Bearer one': 1, 'Bearer two': 2 })).toEqual({
+      '[REDACTED:BEARER_TOKEN]': 1,
+      '[REDACTED:BEARER_TOKEN] (2)': 2,
+    })
+  })
+
   it('scrubs nested strings and drops sandbox items from lists', () => {
     const input = {
       a: 'Bearer xyz',
