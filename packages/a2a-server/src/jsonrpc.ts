@@ -21,6 +21,8 @@ export type RpcId = string | number | null
 export class RpcError extends Error {
   /** HTTP status for the reply; JSON-RPC errors normally travel with 200. */
   httpStatus = 200
+  /** Sent as the `Retry-After` header (seconds) when set: the server is busy, try again later. */
+  retryAfterSeconds: number | undefined
 
   constructor(
     readonly code: number,

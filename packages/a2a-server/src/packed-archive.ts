@@ -44,6 +44,7 @@ export class PackedArchive {
   #tail = 0
   #used = 0 // slots from the tail on, dropped ones included
   #live = 0
+  #liveBytes = 0
   #writeAt = 0
 
   constructor(capacity: number, bytes: number) {
@@ -60,6 +61,11 @@ export class PackedArchive {
 
   get size(): number {
     return this.#live
+  }
+
+  /** UTF-8 bytes of the live records (ids included). */
+  get bytes(): number {
+    return this.#liveBytes
   }
 
   /** Records bigger than this are refused by `put` (the caller keeps them some other way). */
@@ -94,6 +100,7 @@ export class PackedArchive {
     this.#seq[slot] = seq
     this.#used++
     this.#live++
+    this.#liveBytes += total
     this.#writeAt = at + total
     this.#index(hash, slot)
     return true
@@ -119,6 +126,25 @@ export class PackedArchive {
     if (found < 0) return false
     this.#unindex(found)
     return true
+  }
+
+  /** The `seq` of the record that would be dropped first (the oldest), or undefined when empty. */
+  oldestSeq(): number | undefined {
+    this.#skipDroppedTail()
+    return this.#used === 0 ? undefined : (this.#seq[this.#tail] as number)
+  }
+
+  /** Drops the oldest record; false when there is none. */
+  dropOldest(): boolean {
+    this.#skipDroppedTail()
+    if (this.#used === 0) return false
+    this.#dropTail()
+    return true
+  }
+
+  /** Frees the slots of deleted records at the tail, so the tail is the oldest live record. */
+  #skipDroppedTail(): void {
+    while (this.#used > 0 && this.#length[this.#tail] === 0) this.#dropTail()
   }
 
   /** Every record, newest first. */
@@ -179,6 +205,7 @@ export class PackedArchive {
     const slot = (this.#table[i] as number) - 1
     this.#table[i] = DELETED
     this.#deleted++
+    this.#liveBytes -= this.#length[slot] as number
     this.#length[slot] = 0
     this.#live--
   }

@@ -1,6 +1,7 @@
 import type { PushNotificationConfig, Task } from '@molecule/adapter-core/a2a'
 import type { Logger } from '@molecule/core'
-import { pushTargetProblem, type Resolver } from './url-guard.js'
+import { postPinned } from './pinned-post.js'
+import { type Resolver, type VettedTarget, vetPushTarget } from './url-guard.js'
 
 export interface PushNotificationOptions {
   /** Allow loopback/private/link-local targets (tests, trusted networks). Default false. */
@@ -19,14 +20,29 @@ export interface PushNotificationOptions {
    * Nothing else would forget them; the oldest go first. Default 10,000.
    */
   maxFinishedTasks?: number
-  /** DNS resolver used by the private-target check (tests inject one). */
+  /**
+   * DNS resolver of push hosts (tests inject one). A host is resolved once per check; a delivery
+   * connects to the address that check vetted.
+   */
   resolve?: Resolver
+}
+
+/**
+ * A push config as callers read it back: the secrets it carries for the receiver (`token`,
+ * `authentication.credentials`) are never echoed; `url`, `id` and the auth `schemes` are.
+ */
+export function publicPushConfig(config: PushNotificationConfig): PushNotificationConfig {
+  const { token: _token, authentication, ...rest } = config
+  return authentication === undefined
+    ? rest
+    : { ...rest, authentication: { schemes: authentication.schemes } }
 }
 
 /**
  * Stores push configs per task and POSTs the task (v0.3 shape) to each URL on every status change,
  * in order per task, retrying 5xx / network errors with exponential backoff. The config token is sent
  * as `X-A2A-Notification-Token`; `authentication.credentials` as `Authorization: <scheme> <credentials>`.
+ * Each delivery checks its URL again (resolving the host once) and connects to the vetted address.
  */
 export class PushNotifier {
   readonly #configs = new Map<string, PushNotificationConfig[]>()
@@ -51,7 +67,12 @@ export class PushNotifier {
 
   /** Returns a reason when the URL is refused. */
   async check(url: string): Promise<string | undefined> {
-    return pushTargetProblem(url, this.#opts.allowPrivateTargets, this.#opts.resolve)
+    const vetted = await this.#vet(url)
+    return typeof vetted === 'string' ? vetted : undefined
+  }
+
+  #vet(url: string): Promise<VettedTarget | string> {
+    return vetPushTarget(url, this.#opts.allowPrivateTargets, this.#opts.resolve)
   }
 
   /**
@@ -143,10 +164,11 @@ export class PushNotifier {
 
   async #deliver(taskId: string, config: PushNotificationConfig, body: string): Promise<void> {
     const log = this.#logger.child({ taskId, pushConfigId: config.id })
-    // Re-checked at delivery: DNS may have changed since the config was accepted.
-    const problem = await this.check(config.url)
-    if (problem) {
-      log.warn({ problem }, 'push notification target refused')
+    // Re-checked at delivery: DNS may have changed since the config was accepted. The connection
+    // then goes to the address this check vetted, not to a second answer of DNS.
+    const target = await this.#vet(config.url)
+    if (typeof target === 'string') {
+      log.warn({ problem: target }, 'push notification target refused')
       return
     }
     const headers: Record<string, string> = { 'content-type': 'application/json' }
@@ -157,20 +179,14 @@ export class PushNotifier {
     let delay = this.#opts.backoffMs
     for (let attempt = 1; attempt <= this.#opts.attempts; attempt++) {
       try {
-        const res = await fetch(config.url, {
-          method: 'POST',
-          headers,
-          body,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(this.#opts.timeoutMs),
-        })
-        await res.body?.cancel()
-        if (res.ok) return
-        if (res.status < 500 && res.status !== 429) {
-          log.warn({ status: res.status }, 'push notification rejected by receiver')
+        // Never follows a redirect: a 3xx is a refusal like any other 4xx.
+        const status = await postPinned(target, headers, body, this.#opts.timeoutMs)
+        if (status >= 200 && status < 300) return
+        if (status < 500 && status !== 429) {
+          log.warn({ status }, 'push notification rejected by receiver')
           return
         }
-        log.debug({ status: res.status, attempt }, 'push notification failed; retrying')
+        log.debug({ status, attempt }, 'push notification failed; retrying')
       } catch (err) {
         log.debug({ err: (err as Error).message, attempt }, 'push notification failed; retrying')
       }

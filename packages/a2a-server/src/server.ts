@@ -1,125 +1,62 @@
 import type { AddressInfo } from 'node:net'
 import { type ServerType, serve } from '@hono/node-server'
-import { defineExecutor, type ExecuteFn, type Executor } from '@molecule/adapter-core'
-import type { AgentCard } from '@molecule/adapter-core/a2a'
-import { type Logger, silentLogger } from '@molecule/core'
-import { Hono } from 'hono'
+import { defineExecutor } from '@molecule/adapter-core'
+import { silentLogger } from '@molecule/core'
+import { type Context, Hono } from 'hono'
 import { serializeCard } from './card.js'
+import { header, type NodeHeaders, nodeHeaders, readBody, TOO_LARGE, versionQuery } from './http-request.js'
 import { errorBody, RpcError, RpcErrorCode, type RpcId, resultBody, validId } from './jsonrpc.js'
 import { TaskMethods } from './methods/core.js'
 import { validTraceparent } from './methods/params.js'
 import { buildMethodTable, servedVersions, versionProblem } from './methods/registry.js'
-import { type PushNotificationOptions, PushNotifier } from './push-notifier.js'
+import { PushNotifier } from './push-notifier.js'
+import { CONTENT_TYPE_REFUSAL, isJsonContentType, type Refusal, RequestGuard } from './request-guard.js'
+import type { A2AServer, A2AServerOptions } from './server-options.js'
 import { TaskEngine } from './task-engine.js'
+import { callerOf } from './task-owner.js'
 import type { TaskActivity } from './task-run.js'
+import { TaskSlots } from './task-slots.js'
 import { InMemoryTaskStore, type TaskStore } from './task-store.js'
-import {
-  defaultTranscript,
-  parseTranscriptQuery,
-  type TranscriptSource,
-  transcriptAuthorized,
-} from './transcript-route.js'
+import { defaultTranscript, parseTranscriptQuery, transcriptAuthorized } from './transcript-route.js'
 
-export interface A2AServerOptions {
-  /** The agent card (v0.3 shape; `url` is where clients POST). Replace it later with `setCard`. */
-  card: AgentCard
-  executor: Executor | ExecuteFn
-  /** Default: a bounded `InMemoryTaskStore` (10k tasks, 1 h TTL for finished ones). */
-  taskStore?: TaskStore
-  /**
-   * Where the server logs (failed handlers, store writes, push deliveries) and the parent of each
-   * executor's `ctx.logger`. Default: `silentLogger` (nothing is logged).
-   */
-  logger?: Logger
-  /** The workspace token `/transcript` callers must present; undefined/empty means 401 (fail closed). */
-  transcriptToken?: () => string | undefined
-  /** Serves `/transcript`; default: the "unsupported" page. */
-  transcript?: TranscriptSource
-  /** Largest accepted request body. Default 1 MiB. */
-  bodyLimitBytes?: number
-  /** Active only when `card.capabilities.pushNotifications` is true. */
-  pushNotifications?: PushNotificationOptions
-  /** Messages kept per task. Default 50. */
-  maxHistory?: number
-  /** Interval of SSE keep-alive comments. Default 15 s; 0 disables. */
-  sseKeepAliveMs?: number
-  /** Answer for `agent/getAuthenticatedExtendedCard` / `GetExtendedAgentCard`; default: -32007. */
-  extendedCard?: AgentCard
-  onTaskStart?: (activity: TaskActivity) => void
-  onTaskEnd?: (activity: TaskActivity) => void
-}
-
-export interface A2AServer {
-  /** The hono app (mount it elsewhere or call `app.fetch` directly). */
-  readonly app: Hono
-  listen(options?: { port?: number; host?: string }): Promise<{ port: number; url: string }>
-  /** Stops listening and drops open connections (streams included). */
-  close(): Promise<void>
-  setCard(card: AgentCard): void
-  activeTaskCount(): number
-  on(event: 'taskStart' | 'taskEnd', listener: (activity: TaskActivity) => void): () => void
-  /** Refuses new tasks, waits up to `graceMs` for running ones, then cancels the rest (returned). */
-  drain(options?: { graceMs?: number }): Promise<{ canceled: string[] }>
-}
+export type { A2AServer, A2AServerOptions } from './server-options.js'
 
 const JSON_HEADERS = { 'content-type': 'application/json' }
-const TOO_LARGE = Symbol('too large')
-
 const JSON_OK: ResponseInit = { status: 200, headers: JSON_HEADERS }
 
 function json(body: string, status = 200): Response {
   return new Response(body, status === 200 ? JSON_OK : { status, headers: JSON_HEADERS })
 }
 
-type NodeHeaders = Record<string, string | string[] | undefined>
-
-/**
- * Reads a request header from node's already-parsed IncomingMessage when running under
- * @hono/node-server (touching `Request.headers` there builds a whole Headers object per request),
- * else from the Request.
- */
-function header(req: Request, incoming: NodeHeaders | undefined, name: string): string | undefined {
-  if (incoming === undefined) return req.headers.get(name) ?? undefined
-  const v = incoming[name]
-  return Array.isArray(v) ? v.join(', ') : v
+/** A JSON-RPC error answer with an HTTP status other than 200. */
+function rpcFailure(status: number, err: RpcError, headers: Record<string, string> = {}): Response {
+  return new Response(errorBody(null, err), { status, headers: { ...JSON_HEADERS, ...headers } })
 }
 
-function nodeHeaders(env: unknown): NodeHeaders | undefined {
-  return (env as { incoming?: { headers?: NodeHeaders } } | undefined)?.incoming?.headers
+const UNAUTHORIZED_HEADERS = { 'www-authenticate': 'Bearer' }
+
+/** A refused request: a JSON-RPC error body on the JSON-RPC routes, `{"error": …}` elsewhere. */
+function refused(refusal: Refusal, rpcRoute: boolean): Response {
+  const headers = refusal.status === 401 ? UNAUTHORIZED_HEADERS : {}
+  if (rpcRoute)
+    return rpcFailure(refusal.status, new RpcError(RpcErrorCode.InvalidRequest, refusal.message), headers)
+  const body =
+    refusal.status === 401 ? '{"error":"unauthorized"}' : JSON.stringify({ error: refusal.message })
+  return new Response(body, { status: refusal.status, headers: { ...JSON_HEADERS, ...headers } })
 }
 
-async function readBody(
-  req: Request,
-  incoming: NodeHeaders | undefined,
-  limit: number,
-): Promise<string | typeof TOO_LARGE> {
-  const declared = header(req, incoming, 'content-length')
-  if (declared !== undefined) {
-    if (Number(declared) > limit) return TOO_LARGE
-    return req.text()
-  }
-  // No length (chunked): count while reading so a huge body is refused without buffering it.
-  if (req.body === null) return ''
-  const reader = req.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > limit) {
-      await reader.cancel().catch(() => {})
-      return TOO_LARGE
-    }
-    chunks.push(value)
-  }
-  return Buffer.concat(chunks).toString('utf8')
+/** A method's RpcError as the answer: its HTTP status, and `Retry-After` when it says when to come back. */
+function errorResponse(id: RpcId, err: RpcError): Response {
+  if (err.retryAfterSeconds === undefined) return json(errorBody(id, err), err.httpStatus)
+  return new Response(errorBody(id, err), {
+    status: err.httpStatus,
+    headers: { ...JSON_HEADERS, 'retry-after': String(err.retryAfterSeconds) },
+  })
 }
 
-/** The `?A2A-Version=` query parameter (v1.0 clients may send it instead of the header). */
-function versionQuery(url: string): string | undefined {
-  if (!url.includes('?')) return undefined
-  return new URL(url).searchParams.get('A2A-Version') ?? undefined
+const BEARER_REFUSAL: Refusal = {
+  status: 401,
+  message: 'Unauthorized: send Authorization: Bearer <token> with a token this agent accepts',
 }
 
 export function createA2AServer(options: A2AServerOptions): A2AServer {
@@ -137,6 +74,14 @@ export function createA2AServer(options: A2AServerOptions): A2AServer {
   let card = options.card
   const versions = servedVersions()
   let cardJson = serializeCard(card, versions)
+  const guard = new RequestGuard(
+    {
+      allowedOrigins: options.allowedOrigins ?? [],
+      allowedHosts: options.allowedHosts ?? [],
+      bearer: options.auth?.bearer,
+    },
+    card.url,
+  )
   const push =
     card.capabilities.pushNotifications === true
       ? new PushNotifier(options.pushNotifications ?? {}, logger)
@@ -147,6 +92,10 @@ export function createA2AServer(options: A2AServerOptions): A2AServer {
     store,
     logger,
     push,
+    slots: new TaskSlots(
+      Math.max(1, options.maxConcurrentTasks ?? 64),
+      Math.max(0, options.maxQueuedTasks ?? 256),
+    ),
     maxHistory: Math.max(1, options.maxHistory ?? 50),
     onTaskStart: (a) => {
       for (const l of listeners.taskStart) l(a)
@@ -165,12 +114,33 @@ export function createA2AServer(options: A2AServerOptions): A2AServer {
       outputModes: () => card.defaultOutputModes ?? [],
       streaming: () => card.capabilities.streaming === true,
       sseKeepAliveMs: options.sseKeepAliveMs ?? 15_000,
+      listTasks: options.listTasks === true,
+      maxPartBytes: Math.max(1, options.maxPartBytes ?? 256 * 1024),
     }),
   )
   const transcript = options.transcript ?? defaultTranscript(card.name)
 
+  /** The Host and Origin checks, then (unless `open`) the bearer: a refusal, or undefined to go on. */
+  function check(req: Request, incoming: NodeHeaders | undefined, open: boolean): Refusal | undefined {
+    const refusal = guard.browserRefusal(header(req, incoming, 'host'), header(req, incoming, 'origin'))
+    if (refusal !== undefined) return refusal
+    if (!open && !guard.authorized(header(req, incoming, 'authorization'))) return BEARER_REFUSAL
+    return undefined
+  }
+
+  /** A non-RPC route: its checks, then `answer`. */
+  function route(open: boolean, answer: (c: Context) => Response | Promise<Response>) {
+    return (c: Context) => {
+      const refusal = check(c.req.raw, nodeHeaders(c.env), open)
+      return refusal === undefined ? answer(c) : refused(refusal, false)
+    }
+  }
+
   async function handleRpc(req: Request, env: unknown): Promise<Response> {
     const incoming = nodeHeaders(env)
+    const refusal = check(req, incoming, false)
+    if (refusal !== undefined) return refused(refusal, true)
+    if (!isJsonContentType(header(req, incoming, 'content-type'))) return refused(CONTENT_TYPE_REFUSAL, true)
     const declared = header(req, incoming, 'content-length')
     // The usual request declares a length within the limit: read it without readBody's extra promise.
     const raw =
@@ -179,9 +149,12 @@ export function createA2AServer(options: A2AServerOptions): A2AServer {
         : await readBody(req, incoming, bodyLimit)
     if (raw === TOO_LARGE)
       // The unread rest of the body makes the connection unusable: tell the client not to reuse it.
-      return new Response(
-        errorBody(null, new RpcError(RpcErrorCode.InvalidRequest, `Request body exceeds ${bodyLimit} bytes`)),
-        { status: 413, headers: { 'content-type': 'application/json', connection: 'close' } },
+      return rpcFailure(
+        413,
+        new RpcError(RpcErrorCode.InvalidRequest, `Request body exceeds ${bodyLimit} bytes`),
+        {
+          connection: 'close',
+        },
       )
     let body: unknown
     try {
@@ -230,10 +203,11 @@ export function createA2AServer(options: A2AServerOptions): A2AServer {
         params: envelope.params,
         traceparent: validTraceparent(header(req, incoming, 'traceparent')),
         version,
+        caller: callerOf(header(req, incoming, 'x-workspace-id')),
       })
       return typeof answer === 'string' ? json(resultBody(id, answer)) : answer
     } catch (err) {
-      if (err instanceof RpcError) return json(errorBody(id, err), err.httpStatus)
+      if (err instanceof RpcError) return errorResponse(id, err)
       logger.error({ err, method: envelope.method, requestId: id }, 'JSON-RPC handler failed')
       // Still a JSON-RPC error with HTTP 200 (as the Python a2a-sdk answers): clients that raise on a
       // non-2xx status would otherwise lose the error object and its id.
@@ -242,27 +216,33 @@ export function createA2AServer(options: A2AServerOptions): A2AServer {
   }
 
   const app = new Hono()
-  const serveCard = () => new Response(cardJson, { headers: JSON_HEADERS })
+  const serveCard = route(true, () => new Response(cardJson, { headers: JSON_HEADERS }))
   app.get('/.well-known/agent-card.json', serveCard)
   app.get('/.well-known/agent.json', serveCard)
   app.post('/', (c) => handleRpc(c.req.raw, c.env))
   app.post('/a2a', (c) => handleRpc(c.req.raw, c.env))
-  app.get('/health', () =>
-    json(JSON.stringify({ status: engine.accepting ? 'ok' : 'draining', activeTasks: engine.runs.size })),
+  app.get(
+    '/health',
+    route(true, () =>
+      json(JSON.stringify({ status: engine.accepting ? 'ok' : 'draining', activeTasks: engine.runs.size })),
+    ),
   )
-  app.get('/transcript', async (c) => {
-    if (!transcriptAuthorized(options.transcriptToken?.(), c.req.header('authorization')))
-      return json('{"error":"unauthorized"}', 401)
-    const query = parseTranscriptQuery(c.req.query('since'), c.req.query('limit'))
-    if (query === undefined) return json('{"error":"since and limit must be integers"}', 400)
-    try {
-      return json(JSON.stringify(await transcript(query.since, query.limit)))
-    } catch (err) {
-      logger.error({ err }, 'transcript source failed')
-      return json('{"error":"transcript unavailable"}', 500)
-    }
-  })
-  app.notFound(() => json('{"error":"not found"}', 404))
+  app.get(
+    '/transcript',
+    route(false, async (c) => {
+      if (!transcriptAuthorized(options.transcriptToken?.(), c.req.header('authorization')))
+        return json('{"error":"unauthorized"}', 401)
+      const query = parseTranscriptQuery(c.req.query('since'), c.req.query('limit'))
+      if (query === undefined) return json('{"error":"since and limit must be integers"}', 400)
+      try {
+        return json(JSON.stringify(await transcript(query.since, query.limit)))
+      } catch (err) {
+        logger.error({ err }, 'transcript source failed')
+        return json('{"error":"transcript unavailable"}', 500)
+      }
+    }),
+  )
+  app.notFound(route(false, () => json('{"error":"not found"}', 404)))
   app.onError((err) => {
     logger.error({ err }, 'request failed')
     return json(errorBody(null, new RpcError(RpcErrorCode.InternalError, 'Internal error')), 500)
@@ -296,6 +276,7 @@ export function createA2AServer(options: A2AServerOptions): A2AServer {
     setCard(next) {
       cardJson = serializeCard(next, versions)
       card = next
+      guard.setCardUrl(next.url)
     },
     activeTaskCount: () => engine.runs.size,
     on(event, listener) {

@@ -11,6 +11,7 @@ import { type LogLine, recordingLogger } from '@molecule/test-support'
 import { describe, expect, it } from 'vitest'
 import { rpcError } from '../test/rpc-error.js'
 import { TaskEngine, type TaskEngineOptions } from './task-engine.js'
+import { TaskSlots } from './task-slots.js'
 import { InMemoryTaskStore } from './task-store.js'
 
 function userMessage(text: string, extra: Partial<Message> = {}): Message {
@@ -24,6 +25,7 @@ function engineWith(executor: Executor | ExecuteFn, options: Partial<TaskEngineO
     store,
     logger: silentLogger,
     push: undefined,
+    slots: new TaskSlots(64, 256),
     maxHistory: 50,
     onTaskStart: () => {},
     onTaskEnd: () => {},
@@ -31,7 +33,7 @@ function engineWith(executor: Executor | ExecuteFn, options: Partial<TaskEngineO
     ...options,
   })
   const start = (text: string, extra: Partial<Message> = {}, metadata?: Record<string, unknown>) =>
-    engine.start({ message: userMessage(text, extra), metadata, traceparent: undefined })
+    engine.start({ message: userMessage(text, extra), metadata, traceparent: undefined, caller: '' })
   return { engine, store, start }
 }
 
@@ -64,7 +66,10 @@ describe('TaskEngine', () => {
     expect(run.task.history?.map((m) => m.role)).toEqual(['user', 'agent'])
     expect(engine.runs.size).toBe(0)
     expect(store.get(run.task.id)?.status.state).toBe('completed')
-    expect(await engine.get(run.task.id)).toMatchObject({ id: run.task.id, contextId: run.task.contextId })
+    expect(await engine.get(run.task.id, '')).toMatchObject({
+      id: run.task.id,
+      contextId: run.task.contextId,
+    })
   })
 
   it('streams the snapshot, working, artifacts and a final status to a listener subscribed at start', async () => {
@@ -77,6 +82,7 @@ describe('TaskEngine', () => {
       message: userMessage('go'),
       metadata: undefined,
       traceparent: undefined,
+      caller: '',
       listener: (e) => seen.push(e),
     })
     await run.done
@@ -133,15 +139,15 @@ describe('TaskEngine', () => {
     const { engine, store, start } = engineWith(executor)
     const run = await start('long job')
     await running
-    const task = await engine.cancel(run.task.id)
+    const task = await engine.cancel(run.task.id, '')
     await run.done
     expect(task.status.state).toBe('canceled')
     expect(executeCtx()?.signal.aborted).toBe(true)
     expect(engine.runs.size).toBe(0)
     expect(store.get(run.task.id)?.status.state).toBe('canceled')
-    const again = await rpcError(() => engine.cancel(run.task.id))
+    const again = await rpcError(() => engine.cancel(run.task.id, ''))
     expect(again.code).toBe(-32002)
-    expect((await rpcError(() => engine.cancel('nope'))).code).toBe(-32001)
+    expect((await rpcError(() => engine.cancel('nope', ''))).code).toBe(-32001)
   })
 
   it("gives the executor's cancel hook the same full context execute got", async () => {
@@ -156,9 +162,10 @@ describe('TaskEngine', () => {
       message: userMessage('long job'),
       metadata: { origin: 'test' },
       traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      caller: '',
     })
     await job.running
-    await engine.cancel(run.task.id)
+    await engine.cancel(run.task.id, '')
     expect(cancelCtx).toBe(job.executeCtx())
     expect(cancelCtx).toMatchObject({
       taskId: run.task.id,
@@ -184,7 +191,7 @@ describe('TaskEngine', () => {
     const { engine, store, start } = engineWith(async (_ctx, events) => events.inputRequired('more?'))
     const run = await start('hi')
     await run.done
-    const task = await engine.cancel(run.task.id)
+    const task = await engine.cancel(run.task.id, '')
     expect(task.status.state).toBe('canceled')
     expect(store.get(run.task.id)?.status.state).toBe('canceled')
   })

@@ -9,6 +9,8 @@ import { replyMessage, runExecutor, type TaskOutcome, uuidV4 } from '@molecule/a
 import type { Logger } from '@molecule/core'
 import { RpcError, RpcErrorCode, rpc } from './jsonrpc.js'
 import type { PushNotifier } from './push-notifier.js'
+import { addArtifact, appendHistory } from './task-edit.js'
+import { ownedBy, withOwner } from './task-owner.js'
 import {
   type ArtifactChunkEvent,
   type RunRequest,
@@ -17,6 +19,7 @@ import {
   type TaskActivity,
   TaskRun,
 } from './task-run.js'
+import type { TaskSlots } from './task-slots.js'
 import type { TaskStore } from './task-store.js'
 import { withReplyArtifact } from './task-view.js'
 
@@ -25,6 +28,8 @@ export interface StartParams extends RunRequest {
   listener?: StreamListener
   /** Push config sent with the message (already checked against the URL guard). */
   pushConfig?: PushNotificationConfig
+  /** Who sends it ('' = no identity, see task-owner.ts): a new task belongs to it, a continued one must. */
+  caller: string
 }
 
 export interface TaskEngineOptions {
@@ -32,6 +37,8 @@ export interface TaskEngineOptions {
   store: TaskStore
   logger: Logger
   push: PushNotifier | undefined
+  /** Bounds the runs at once and the tasks waiting for one. */
+  slots: TaskSlots
   maxHistory: number
   onTaskStart: (activity: TaskActivity) => void
   onTaskEnd: (activity: TaskActivity) => void
@@ -51,6 +58,12 @@ function now(): string {
   return lastIso
 }
 
+function shuttingDown(): RpcError {
+  const err = new RpcError(RpcErrorCode.InternalError, 'Server is shutting down; not accepting new tasks')
+  err.httpStatus = 503
+  return err
+}
+
 function brief(text: string): string {
   return text.length > 60 ? `${text.slice(0, 60)}...` : text
 }
@@ -68,22 +81,48 @@ export class TaskEngine implements RunSink {
     this.#o = options
   }
 
-  get(taskId: string): Task | undefined | Promise<Task | undefined> {
-    return this.runs.get(taskId)?.task ?? this.#o.store.get(taskId)
+  /** The task, running or stored, when `caller` owns it; else undefined, as for an unknown id. */
+  get(taskId: string, caller: string): Task | undefined | Promise<Task | undefined> {
+    const run = this.runs.get(taskId)
+    if (run !== undefined) return run.owner === caller ? run.task : undefined
+    const stored = this.#o.store.get(taskId)
+    return stored instanceof Promise ? stored.then((t) => ownedBy(t, caller)) : ownedBy(stored, caller)
   }
 
   /**
-   * Creates (or resumes an interrupted) task and starts the executor. Throws `RpcError`. A new task
-   * is answered synchronously: no promise per request.
+   * Creates (or resumes an interrupted) task and starts the executor once a run slot is free (at
+   * once, or after waiting in the queue). Throws `RpcError`. A new task with a free slot is answered
+   * synchronously: no promise per request.
    */
   start(params: StartParams): TaskRun | Promise<TaskRun> {
-    if (!this.accepting) {
-      const err = new RpcError(RpcErrorCode.InternalError, 'Server is shutting down; not accepting new tasks')
-      err.httpStatus = 503
+    this.#refuseWhenDraining()
+    const slot = this.#o.slots.take()
+    if (slot === true) return this.#startHoldingSlot(params)
+    return slot.then(() => this.#startHoldingSlot(params))
+  }
+
+  #refuseWhenDraining(): void {
+    if (!this.accepting) throw shuttingDown()
+  }
+
+  /** Starts the task in the slot just taken; gives the slot back when the task cannot start. */
+  #startHoldingSlot(params: StartParams): TaskRun | Promise<TaskRun> {
+    try {
+      this.#refuseWhenDraining()
+      const { message } = params
+      if (message.taskId === undefined) return this.#create(params)
+      return this.#resume(params, message.taskId).catch((err: unknown) => {
+        this.#o.slots.release()
+        throw err
+      })
+    } catch (err) {
+      this.#o.slots.release()
       throw err
     }
+  }
+
+  #create(params: StartParams): TaskRun {
     const { message } = params
-    if (message.taskId !== undefined) return this.#resume(params, message.taskId)
     const contextId = message.contextId ?? uuidV4()
     const id = uuidV4()
     message.contextId = contextId
@@ -102,7 +141,7 @@ export class TaskEngine implements RunSink {
 
   async #resume(params: StartParams, taskId: string): Promise<TaskRun> {
     const { message } = params
-    const existing = await this.get(taskId)
+    const existing = await this.get(taskId, params.caller)
     if (existing === undefined) throw rpc.taskNotFound(taskId)
     if (this.runs.has(existing.id))
       throw new RpcError(
@@ -117,7 +156,7 @@ export class TaskEngine implements RunSink {
     if (message.contextId !== undefined && message.contextId !== existing.contextId)
       throw rpc.invalidParams(`params.message.contextId does not match the context of task ${existing.id}`)
     message.contextId = existing.contextId
-    this.#appendHistory(existing, message)
+    appendHistory(existing, message, this.#o.maxHistory)
     this.#o.push?.wake(existing.id)
     return this.#launch(existing, params)
   }
@@ -129,7 +168,7 @@ export class TaskEngine implements RunSink {
   #launch(task: Task, params: StartParams): TaskRun {
     const { message } = params
     const text = extractText(message)
-    const run = new TaskRun(task, brief(text), params, text, this, this.#o.logger)
+    const run = new TaskRun(task, params.caller, brief(text), params, text, this, this.#o.logger)
     if (params.listener) run.subscribe(params.listener)
     this.runs.set(task.id, run)
     if (params.pushConfig) this.#o.push?.set(task.id, params.pushConfig)
@@ -171,15 +210,16 @@ export class TaskEngine implements RunSink {
     } else if (outcome.state !== 'canceled') {
       statusMessage = textMessage('agent', outcome.text, { taskId: task.id, contextId: task.contextId })
     }
-    if (statusMessage) this.#appendHistory(task, statusMessage)
+    if (statusMessage) appendHistory(task, statusMessage, this.#o.maxHistory)
     task.status =
       statusMessage === undefined
         ? { state: outcome.state, timestamp: now() }
         : { state: outcome.state, message: statusMessage, timestamp: now() }
     this.runs.delete(task.id)
+    this.#o.slots.release()
     let stored: void | Promise<void>
     try {
-      stored = this.#o.store.set(task)
+      stored = this.#o.store.set(withOwner(task, run.owner))
     } catch (err) {
       this.#storeFailed(err, task)
       stored = undefined
@@ -241,7 +281,7 @@ export class TaskEngine implements RunSink {
   recordArtifact(run: TaskRun, chunk: ArtifactChunkEvent): void {
     if (run.finished) return
     const { task } = run
-    this.#addArtifact(task, chunk.artifactId, chunk.parts, chunk.append, chunk.name)
+    addArtifact(task, chunk.artifactId, chunk.parts, chunk.append, chunk.name)
     if (!run.watched) return
     const artifact: { artifactId: string; parts: Part[]; name?: string } = {
       artifactId: chunk.artifactId,
@@ -280,51 +320,14 @@ export class TaskEngine implements RunSink {
     if (changed && this.#o.push?.has(task.id)) void this.#o.push.notify(task)
   }
 
-  #addArtifact(task: Task, artifactId: string, parts: Part[], append: boolean, name?: string): void {
-    task.artifacts ??= []
-    const existing = append ? task.artifacts.find((a) => a.artifactId === artifactId) : undefined
-    if (existing === undefined) {
-      const artifact: { artifactId: string; parts: Part[]; name?: string } = {
-        artifactId,
-        parts: [...parts],
-      }
-      if (name !== undefined) artifact.name = name
-      task.artifacts.push(artifact)
-      return
-    }
-    for (const part of parts) {
-      const last = existing.parts[existing.parts.length - 1]
-      // Streamed text chunks are merged so a long answer stays one part, not thousands.
-      if (last?.kind === 'text' && part.kind === 'text' && part.metadata === undefined)
-        existing.parts[existing.parts.length - 1] = { ...last, text: last.text + part.text }
-      else existing.parts.push(part)
-    }
-  }
-
-  #appendHistory(task: Task, message: Message): void {
-    const history = task.history ?? []
-    history.push(message)
-    const max = this.#o.maxHistory
-    if (history.length > max) history.splice(0, history.length - max)
-    task.history = history
-  }
-
-  /** Cancels a running or interrupted task. Throws -32001 / -32002 per spec. */
-  async cancel(taskId: string): Promise<Task> {
+  /** Cancels a running or interrupted task `caller` owns. Throws -32001 / -32002 per spec. */
+  async cancel(taskId: string, caller: string): Promise<Task> {
     const run = this.runs.get(taskId)
     if (run !== undefined) {
-      run.cancel()
-      try {
-        // The hook gets the very context `execute` got: message, text, history, metadata, logger.
-        const cancel = this.#o.executor.cancel
-        if (cancel) await cancel.call(this.#o.executor, run.context)
-      } catch (err) {
-        this.#o.logger.warn({ err, taskId }, 'executor cancel hook threw')
-      }
-      if (!run.finished) await this.#finish(run, { state: 'canceled' })
-      return run.task
+      if (run.owner !== caller) throw rpc.taskNotFound(taskId)
+      return this.#cancelRun(run)
     }
-    const task = await this.#o.store.get(taskId)
+    const task = await this.get(taskId, caller)
     if (task === undefined) throw rpc.taskNotFound(taskId)
     if (isTerminalState(task.status.state))
       throw new RpcError(
@@ -332,13 +335,28 @@ export class TaskEngine implements RunSink {
         `Task ${taskId} is already ${task.status.state} and cannot be canceled`,
       )
     task.status = { state: 'canceled', timestamp: now() }
-    await this.#o.store.set(task)
+    await this.#o.store.set(withOwner(task, caller))
     return task
   }
 
-  /** Stops accepting tasks, waits up to `graceMs` for running ones, cancels the rest. */
+  /** Aborts a run, calls the executor's cancel hook and finalises the task as canceled at once. */
+  async #cancelRun(run: TaskRun): Promise<Task> {
+    run.cancel()
+    try {
+      // The hook gets the very context `execute` got: message, text, history, metadata, logger.
+      const cancel = this.#o.executor.cancel
+      if (cancel) await cancel.call(this.#o.executor, run.context)
+    } catch (err) {
+      this.#o.logger.warn({ err, taskId: run.task.id }, 'executor cancel hook threw')
+    }
+    if (!run.finished) await this.#finish(run, { state: 'canceled' })
+    return run.task
+  }
+
+  /** Stops accepting tasks (waiting ones are refused), waits up to `graceMs` for running ones, cancels the rest. */
   async drain(graceMs: number): Promise<string[]> {
     this.accepting = false
+    this.#o.slots.rejectWaiting(shuttingDown())
     const pending = [...this.runs.values()].map((r) => r.done)
     if (pending.length > 0) {
       let timer: NodeJS.Timeout | undefined
@@ -351,9 +369,9 @@ export class TaskEngine implements RunSink {
       clearTimeout(timer)
     }
     const canceled: string[] = []
-    for (const id of [...this.runs.keys()]) {
-      await this.cancel(id)
-      canceled.push(id)
+    for (const run of [...this.runs.values()]) {
+      await this.#cancelRun(run)
+      canceled.push(run.task.id)
     }
     return canceled
   }

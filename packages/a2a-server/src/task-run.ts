@@ -55,6 +55,8 @@ export class TaskRun {
 
   constructor(
     readonly task: Task,
+    /** The caller that created the task (see task-owner.ts); only it may read or continue the task. */
+    readonly owner: string,
     readonly summary: string,
     request: RunRequest,
     text: string,

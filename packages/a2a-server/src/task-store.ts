@@ -1,13 +1,15 @@
-import { type Message, textMessage } from '@molecule/adapter-core'
-import { isTerminalState, type Task, type TaskState } from '@molecule/adapter-core/a2a'
+import { isTerminalState, type Task } from '@molecule/adapter-core/a2a'
 import { PackedArchive } from './packed-archive.js'
+import { pack, packedField, unpack } from './packed-task.js'
 
 /**
  * Where tasks rest between runs. The server writes a task when a run of it ends — completed, failed,
  * canceled, or waiting for input or auth — and reads it for `tasks/get`, `ListTasks` and to continue
  * an interrupted task; while the executor runs, the task lives in the server itself. Methods may return
  * promises so a database-backed store fits; the in-memory default answers synchronously. Stored tasks
- * are v0.3-shaped.
+ * are v0.3-shaped, plus one property the server adds: `molecule:owner`, the identity of the caller that
+ * created the task. A store must give it back with the task (keeping the object, or its JSON, does);
+ * the server strips it from every answer, and a task read back without it opens to nobody.
  */
 export interface TaskStore {
   get(taskId: string): Task | undefined | Promise<Task | undefined>
@@ -25,6 +27,12 @@ export interface InMemoryTaskStoreOptions {
   maxEntries?: number
   /** Bytes of the packed archive of finished everyday tasks. Default 8 MiB. */
   maxArchiveBytes?: number
+  /**
+   * Bytes of all tasks kept, both forms and their whole history included (a task counts its JSON
+   * length, measured once when stored). Beyond it the oldest finished tasks go first, tasks waiting
+   * for input or auth last; a single task bigger than the budget is not kept. Default 64 MiB.
+   */
+  maxBytes?: number
   /** How long a finished task stays readable (tasks/get), from its final status timestamp. Default 1 hour. */
   terminalTtlMs?: number
   /** Period of the background sweep of expired tasks (unref'd timer). Default 60 s; 0 disables. */
@@ -32,10 +40,14 @@ export interface InMemoryTaskStoreOptions {
   now?: () => number
 }
 
-/** A task kept as an object, with the order it arrived in (to interleave with the archive in `list`). */
+/**
+ * A task kept as an object, with the order it arrived in (to interleave with the archive in `list`)
+ * and its size as counted against `maxBytes`.
+ */
 interface Kept {
   task: Task
   seq: number
+  bytes: number
 }
 
 /**
@@ -50,12 +62,18 @@ interface Kept {
  * last pass (`#readSinceEviction`) instead of re-inserting on every read: a JS Map keeps deleted
  * slots until it rehashes, so delete+set per access makes lookups and "find the oldest" scans walk
  * thousands of holes.
+ *
+ * Both forms together stay within `maxBytes`, counting every task's size (a packed record's bytes, an
+ * object's JSON length): counts alone do not bound memory when tasks carry megabytes of history.
  */
 export class InMemoryTaskStore implements TaskStore {
   readonly #tasks = new Map<string, Kept>()
   readonly #archive: PackedArchive
   readonly #readSinceEviction = new Set<string>()
   readonly #maxEntries: number
+  readonly #maxBytes: number
+  /** Bytes of the object-form tasks (the archive counts its own). */
+  #objectBytes = 0
   readonly #ttl: number
   readonly #now: () => number
   #seq = 0
@@ -64,6 +82,7 @@ export class InMemoryTaskStore implements TaskStore {
   constructor(options: InMemoryTaskStoreOptions = {}) {
     this.#maxEntries = Math.max(1, options.maxEntries ?? 10_000)
     this.#archive = new PackedArchive(this.#maxEntries, options.maxArchiveBytes ?? 8 * 1024 * 1024)
+    this.#maxBytes = Math.max(1, options.maxBytes ?? 64 * 1024 * 1024)
     this.#ttl = Math.max(0, options.terminalTtlMs ?? 3_600_000)
     this.#now = options.now ?? Date.now
     const sweep = options.sweepIntervalMs ?? 60_000
@@ -75,6 +94,11 @@ export class InMemoryTaskStore implements TaskStore {
 
   get size(): number {
     return this.#tasks.size + this.#archive.size
+  }
+
+  /** Bytes of the tasks kept, as counted against `maxBytes`. */
+  get bytes(): number {
+    return this.#objectBytes + this.#archive.bytes
   }
 
   /** Terminal and past its TTL. A terminal task without a timestamp never expires (LRU still bounds it). */
@@ -112,16 +136,61 @@ export class InMemoryTaskStore implements TaskStore {
     const packed = pack(task)
     if (packed !== undefined && this.#archive.put(task.id, packed, this.#seq++)) {
       // It may have rested here before (input-required, then continued and finished).
-      if (this.#tasks.size > 0 && this.#tasks.delete(task.id)) this.#readSinceEviction.delete(task.id)
+      if (this.#tasks.size > 0) this.#remove(task.id)
+      if (this.bytes > this.#maxBytes) this.#fitBudget(task.id)
       return
     }
     this.#archive.delete(task.id)
+    const bytes = JSON.stringify(task).length
+    if (bytes > this.#maxBytes) {
+      this.#remove(task.id)
+      return
+    }
     // A known id is updated in place: it keeps its position (and age) in the Map.
     const kept = this.#tasks.get(task.id)
-    if (kept !== undefined) kept.task = task
-    else {
-      this.#tasks.set(task.id, { task, seq: this.#seq++ })
+    if (kept !== undefined) {
+      this.#objectBytes += bytes - kept.bytes
+      kept.task = task
+      kept.bytes = bytes
+    } else {
+      this.#tasks.set(task.id, { task, seq: this.#seq++, bytes })
+      this.#objectBytes += bytes
       if (this.#tasks.size > this.#maxEntries) this.#evict()
+    }
+    if (this.bytes > this.#maxBytes) this.#fitBudget(task.id)
+  }
+
+  /** Drops an object-form task, if kept. */
+  #remove(taskId: string): void {
+    const kept = this.#tasks.get(taskId)
+    if (kept === undefined) return
+    this.#tasks.delete(taskId)
+    this.#objectBytes -= kept.bytes
+    this.#readSinceEviction.delete(taskId)
+  }
+
+  /**
+   * Drops tasks until the kept bytes fit `maxBytes`, sparing `keep` (the task just stored): first the
+   * finished ones, oldest first across both forms, then those waiting for input or auth.
+   */
+  #fitBudget(keep: string): void {
+    const objects = this.#tasks.entries()
+    const nextFinished = (): [string, Kept] | undefined => {
+      for (let e = objects.next(); !e.done; e = objects.next())
+        if (e.value[0] !== keep && isTerminalState(e.value[1].task.status.state)) return e.value
+      return undefined
+    }
+    let object = nextFinished()
+    while (this.bytes > this.#maxBytes) {
+      const archived = this.#archive.oldestSeq()
+      if (object !== undefined && (archived === undefined || object[1].seq < archived)) {
+        this.#remove(object[0])
+        object = nextFinished()
+      } else if (!this.#archive.dropOldest()) break
+    }
+    for (const id of this.#tasks.keys()) {
+      if (this.bytes <= this.#maxBytes) break
+      if (id !== keep) this.#remove(id)
     }
   }
 
@@ -138,18 +207,18 @@ export class InMemoryTaskStore implements TaskStore {
       if (this.#tasks.size <= target || budget-- <= 0) break
       this.#tasks.delete(id)
       if (recent.has(id)) this.#tasks.set(id, kept)
+      else this.#objectBytes -= kept.bytes
     }
     recent.clear()
     // Everything was recently read: fall back to plain insertion order.
     for (const id of this.#tasks.keys()) {
       if (this.#tasks.size <= target) break
-      this.#tasks.delete(id)
+      this.#remove(id)
     }
   }
 
   delete(taskId: string): void {
-    this.#tasks.delete(taskId)
-    this.#readSinceEviction.delete(taskId)
+    this.#remove(taskId)
     this.#archive.delete(taskId)
   }
 
@@ -182,116 +251,5 @@ export class InMemoryTaskStore implements TaskStore {
   close(): void {
     if (this.#timer) clearInterval(this.#timer)
     this.#timer = undefined
-  }
-}
-
-function keyCount(o: object): number {
-  let n = 0
-  for (const _ in o) n++
-  return n
-}
-
-const REQUEST_KEYS = ['kind', 'messageId', 'role', 'parts', 'contextId', 'taskId'] // normalizeMessage's order
-const REPLY_KEYS = ['kind', 'messageId', 'role', 'parts', 'taskId', 'contextId'] // textMessage's order
-
-/**
- * The text of a message that has exactly `keys` (in that order, so a rebuild is identical), belongs to
- * the task and holds one plain text part; else undefined.
- */
-function soleText(
-  m: Message,
-  keys: readonly string[],
-  taskId: string,
-  contextId: string,
-): string | undefined {
-  if (m.kind !== 'message' || m.taskId !== taskId || m.contextId !== contextId) return
-  let i = 0
-  for (const key in m) if (key !== keys[i++]) return
-  if (i !== keys.length || m.parts.length !== 1) return
-  const part = m.parts[0] as Message['parts'][number]
-  if (part.kind !== 'text' || keyCount(part) !== 2) return
-  return part.text
-}
-
-/**
- * A finished task packed by `pack`: timestamp, state, contextId, request id, request text, reply id
- * and reply text, joined by SEP. The timestamp comes first so the TTL check reads it cheaply.
- */
-type Packed = string
-const SEP = '\u0000'
-
-/** The `index`th field of a packed task (0 = timestamp, 2 = contextId), without splitting it all. */
-function packedField(packed: Packed, index: number): string {
-  let start = 0
-  for (let i = 0; i < index; i++) start = packed.indexOf(SEP, start) + 1
-  const end = packed.indexOf(SEP, start)
-  return packed.slice(start, end < 0 ? undefined : end)
-}
-
-/**
- * A finished task of the everyday shape (one user text message answered by one agent text message,
- * no artifacts, no metadata) as a single flat string instead of the nine objects of its `Task` form:
- * a busy server retains thousands of these, and each retained object is copying and marking work for
- * the garbage collector (`Array.prototype.join` builds a flat string, unlike `+`, whose cons strings
- * would keep every piece alive). Anything else — or a field containing SEP — is not packed.
- */
-function pack(task: Task): Packed | undefined {
-  const { status, history } = task
-  const reply = status.message
-  if (
-    history?.length !== 2 ||
-    reply === undefined ||
-    history[1] !== reply ||
-    status.timestamp === undefined ||
-    !isTerminalState(status.state) ||
-    keyCount(task) !== 5 ||
-    keyCount(status) !== 3
-  )
-    return undefined
-  const request = history[0] as Message
-  if (request.role !== 'user' || reply.role !== 'agent') return undefined
-  const requestText = soleText(request, REQUEST_KEYS, task.id, task.contextId)
-  const replyText = soleText(reply, REPLY_KEYS, task.id, task.contextId)
-  if (requestText === undefined || replyText === undefined) return undefined
-  const fields = [
-    status.timestamp,
-    status.state,
-    task.contextId,
-    request.messageId,
-    requestText,
-    reply.messageId,
-    replyText,
-  ]
-  for (const field of fields) if (field.includes(SEP)) return undefined
-  return fields.join(SEP)
-}
-
-/** Rebuilds the identical `Task` (same keys, same order) from a packed entry. */
-function unpack(taskId: string, packed: Packed): Task {
-  const [timestamp, state, contextId, requestId, requestText, replyId, replyText] = packed.split(SEP) as [
-    string,
-    TaskState,
-    string,
-    string,
-    string,
-    string,
-    string,
-  ]
-  const request: Message = {
-    kind: 'message',
-    messageId: requestId,
-    role: 'user',
-    parts: [{ kind: 'text', text: requestText }],
-    contextId,
-    taskId,
-  }
-  // Built by the function that built the original (REPLY_KEYS is its key order).
-  const reply = textMessage('agent', replyText, { messageId: replyId, taskId, contextId })
-  return {
-    kind: 'task',
-    id: taskId,
-    contextId,
-    status: { state, message: reply, timestamp },
-    history: [request, reply],
   }
 }

@@ -1,43 +1,83 @@
 import { lookup } from 'node:dns/promises'
-import { isIP } from 'node:net'
+import { formatAddress, nonPublicReason, parseAddress, parseIPv4, parseIPv6 } from './ip-address.js'
 
-function ipv4Private(ip: string): boolean {
-  const [a = 0, b = 0] = ip.split('.').map(Number)
-  return (
-    a === 0 ||
-    a === 10 ||
-    a === 127 ||
-    (a === 100 && b >= 64 && b <= 127) ||
-    (a === 169 && b === 254) ||
-    (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168) ||
-    (a === 198 && (b === 18 || b === 19)) ||
-    a >= 224
-  )
-}
-
-/** True for loopback, private, link-local, CGNAT, unspecified and multicast addresses (v4 and v6). */
+/** True for every address that is not a public host (see `nonPublicReason`), and for text that is no address. */
 export function isPrivateAddress(ip: string): boolean {
-  const kind = isIP(ip)
-  if (kind === 4) return ipv4Private(ip)
-  if (kind !== 6) return true
-  const lower = ip.toLowerCase()
-  const mapped = lower.match(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/)
-  if (mapped?.[1]) return ipv4Private(mapped[1])
-  return (
-    lower === '::' ||
-    lower === '::1' ||
-    lower.startsWith('fc') ||
-    lower.startsWith('fd') ||
-    /^fe[89ab]/.test(lower) ||
-    lower.startsWith('ff')
-  )
+  const bytes = parseAddress(ip)
+  return bytes === undefined || nonPublicReason(bytes) !== undefined
 }
 
+/** Turns a host name into its addresses (the system resolver by default; tests inject one). */
 export type Resolver = (host: string) => Promise<string[]>
 
 const systemResolver: Resolver = async (host) =>
   (await lookup(host, { all: true, verbatim: true })).map((r) => r.address)
+
+/** A push target that passed the check, with the one address the connection must go to. */
+export interface VettedTarget {
+  url: URL
+  /** The vetted address (canonical text): the connection is pinned to it, DNS is not asked again. */
+  address: string
+  family: 4 | 6
+}
+
+const PRIVATE_HINT = 'set pushNotifications.allowPrivateTargets to allow it'
+
+/** The address literal of a URL host (`[…]` for IPv6), as bytes; undefined for a name. */
+function literalAddress(hostname: string): Uint8Array | undefined {
+  if (hostname.startsWith('[')) return parseIPv6(hostname)
+  return parseIPv4(hostname)
+}
+
+/**
+ * Checks a push URL and settles the address to call, resolving its host once: every address the host
+ * resolves to must be public (loopback, private, link-local, metadata and the other ranges of
+ * `nonPublicReason` are refused, judged on the address bytes) unless `allowPrivate`, and the first one
+ * becomes the pinned address, so a DNS answer that changes between the check and the connection
+ * (rebinding) cannot redirect it. Answers the target, or the reason it is refused.
+ */
+export async function vetPushTarget(
+  url: string,
+  allowPrivate: boolean,
+  resolve: Resolver = systemResolver,
+): Promise<VettedTarget | string> {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return 'is not a valid URL'
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return 'must use http or https'
+  const host = parsed.hostname.toLowerCase().replace(/\.$/, '')
+  let addresses: Uint8Array[]
+  const literal = literalAddress(parsed.hostname)
+  if (literal !== undefined) addresses = [literal]
+  else {
+    if (!allowPrivate && (host === 'localhost' || host.endsWith('.localhost')))
+      return `points at a private address (${host}, loopback); ${PRIVATE_HINT}`
+    let resolved: string[]
+    try {
+      resolved = await resolve(host)
+    } catch {
+      return `host ${host} does not resolve`
+    }
+    if (resolved.length === 0) return `host ${host} does not resolve`
+    addresses = []
+    for (const text of resolved) {
+      const bytes = parseAddress(text)
+      if (bytes === undefined)
+        return `host ${host} resolves to ${JSON.stringify(text)}, which is not an IP address`
+      addresses.push(bytes)
+    }
+  }
+  if (!allowPrivate)
+    for (const bytes of addresses) {
+      const reason = nonPublicReason(bytes)
+      if (reason) return `points at a private address (${formatAddress(bytes)}, ${reason}); ${PRIVATE_HINT}`
+    }
+  const first = addresses[0] as Uint8Array
+  return { url: parsed, address: formatAddress(first), family: first.length === 4 ? 4 : 6 }
+}
 
 /**
  * Refuses push targets that point inside the network (SSRF): checks the literal host and every
@@ -48,28 +88,6 @@ export async function pushTargetProblem(
   allowPrivate: boolean,
   resolve: Resolver = systemResolver,
 ): Promise<string | undefined> {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    return 'is not a valid URL'
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return 'must use http or https'
-  if (allowPrivate) return undefined
-  const host = parsed.hostname.replace(/^\[|\]$/g, '')
-  if (host === 'localhost' || host.endsWith('.localhost')) return 'points at a loopback host'
-  let addresses: string[]
-  if (isIP(host)) addresses = [host]
-  else {
-    try {
-      addresses = await resolve(host)
-    } catch {
-      return `host ${host} does not resolve`
-    }
-  }
-  if (addresses.length === 0) return `host ${host} does not resolve`
-  for (const address of addresses)
-    if (isPrivateAddress(address))
-      return `points at a private, loopback or link-local address (${address}); set pushNotifications.allowPrivateTargets to allow it`
-  return undefined
+  const vetted = await vetPushTarget(url, allowPrivate, resolve)
+  return typeof vetted === 'string' ? vetted : undefined
 }

@@ -15,7 +15,7 @@ async function listTasks(srv: Running, params: Record<string, unknown>): Promise
 
 describe('ListTasks paging (v1.0)', () => {
   it('walks every task newest first in pages, with totalSize and an empty token on the last page', async () => {
-    const srv = await start(executor)
+    const srv = await start(executor, { listTasks: true })
     try {
       const ids: string[] = []
       for (let i = 0; i < 5; i++) ids.push((await srv.rpc(sendBody(`t${i}`, {}, i))).json.result.taskId)
@@ -38,7 +38,7 @@ describe('ListTasks paging (v1.0)', () => {
   })
 
   it('pages within the status and statusTimestampAfter filters', async () => {
-    const srv = await start(executor)
+    const srv = await start(executor, { listTasks: true })
     try {
       for (const text of ['ok1', 'fail1', 'ok2', 'fail2', 'ok3']) await srv.rpc(sendBody(text))
       const first = (await listTasks(srv, { status: 'TASK_STATE_COMPLETED', pageSize: 2 })).result
@@ -65,7 +65,7 @@ describe('ListTasks paging (v1.0)', () => {
   })
 
   it('refuses tokens it did not issue, tokens whose task is gone, and bad timestamps', async () => {
-    const srv = await start(executor)
+    const srv = await start(executor, { listTasks: true })
     try {
       for (let i = 0; i < 3; i++) await srv.rpc(sendBody(`t${i}`))
       const bad = await listTasks(srv, { pageToken: 'not-a-token' })
@@ -106,6 +106,7 @@ describe('running tasks and the store', () => {
     }
     const started: string[] = []
     const srv = await start(executor, {
+      listTasks: true,
       taskStore: recording,
       onTaskStart: (activity) => started.push(activity.taskId),
     })

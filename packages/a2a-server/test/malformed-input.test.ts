@@ -229,6 +229,7 @@ describe('malformed JSON-RPC gets the spec error and the server keeps serving', 
     const { json: sent } = await srv.rpc(sendBody('snap'))
     const res = await fetch(`${srv.url}/`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         jsonrpc: '2.0',
         id: 9,

@@ -20,6 +20,7 @@ describe('tasks/resubscribe on a running task', () => {
       for (let i = 0; i < 100 && release === undefined; i++) await tick(2)
       const pending = fetch(`${srv.url}/a2a`, {
         method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
           jsonrpc: '2.0',
           id: 'r',
@@ -86,11 +87,11 @@ describe('v1.0 push notification config methods', () => {
         url: 'http://127.0.0.1:9/hook',
         token: 'tok',
       })
+      // The token is for the receiver only: no answer echoes it.
       expect(created.result).toEqual({
         id: 'cfg-1',
         taskId,
         url: 'http://127.0.0.1:9/hook',
-        token: 'tok',
       })
       const got = await call('GetTaskPushNotificationConfig', { taskId, id: 'cfg-1' })
       expect(got.result.url).toBe('http://127.0.0.1:9/hook')
@@ -126,6 +127,7 @@ describe('v1.0 push notification config methods', () => {
     try {
       const res = await fetch(`${srv.url}/`, {
         method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ ...sendBody('s'), method: 'message/stream' }),
       })
       const events = await readSse(res)
@@ -152,6 +154,7 @@ describe('v1.0 methods on a task in a terminal state answer UnsupportedOperation
       expect(refused.json).toMatchObject({ jsonrpc: '2.0', id: 's', error: { code: -32004 } })
       const legacy = await fetch(`${srv.url}/`, {
         method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
           jsonrpc: '2.0',
           id: 'l',

@@ -78,6 +78,7 @@ describe('emitted v0.3 objects validate against the A2A v0.3.0 JSON Schema', () 
   it('message/stream events', async () => {
     const res = await fetch(`${srv.url}/`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ ...sendBody('stream'), method: 'message/stream' }),
     })
     const events = await readSse(res)

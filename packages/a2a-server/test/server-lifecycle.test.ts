@@ -54,7 +54,7 @@ describe('server lifecycle', () => {
       })
       return 'too late'
     }
-    const srv = await start(ignoresCancel)
+    const srv = await start(ignoresCancel, { listTasks: true })
     try {
       const pending = srv.rpc(sendBody('work'))
       for (let i = 0; i < 100 && finishLate === undefined; i++) await tick(2)
@@ -132,11 +132,14 @@ describe('server lifecycle', () => {
 
   it('passes traceparent, metadata and history to the executor; input-required resumes the task', async () => {
     const seen: RequestContext[] = []
-    const srv = await start(((ctx, ev) => {
-      seen.push(ctx)
-      if (ctx.history.length === 0) ev.inputRequired('which one?')
-      else ev.complete(`got ${ctx.text} after ${ctx.history.length} messages`)
-    }) as ExecuteFn)
+    const srv = await start(
+      ((ctx, ev) => {
+        seen.push(ctx)
+        if (ctx.history.length === 0) ev.inputRequired('which one?')
+        else ev.complete(`got ${ctx.text} after ${ctx.history.length} messages`)
+      }) as ExecuteFn,
+      { listTasks: true },
+    )
     try {
       const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'
       const first = await srv.rpc(sendBody('start', { metadata: { parent_task_id: 'p1' } }), { traceparent })
@@ -283,10 +286,9 @@ describe('push notifications', () => {
       // The final notification failed once and waits for its retry: the config is still there.
       expect(delivered).toBe(false)
       const during = await getConfig(taskId)
-      expect(during.json.result).toMatchObject({
-        taskId,
-        pushNotificationConfig: { url: hook, token: 'tok-2' },
-      })
+      expect(during.json.result).toMatchObject({ taskId, pushNotificationConfig: { url: hook } })
+      // The token is for the receiver only: no answer echoes it.
+      expect(during.json.result.pushNotificationConfig).not.toHaveProperty('token')
       for (let i = 0; i < 200 && !delivered; i++) await tick(5)
       expect(finalAttempts).toBe(2)
       for (let i = 0; i < 50; i++) {
@@ -399,7 +401,7 @@ describe('v1.0 streaming over raw HTTP', () => {
     try {
       const res = await fetch(`${srv.url}/a2a`, {
         method: 'POST',
-        headers: { 'A2A-Version': '1.0' },
+        headers: { 'content-type': 'application/json', 'A2A-Version': '1.0' },
         body: JSON.stringify({
           jsonrpc: '2.0',
           id: 1,

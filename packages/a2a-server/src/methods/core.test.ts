@@ -6,16 +6,21 @@ import { rpcError } from '../../test/rpc-error.js'
 import { readPageToken } from '../paging.js'
 import { PushNotifier } from '../push-notifier.js'
 import { TaskEngine } from '../task-engine.js'
+import { TaskSlots } from '../task-slots.js'
 import { InMemoryTaskStore, type TaskStore } from '../task-store.js'
 import { type ListQuery, type RevisionRules, type SendRequest, TaskMethods } from './core.js'
 
 /** Rules that answer the core's v0.3 values as JSON, leaving the finished-task check to the engine. */
 const AS_IS: RevisionRules = {
   refuseFinishedTasks: false,
+  sendPushUrlField: 'params.configuration.pushNotificationConfig.url',
   sendResult: (result) => JSON.stringify(result),
   streamEvent: (event) => JSON.stringify(event),
 }
 const REFUSING: RevisionRules = { ...AS_IS, refuseFinishedTasks: true }
+/** The caller of these tests: none (as through the platform's proxy). */
+const ME = ''
+const URL_FIELD = 'params.pushNotificationConfig.url'
 
 const greeter: ExecuteFn = async (ctx, events) => {
   if (ctx.text === 'greet me') events.inputRequired('Who is asking?')
@@ -38,6 +43,7 @@ function methods({ push = true, streaming = true, store, extendedCard }: Setup =
     store: taskStore,
     logger: silentLogger,
     push: notifier,
+    slots: new TaskSlots(64, 256),
     maxHistory: 50,
     onTaskStart: () => {},
     onTaskEnd: () => {},
@@ -51,6 +57,8 @@ function methods({ push = true, streaming = true, store, extendedCard }: Setup =
     outputModes: () => ['text/plain'],
     streaming: () => streaming,
     sseKeepAliveMs: 0,
+    listTasks: true,
+    maxPartBytes: 256 * 1024,
   })
 }
 
@@ -74,6 +82,7 @@ function sendRequest(
     metadata: undefined,
     pushConfig: undefined,
     traceparent: undefined,
+    caller: ME,
     ...extra,
   }
 }
@@ -85,7 +94,7 @@ async function send(core: TaskMethods, text: string, message: Partial<Message> =
 /** Sends and returns the task the answer is about (a reply carries its taskId). */
 async function taskOf(core: TaskMethods, text: string): Promise<Task> {
   const answer = await send(core, text)
-  return core.get(answer.kind === 'task' ? answer.id : (answer.taskId as string), undefined)
+  return core.get(ME, answer.kind === 'task' ? answer.id : (answer.taskId as string), undefined)
 }
 
 const LIST_ALL: ListQuery = {
@@ -107,7 +116,7 @@ describe('TaskMethods: send, get, cancel', () => {
       role: 'agent',
       parts: [{ kind: 'text', text: 'echo: hi' }],
     })
-    const task = await core.get((reply as Message).taskId as string, undefined)
+    const task = await core.get(ME, (reply as Message).taskId as string, undefined)
     expect(task.status.state).toBe('completed')
     expect(task.artifacts).toEqual([
       { artifactId: `${task.id}-output`, parts: [{ kind: 'text', text: 'echo: hi' }] },
@@ -126,9 +135,9 @@ describe('TaskMethods: send, get, cancel', () => {
     const core = methods()
     const answer = JSON.parse(await core.send(sendRequest('wait', {}, { returnImmediately: true }), AS_IS))
     expect(answer).toMatchObject({ kind: 'task', status: { state: 'working' } })
-    const canceled = await core.cancel(answer.id)
+    const canceled = await core.cancel(ME, answer.id)
     expect(canceled.status.state).toBe('canceled')
-    expect((await core.get(answer.id, undefined)).status.state).toBe('canceled')
+    expect((await core.get(ME, answer.id, undefined)).status.state).toBe('canceled')
   })
 
   it('lets the revision rules decide how a message to a finished task is refused', async () => {
@@ -146,9 +155,9 @@ describe('TaskMethods: send, get, cancel', () => {
   it('refuses get, cancel and resubscribe of an unknown task with -32001 naming the id', async () => {
     const core = methods()
     for (const act of [
-      () => core.get('nope', undefined),
-      () => core.cancel('nope'),
-      () => core.resubscribe(1, 'nope', AS_IS),
+      () => core.get(ME, 'nope', undefined),
+      () => core.cancel(ME, 'nope'),
+      () => core.resubscribe(1, ME, 'nope', AS_IS),
     ])
       expect(await rpcError(act)).toMatchObject({ code: -32001, message: 'Task not found: "nope"' })
   })
@@ -156,9 +165,9 @@ describe('TaskMethods: send, get, cancel', () => {
   it('trims history to historyLength (0 drops it)', async () => {
     const core = methods()
     const task = await taskOf(core, 'hi')
-    expect((await core.get(task.id, 1)).history?.map((m) => m.role)).toEqual(['agent'])
-    expect(await core.get(task.id, 0)).not.toHaveProperty('history')
-    expect((await core.get(task.id, undefined)).history).toHaveLength(2)
+    expect((await core.get(ME, task.id, 1)).history?.map((m) => m.role)).toEqual(['agent'])
+    expect(await core.get(ME, task.id, 0)).not.toHaveProperty('history')
+    expect((await core.get(ME, task.id, undefined)).history).toHaveLength(2)
   })
 
   it('streams a send as SSE frames of the rules, ending with the final status', async () => {
@@ -182,7 +191,7 @@ describe('TaskMethods: send, get, cancel', () => {
   it('refuses streaming (-32004), push (-32003) and the extended card (-32007) when not offered', async () => {
     const core = methods({ push: false, streaming: false })
     expect((await rpcError(() => core.stream(1, sendRequest('hi'), AS_IS))).code).toBe(-32004)
-    expect((await rpcError(() => core.pushList('any'))).code).toBe(-32003)
+    expect((await rpcError(() => core.pushList(ME, 'any'))).code).toBe(-32003)
     expect((await rpcError(() => core.extendedCard())).code).toBe(-32007)
   })
 })
@@ -193,37 +202,43 @@ describe('TaskMethods: push configs', () => {
   it('sets, gets, lists and deletes a config of a finished task', async () => {
     const core = methods()
     const task = await taskOf(core, 'hi')
-    const stored = await core.pushSet({ taskId: task.id, pushNotificationConfig: { url, token: 't' } })
-    expect(stored).toEqual({ taskId: task.id, pushNotificationConfig: { url, token: 't', id: task.id } })
-    await core.pushSet({ taskId: task.id, pushNotificationConfig: { id: 'second', url } })
-    expect(await core.pushGet(task.id, undefined)).toEqual(stored)
-    expect(await core.pushGet(task.id, 'second')).toEqual({
+    const stored = await core.pushSet(
+      ME,
+      { taskId: task.id, pushNotificationConfig: { url, token: 't' } },
+      URL_FIELD,
+    )
+    // The token is for the receiver: it is never echoed.
+    expect(stored).toEqual({ taskId: task.id, pushNotificationConfig: { url, id: task.id } })
+    await core.pushSet(ME, { taskId: task.id, pushNotificationConfig: { id: 'second', url } }, URL_FIELD)
+    expect(await core.pushGet(ME, task.id, undefined)).toEqual(stored)
+    expect(await core.pushGet(ME, task.id, 'second')).toEqual({
       taskId: task.id,
       pushNotificationConfig: { id: 'second', url },
     })
-    expect((await core.pushList(task.id)).map((c) => c.pushNotificationConfig.id)).toEqual([
+    expect((await core.pushList(ME, task.id)).map((c) => c.pushNotificationConfig.id)).toEqual([
       task.id,
       'second',
     ])
-    await core.pushDelete(task.id, 'second')
-    expect((await core.pushList(task.id)).map((c) => c.pushNotificationConfig.id)).toEqual([task.id])
-    expect(await rpcError(() => core.pushGet(task.id, 'second'))).toMatchObject({
+    await core.pushDelete(ME, task.id, 'second')
+    expect((await core.pushList(ME, task.id)).map((c) => c.pushNotificationConfig.id)).toEqual([task.id])
+    expect(await rpcError(() => core.pushGet(ME, task.id, 'second'))).toMatchObject({
       code: -32602,
       message: `No push notification config "second" for task ${task.id}`,
     })
-    expect((await rpcError(() => core.pushDelete(task.id, 'second'))).code).toBe(-32602)
+    expect((await rpcError(() => core.pushDelete(ME, task.id, 'second'))).code).toBe(-32602)
   })
 
   it('refuses a config for an unknown task (-32001) or a URL that is not http(s) (-32602)', async () => {
     const core = methods()
     expect(
-      (await rpcError(() => core.pushSet({ taskId: 'nope', pushNotificationConfig: { url } }))).code,
+      (await rpcError(() => core.pushSet(ME, { taskId: 'nope', pushNotificationConfig: { url } }, URL_FIELD)))
+        .code,
     ).toBe(-32001)
     const task = await taskOf(core, 'hi')
     const badUrl = await rpcError(() =>
-      core.pushSet({ taskId: task.id, pushNotificationConfig: { url: 'file:///etc/passwd' } }),
+      core.pushSet(ME, { taskId: task.id, pushNotificationConfig: { url: 'file:///etc/passwd' } }, URL_FIELD),
     )
-    expect(badUrl).toMatchObject({ code: -32602, message: 'push notification url must use http or https' })
+    expect(badUrl).toMatchObject({ code: -32602, message: `${URL_FIELD} must use http or https` })
   })
 })
 
@@ -241,7 +256,7 @@ describe('TaskMethods: list', () => {
     let cursor: string | undefined
     const tokens: string[] = []
     for (;;) {
-      const page = await core.list({ ...LIST_ALL, pageSize: 2, cursor })
+      const page = await core.list(ME, { ...LIST_ALL, pageSize: 2, cursor })
       expect(page).toMatchObject({ pageSize: 2, totalSize: 5 })
       seen.push(...page.tasks.map((t) => t.id))
       tokens.push(page.nextPageToken)
@@ -256,20 +271,20 @@ describe('TaskMethods: list', () => {
     const core = methods()
     const [newest] = await fiveTasks(core)
     const paused = (await send(core, 'greet me')) as Task
-    const waiting = await core.list({ ...LIST_ALL, status: 'input-required' })
+    const waiting = await core.list(ME, { ...LIST_ALL, status: 'input-required' })
     expect(waiting.tasks.map((t) => t.id)).toEqual([paused.id])
-    const inContext = await core.list({ ...LIST_ALL, contextId: paused.contextId })
+    const inContext = await core.list(ME, { ...LIST_ALL, contextId: paused.contextId })
     expect(inContext.tasks.map((t) => t.id)).toEqual([paused.id])
-    const completed = await core.list({ ...LIST_ALL, status: 'completed', pageSize: 1 })
+    const completed = await core.list(ME, { ...LIST_ALL, status: 'completed', pageSize: 1 })
     expect(completed.tasks[0]).toMatchObject({ id: newest, artifacts: [] })
-    const withArtifacts = await core.list({
+    const withArtifacts = await core.list(ME, {
       ...LIST_ALL,
       status: 'completed',
       pageSize: 1,
       includeArtifacts: true,
     })
     expect(withArtifacts.tasks[0]?.artifacts).toHaveLength(1)
-    const stale = await rpcError(() => core.list({ ...LIST_ALL, cursor: 'gone' }))
+    const stale = await rpcError(() => core.list(ME, { ...LIST_ALL, cursor: 'gone' }))
     expect(stale.code).toBe(-32602)
     expect(stale.message).toContain('params.pageToken no longer matches a listed task')
   })
@@ -282,7 +297,7 @@ describe('TaskMethods: list', () => {
       delete: (id) => inner.delete(id),
     }
     const core = methods({ store })
-    expect(await rpcError(() => core.list(LIST_ALL))).toMatchObject({
+    expect(await rpcError(() => core.list(ME, LIST_ALL))).toMatchObject({
       code: -32004,
       message: 'This task store cannot list tasks',
     })

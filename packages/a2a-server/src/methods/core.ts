@@ -9,15 +9,19 @@ import {
 } from '@molecule/adapter-core/a2a'
 import { RpcError, RpcErrorCode, type RpcId, rpc } from '../jsonrpc.js'
 import { pageAfter } from '../paging.js'
-import type { PushNotifier } from '../push-notifier.js'
+import { oversizedPartProblem } from '../part-limits.js'
+import { type PushNotifier, publicPushConfig } from '../push-notifier.js'
 import { openTaskStream } from '../sse.js'
 import type { StartParams, TaskEngine } from '../task-engine.js'
+import { ownedBy } from '../task-owner.js'
 import type { TaskStore } from '../task-store.js'
 import { withHistory, withReplyArtifact } from '../task-view.js'
 
 // The A2A task methods in version-neutral terms: they take parsed values and answer v0.3-shaped ones
 // (the shape tasks are stored in). The protocol revisions (v03.ts, v10.ts) parse their own parameter
 // names and shape the answers; the few rules that differ between revisions come in as RevisionRules.
+// Every method that names a task takes the caller (see task-owner.ts): a task another caller created
+// is answered exactly as an unknown one (-32001).
 
 export interface TaskMethodsOptions {
   engine: TaskEngine
@@ -29,6 +33,10 @@ export interface TaskMethodsOptions {
   /** Card `capabilities.streaming`: when false the streaming methods answer -32004, as the A2A SDKs do. */
   streaming: () => boolean
   sseKeepAliveMs: number
+  /** `ListTasks` answers only when true (then with the caller's own tasks). */
+  listTasks: boolean
+  /** Largest part of an inbound message, in bytes (parts are kept in the task's history). */
+  maxPartBytes: number
 }
 
 /** What differs between protocol revisions in the send and stream methods, beyond parameter names. */
@@ -42,6 +50,8 @@ export interface RevisionRules {
   sendResult(result: Message | Task): string
   /** The JSON `result` of one stream event. */
   streamEvent(event: StreamEvent): string
+  /** Where a send's push config URL sits in this revision's params, for refusals. */
+  readonly sendPushUrlField: string
 }
 
 /** A parsed send: what the engine starts the task with, and how the caller wants the answer. */
@@ -113,18 +123,23 @@ export class TaskMethods {
     return this.#o.push
   }
 
-  /** -32004 when the task store cannot list. */
+  /** -32004 when listing is turned off, or the task store cannot list. */
   requireListing(): NonNullable<TaskStore['list']> {
+    if (!this.#o.listTasks)
+      throw new RpcError(
+        RpcErrorCode.UnsupportedOperation,
+        'ListTasks is turned off on this agent; set a2a.list_tasks: true (createA2AServer option listTasks) to let callers list their own tasks',
+      )
     const list = this.#o.store.list
     if (list === undefined)
       throw new RpcError(RpcErrorCode.UnsupportedOperation, 'This task store cannot list tasks')
     return list
   }
 
-  /** -32004 when `taskId` names a task in a terminal state that is not running again. */
-  async refuseFinished(taskId: string | undefined): Promise<void> {
+  /** -32004 when `taskId` names a task of the caller in a terminal state that is not running again. */
+  async refuseFinished(caller: string, taskId: string | undefined): Promise<void> {
     if (taskId === undefined || this.#engine.runs.has(taskId)) return
-    const task = await this.#engine.get(taskId)
+    const task = await this.#engine.get(taskId, caller)
     if (task !== undefined && isTerminalState(task.status.state))
       throw new RpcError(
         RpcErrorCode.UnsupportedOperation,
@@ -132,9 +147,9 @@ export class TaskMethods {
       )
   }
 
-  /** The task, running or stored; -32001 when there is none. */
-  async existingTask(taskId: string): Promise<Task> {
-    const task = await this.#engine.get(taskId)
+  /** The caller's task, running or stored; -32001 when there is none (or another caller owns it). */
+  async existingTask(caller: string, taskId: string): Promise<Task> {
+    const task = await this.#engine.get(taskId, caller)
     if (task === undefined) throw rpc.taskNotFound(taskId)
     return task
   }
@@ -144,8 +159,9 @@ export class TaskMethods {
    * it completed, else with the task. This is the hot path: one async call, no closures.
    */
   async send(req: SendRequest, rules: RevisionRules): Promise<string> {
-    if (rules.refuseFinishedTasks) await this.refuseFinished(req.message.taskId)
-    if (req.pushConfig) await this.#checkPushUrl(req.pushConfig.url)
+    this.#checkParts(req)
+    if (rules.refuseFinishedTasks) await this.refuseFinished(req.caller, req.message.taskId)
+    if (req.pushConfig) await this.#checkPushUrl(req.pushConfig.url, rules.sendPushUrlField)
     const started = this.#engine.start(req)
     const run = started instanceof Promise ? await started : started
     if (!req.returnImmediately) await run.done
@@ -158,8 +174,9 @@ export class TaskMethods {
   /** Starts (or continues) a task and answers with an SSE stream of its events. */
   async stream(rpcId: RpcId, req: SendRequest, rules: RevisionRules): Promise<Response> {
     this.requireStreaming()
-    if (rules.refuseFinishedTasks) await this.refuseFinished(req.message.taskId)
-    if (req.pushConfig) await this.#checkPushUrl(req.pushConfig.url)
+    this.#checkParts(req)
+    if (rules.refuseFinishedTasks) await this.refuseFinished(req.caller, req.message.taskId)
+    if (req.pushConfig) await this.#checkPushUrl(req.pushConfig.url, rules.sendPushUrlField)
     const stream = openTaskStream(rpcId, this.#o.sseKeepAliveMs, rules.streamEvent)
     try {
       const run = await this.#engine.start({ ...req, listener: stream.listener })
@@ -172,10 +189,10 @@ export class TaskMethods {
   }
 
   /** An SSE stream of a task: its snapshot, then its events while it runs. */
-  async resubscribe(rpcId: RpcId, taskId: string, rules: RevisionRules): Promise<Response> {
+  async resubscribe(rpcId: RpcId, caller: string, taskId: string, rules: RevisionRules): Promise<Response> {
     this.requireStreaming()
-    const task = await this.existingTask(taskId)
-    if (rules.refuseFinishedTasks) await this.refuseFinished(taskId)
+    const task = await this.existingTask(caller, taskId)
+    if (rules.refuseFinishedTasks) await this.refuseFinished(caller, taskId)
     const stream = openTaskStream(rpcId, this.#o.sseKeepAliveMs, rules.streamEvent)
     const run = this.#engine.runs.get(taskId)
     stream.listener(withReplyArtifact(task))
@@ -188,35 +205,41 @@ export class TaskMethods {
   }
 
   /** The task with at most `historyLength` recent messages; -32001 when unknown. */
-  async get(taskId: string, historyLength: number | undefined): Promise<Task> {
-    return withHistory(await this.existingTask(taskId), historyLength)
+  async get(caller: string, taskId: string, historyLength: number | undefined): Promise<Task> {
+    return withHistory(await this.existingTask(caller, taskId), historyLength)
   }
 
   /** Cancels a running or interrupted task; -32001 unknown, -32002 already finished. */
-  cancel(taskId: string): Promise<Task> {
-    return this.#engine.cancel(taskId)
+  cancel(caller: string, taskId: string): Promise<Task> {
+    return this.#engine.cancel(taskId, caller)
   }
 
   /**
-   * Newest first, filtered, in pages. Running tasks come first (they are the newest), then the store's;
-   * the cursor names the last task of the previous page, and one whose task has since left the store
-   * (TTL, eviction) is refused.
+   * The caller's tasks, newest first, filtered, in pages. Running tasks come first (they are the
+   * newest), then the store's; the cursor names the last task of the previous page, and one whose task
+   * has since left the store (TTL, eviction) is refused.
    */
-  async list(query: ListQuery): Promise<TaskList> {
+  async list(caller: string, query: ListQuery): Promise<TaskList> {
     const list = this.requireListing()
     const { contextId, status, statusTimestampAfter: after } = query
-    const stored = await list.call(this.#o.store, {
+    const found = await list.call(this.#o.store, {
       limit: LIST_SCAN_LIMIT,
       ...(contextId ? { contextId } : {}),
     })
     // Running tasks live in the engine, not the store. A continued task is in both (its earlier rest
     // state is stored); the running copy wins.
     const { runs } = this.#engine
+    const stored: Task[] = []
+    for (const t of found) {
+      const own = runs.has(t.id) ? undefined : ownedBy(t, caller)
+      if (own !== undefined) stored.push(own)
+    }
     const running: Task[] = []
     for (const run of runs.values())
-      if (contextId === undefined || run.task.contextId === contextId) running.push(run.task)
+      if (run.owner === caller && (contextId === undefined || run.task.contextId === contextId))
+        running.push(run.task)
     running.reverse()
-    const all = running.length === 0 ? stored : [...running, ...stored.filter((t) => !runs.has(t.id))]
+    const all = running.length === 0 ? stored : [...running, ...stored]
     const matching =
       status === undefined && after === undefined
         ? all
@@ -240,41 +263,55 @@ export class TaskMethods {
     return { tasks, nextPageToken, pageSize: query.pageSize, totalSize: matching.length }
   }
 
-  /** Stores a push config for an existing task after checking its URL; answers the stored config. */
-  async pushSet(config: TaskPushNotificationConfig): Promise<TaskPushNotificationConfig> {
+  /**
+   * Stores a push config for an existing task after checking its URL (at `urlField` of the params);
+   * answers the stored config without its secrets (see publicPushConfig).
+   */
+  async pushSet(
+    caller: string,
+    config: TaskPushNotificationConfig,
+    urlField: string,
+  ): Promise<TaskPushNotificationConfig> {
     const push = this.requirePush()
-    const task = await this.existingTask(config.taskId)
-    await this.#checkPushUrl(config.pushNotificationConfig.url)
+    const task = await this.existingTask(caller, config.taskId)
+    await this.#checkPushUrl(config.pushNotificationConfig.url, urlField)
     // A task that is not running sends no final notification that would forget this config.
     const resting = !this.#engine.runs.has(task.id)
     const stored = push.set(config.taskId, config.pushNotificationConfig, resting)
     if (typeof stored === 'string') throw rpc.invalidParams(stored)
-    return { taskId: config.taskId, pushNotificationConfig: stored }
+    return { taskId: config.taskId, pushNotificationConfig: publicPushConfig(stored) }
   }
 
-  /** One push config of a task: `configId`, or the first when undefined; -32602 when there is none. */
-  async pushGet(taskId: string, configId: string | undefined): Promise<TaskPushNotificationConfig> {
+  /**
+   * One push config of a task (`configId`, or the first when undefined) without its secrets; -32602
+   * when there is none.
+   */
+  async pushGet(
+    caller: string,
+    taskId: string,
+    configId: string | undefined,
+  ): Promise<TaskPushNotificationConfig> {
     const push = this.requirePush()
-    await this.existingTask(taskId)
+    await this.existingTask(caller, taskId)
     const config = push.get(taskId, configId)
     if (config === undefined)
       throw rpc.invalidParams(
         `No push notification config${configId ? ` "${configId}"` : ''} for task ${taskId}`,
       )
-    return { taskId, pushNotificationConfig: config }
+    return { taskId, pushNotificationConfig: publicPushConfig(config) }
   }
 
-  /** Every push config of a task, in the order they were set. */
-  async pushList(taskId: string): Promise<TaskPushNotificationConfig[]> {
+  /** Every push config of a task, in the order they were set, without their secrets. */
+  async pushList(caller: string, taskId: string): Promise<TaskPushNotificationConfig[]> {
     const push = this.requirePush()
-    await this.existingTask(taskId)
-    return push.list(taskId).map((pushNotificationConfig) => ({ taskId, pushNotificationConfig }))
+    await this.existingTask(caller, taskId)
+    return push.list(taskId).map((c) => ({ taskId, pushNotificationConfig: publicPushConfig(c) }))
   }
 
   /** Deletes one push config of a task; -32602 when there is no such config. */
-  async pushDelete(taskId: string, configId: string): Promise<void> {
+  async pushDelete(caller: string, taskId: string, configId: string): Promise<void> {
     const push = this.requirePush()
-    await this.existingTask(taskId)
+    await this.existingTask(caller, taskId)
     if (!push.delete(taskId, configId))
       throw rpc.invalidParams(`No push notification config "${configId}" for task ${taskId}`)
   }
@@ -290,8 +327,14 @@ export class TaskMethods {
     return card
   }
 
-  async #checkPushUrl(url: string): Promise<void> {
+  async #checkPushUrl(url: string, field: string): Promise<void> {
     const problem = await this.requirePush().check(url)
-    if (problem) throw rpc.invalidParams(`push notification url ${problem}`)
+    if (problem) throw rpc.invalidParams(`${field} ${problem}`)
+  }
+
+  /** -32602 when a part of the message is over `maxPartBytes`. */
+  #checkParts(req: SendRequest): void {
+    const problem = oversizedPartProblem(req.message, this.#o.maxPartBytes)
+    if (problem) throw rpc.invalidParams(problem)
   }
 }

@@ -8,6 +8,8 @@ export interface RpcCall {
   traceparent: string | undefined
   /** The `A2A-Version` the caller sent (header or query), untrimmed; undefined when none. */
   version: string | undefined
+  /** Who calls: the trimmed `X-Workspace-ID` header, '' when none (see task-owner.ts). */
+  caller: string
 }
 
 /** A handler answers with the JSON of `result`, or a whole Response (SSE streams). */

@@ -133,7 +133,7 @@ export function readSendParams(
   const pushConfig = dialect.pushConfig(config)
   const traceparent = call.traceparent ?? validTraceparent(metadata?.traceparent)
   // Shaped as the engine's StartParams (plus send options) so it is passed on as is.
-  return { message, historyLength, returnImmediately, metadata, pushConfig, traceparent }
+  return { message, historyLength, returnImmediately, metadata, pushConfig, traceparent, caller: call.caller }
 }
 
 const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/

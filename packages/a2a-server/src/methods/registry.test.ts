@@ -50,7 +50,7 @@ describe('method registry', () => {
       revision('1.1', /^1\.1$/),
     ])
     const call = (version: string | undefined) =>
-      table.get('GetTask')?.({ id: 1, params: {}, traceparent: undefined, version })
+      table.get('GetTask')?.({ id: 1, params: {}, traceparent: undefined, version, caller: '' })
     expect(await call('1.1')).toBe('"1.1"')
     expect(await call(' 1.0 ')).toBe('"1.0"')
     expect(await call(undefined)).toBe('"0.3"')

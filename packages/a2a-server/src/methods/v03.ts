@@ -25,6 +25,7 @@ const RULES: RevisionRules = {
   refuseFinishedTasks: false,
   sendResult: toJson,
   streamEvent: toJson,
+  sendPushUrlField: 'params.configuration.pushNotificationConfig.url',
 }
 
 const SEND: SendDialect = {
@@ -53,40 +54,42 @@ export const v03: ProtocolRevision = {
       const p = paramsObject(call.params)
       const id = requiredString(p, 'id')
       const historyLength = optionalCount(p, 'historyLength', 'params.historyLength')
-      return JSON.stringify(await core.get(id, historyLength))
+      return JSON.stringify(await core.get(call.caller, id, historyLength))
     },
 
     'tasks/cancel': async (call) =>
-      JSON.stringify(await core.cancel(requiredString(paramsObject(call.params), 'id'))),
+      JSON.stringify(await core.cancel(call.caller, requiredString(paramsObject(call.params), 'id'))),
 
     'tasks/resubscribe': async (call) => {
       core.requireStreaming()
-      return core.resubscribe(call.id, requiredString(paramsObject(call.params), 'id'), RULES)
+      return core.resubscribe(call.id, call.caller, requiredString(paramsObject(call.params), 'id'), RULES)
     },
 
     'tasks/pushNotificationConfig/set': async (call) => {
       core.requirePush()
-      return JSON.stringify(await core.pushSet(parseTaskPushConfig(call.params)))
+      const config = parseTaskPushConfig(call.params)
+      return JSON.stringify(await core.pushSet(call.caller, config, 'params.pushNotificationConfig.url'))
     },
 
     'tasks/pushNotificationConfig/get': async (call) => {
       core.requirePush()
       const p = paramsObject(call.params)
       const taskId = requiredString(p, 'id')
-      return JSON.stringify(await core.pushGet(taskId, optionalString(p, 'pushNotificationConfigId')))
+      const configId = optionalString(p, 'pushNotificationConfigId')
+      return JSON.stringify(await core.pushGet(call.caller, taskId, configId))
     },
 
     // Every config at once: v0.3 does not page them.
     'tasks/pushNotificationConfig/list': async (call) => {
       core.requirePush()
-      return JSON.stringify(await core.pushList(requiredString(paramsObject(call.params), 'id')))
+      return JSON.stringify(await core.pushList(call.caller, requiredString(paramsObject(call.params), 'id')))
     },
 
     'tasks/pushNotificationConfig/delete': async (call) => {
       core.requirePush()
       const p = paramsObject(call.params)
       const taskId = requiredString(p, 'id')
-      await core.pushDelete(taskId, requiredString(p, 'pushNotificationConfigId'))
+      await core.pushDelete(call.caller, taskId, requiredString(p, 'pushNotificationConfigId'))
       return 'null'
     },
 

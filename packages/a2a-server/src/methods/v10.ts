@@ -35,6 +35,7 @@ const RULES: RevisionRules = {
   sendResult: (result: Message | Task) =>
     JSON.stringify(result.kind === 'message' ? { message: toV1Message(result) } : { task: toV1Task(result) }),
   streamEvent: (event: StreamEvent) => JSON.stringify(toV1StreamEvent(event)),
+  sendPushUrlField: 'params.configuration.taskPushNotificationConfig.url',
 }
 
 /** A v1.0 `TaskPushNotificationConfig` (`params` of Create…, or the one inside a send's configuration). */
@@ -85,41 +86,44 @@ export const v10: ProtocolRevision = {
       const p = paramsObject(call.params)
       const id = requiredString(p, 'id')
       const historyLength = optionalCount(p, 'historyLength', 'params.historyLength')
-      return JSON.stringify(toV1Task(await core.get(id, historyLength)))
+      return JSON.stringify(toV1Task(await core.get(call.caller, id, historyLength)))
     },
 
     ListTasks: async (call) => {
       const p = call.params === undefined ? {} : paramsObject(call.params)
       core.requireListing()
-      const { tasks, nextPageToken, pageSize, totalSize } = await core.list(readListQuery(p))
+      const { tasks, nextPageToken, pageSize, totalSize } = await core.list(call.caller, readListQuery(p))
       return JSON.stringify({ tasks: tasks.map(toV1Task), nextPageToken, pageSize, totalSize })
     },
 
     CancelTask: async (call) =>
-      JSON.stringify(toV1Task(await core.cancel(requiredString(paramsObject(call.params), 'id')))),
+      JSON.stringify(
+        toV1Task(await core.cancel(call.caller, requiredString(paramsObject(call.params), 'id'))),
+      ),
 
     SubscribeToTask: async (call) => {
       core.requireStreaming()
-      return core.resubscribe(call.id, requiredString(paramsObject(call.params), 'id'), RULES)
+      return core.resubscribe(call.id, call.caller, requiredString(paramsObject(call.params), 'id'), RULES)
     },
 
     CreateTaskPushNotificationConfig: async (call) => {
       core.requirePush()
-      return JSON.stringify(toV1PushConfig(await core.pushSet(parseTaskPushConfigV1(call.params))))
+      const config = parseTaskPushConfigV1(call.params)
+      return JSON.stringify(toV1PushConfig(await core.pushSet(call.caller, config, 'params.url')))
     },
 
     GetTaskPushNotificationConfig: async (call) => {
       core.requirePush()
       const p = paramsObject(call.params)
       const taskId = requiredString(p, 'taskId')
-      return JSON.stringify(toV1PushConfig(await core.pushGet(taskId, optionalString(p, 'id'))))
+      return JSON.stringify(toV1PushConfig(await core.pushGet(call.caller, taskId, optionalString(p, 'id'))))
     },
 
     // Paged: `pageSize` (all when absent or 0) and `pageToken`.
     ListTaskPushNotificationConfigs: async (call) => {
       core.requirePush()
       const p = paramsObject(call.params)
-      const configs = await core.pushList(requiredString(p, 'taskId'))
+      const configs = await core.pushList(call.caller, requiredString(p, 'taskId'))
       const { page, nextPageToken } = pageAfter(
         configs,
         (c) => c.pushNotificationConfig.id ?? '',
@@ -134,7 +138,7 @@ export const v10: ProtocolRevision = {
       core.requirePush()
       const p = paramsObject(call.params)
       const taskId = requiredString(p, 'taskId')
-      await core.pushDelete(taskId, requiredString(p, 'id'))
+      await core.pushDelete(call.caller, taskId, requiredString(p, 'id'))
       return '{}'
     },
 
