@@ -174,9 +174,10 @@ export class PlatformClient {
   }
 
   private async adoptMintedToken(token: string): Promise<void> {
-    this.logger.info({ tokenPrefix: token.slice(0, 8) }, 'platform minted a workspace token')
     try {
       await this.tokens.write(token)
+      // No part of the token is logged: a prefix narrows a guess and ties log lines to one credential.
+      this.logger.info('platform minted a workspace token; stored')
     } catch (err) {
       // The platform shows a minted token only once: keep it in memory and stay registered rather than fail.
       this.logger.error(
