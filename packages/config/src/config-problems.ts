@@ -1,4 +1,4 @@
-import { MoleculeError } from '@molecule/core'
+import { excerptHead, MoleculeError, maskSecrets } from '@molecule/core'
 import type { z } from 'zod'
 import { STRING } from './schema.ts'
 
@@ -35,7 +35,9 @@ function render(value: unknown, depth: number): string {
   if (value === undefined) return 'nothing'
   if (value === null) return 'null'
   if (typeof value === 'string') {
-    const clipped = value.length > MAX_PREVIEW ? value.slice(0, MAX_PREVIEW) : value
+    // Masked before it is clipped: a token cut in half would no longer look like one.
+    const masked = maskSecrets(excerptHead(value))
+    const clipped = masked.length > MAX_PREVIEW ? masked.slice(0, MAX_PREVIEW) : masked
     return JSON.stringify(clipped)
   }
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')

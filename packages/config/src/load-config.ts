@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { isMoleculeError, MoleculeError } from '@molecule/core'
+import { isMoleculeError, MoleculeError, maskSecrets } from '@molecule/core'
 import { parseDocument } from 'yaml'
 import { configInvalidError, problemFromIssue } from './config-problems.ts'
 import { loadEnv, type RuntimeEnv } from './load-env.ts'
@@ -34,9 +34,12 @@ export interface LoadConfigOptions {
 
 const CONFIG_FILE = 'config.yaml'
 
-/** yaml's messages end with "at line L, column C:" plus a code frame; we print the position our own way. */
+/**
+ * yaml's messages end with "at line L, column C:" plus a code frame; we print the position our own way, and mask
+ * what the first line quotes from the file.
+ */
 function yamlSummary(message: string): string {
-  return (message.split('\n')[0] ?? 'invalid YAML').replace(/ at line \d+, column \d+:?$/, '')
+  return maskSecrets((message.split('\n')[0] ?? 'invalid YAML').replace(/ at line \d+, column \d+:?$/, ''))
 }
 
 function readYaml(text: string, source: string): { data: unknown; warnings: string[] } {

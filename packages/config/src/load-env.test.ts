@@ -1,5 +1,6 @@
 import { isMoleculeError } from '@molecule/core'
 import { describe, expect, it } from 'vitest'
+import { leakedPiece, workspaceTokens } from '../../core/test/secret-samples.ts'
 import { loadEnv } from './load-env.ts'
 
 function envError(env: NodeJS.ProcessEnv) {
@@ -30,7 +31,7 @@ describe('loadEnv', () => {
       parentId: '',
       pluginsDir: '/plugins',
       agentSnapshotPath: '/configs/.agent_snapshot.json',
-      delegationResultsFile: '/tmp/delegation_results.jsonl',
+      delegationResultsFile: '/configs/.delegation_results.jsonl',
       a2aMcpServerPath: undefined,
       disableImageInlining: false,
       langgraphRecursionLimit: 500,
@@ -169,6 +170,27 @@ describe('loadEnv', () => {
     expect(err.message).toContain(name)
     expect(err.message).toContain('Fix:')
     expect(err.fix).toBeTruthy()
+  })
+
+  it('keeps delegation results next to the token, in the configs dir, not in a shared /tmp', () => {
+    expect(loadEnv({ CONFIGS_DIR: '/srv/tok/' }, { inDocker: false }).delegationResultsFile).toBe(
+      '/srv/tok/.delegation_results.jsonl',
+    )
+    expect(loadEnv({}, { inDocker: false }).delegationResultsFile).toBe('/configs/.delegation_results.jsonl')
+  })
+
+  it('masks a secret pasted into a variable before echoing the value', () => {
+    const [token] = workspaceTokens(1, 3) as [string]
+    for (const env of [
+      { PLATFORM_URL: token },
+      { PLATFORM_URL: `https://${token}@platform.example:x` },
+      { MOLECULE_HEARTBEAT_INTERVAL_MS: `Bearer ${token}` },
+      { SANDBOX_BACKEND: `password=${token.slice(0, 20)}` },
+    ]) {
+      const err = envError(env)
+      expect(err.message).toContain('[REDACTED]')
+      expect(leakedPiece(err.message, token)).toBeUndefined()
+    }
   })
 
   it('truncates long invalid values in the message', () => {

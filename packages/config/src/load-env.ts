@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { MoleculeError } from '@molecule/core'
+import { MoleculeError, maskSecrets } from '@molecule/core'
 
 /** Env var values the runtime core understands, resolved once and typed (camelCase). */
 export interface RuntimeEnv {
@@ -31,7 +31,10 @@ export interface RuntimeEnv {
   pluginsDir: string
   /** `AGENT_SNAPSHOT_PATH`: pre-stop snapshot file. Default `<configsDir>/.agent_snapshot.json`. */
   agentSnapshotPath: string
-  /** `DELEGATION_RESULTS_FILE`. Default `/tmp/delegation_results.jsonl`. */
+  /**
+   * `DELEGATION_RESULTS_FILE`. Default `<configsDir>/.delegation_results.jsonl`: next to the token, private to the
+   * workspace (the runtime creates it 0600), never in a shared `/tmp`.
+   */
   delegationResultsFile: string
   /** `A2A_MCP_SERVER_PATH`: MCP server entry handed to CLI agents; undefined ⇒ the runtime picks its own. */
   a2aMcpServerPath: string | undefined
@@ -84,8 +87,10 @@ class EnvReader {
     return value ? value : undefined
   }
 
+  /** The value is shown masked (a token pasted into the wrong variable stays secret), then cut to 60 characters. */
   invalid(name: string, raw: string, expected: string, fix: string): MoleculeError {
-    const shown = raw.length > 60 ? `${raw.slice(0, 57)}...` : raw
+    const masked = maskSecrets(raw)
+    const shown = masked.length > 60 ? `${masked.slice(0, 57)}...` : masked
     return new MoleculeError('ENV_INVALID', `${name}: got "${shown}", expected ${expected}. Fix: ${fix}`, {
       path: name,
       fix,
@@ -204,7 +209,8 @@ export function loadEnv(env: NodeJS.ProcessEnv = process.env, options: LoadEnvOp
     pluginsDir: read.text('PLUGINS_DIR') ?? '/plugins',
     agentSnapshotPath:
       read.text('AGENT_SNAPSHOT_PATH') ?? `${configsDir.replace(/\/+$/, '')}/.agent_snapshot.json`,
-    delegationResultsFile: read.text('DELEGATION_RESULTS_FILE') ?? '/tmp/delegation_results.jsonl',
+    delegationResultsFile:
+      read.text('DELEGATION_RESULTS_FILE') ?? `${configsDir.replace(/\/+$/, '')}/.delegation_results.jsonl`,
     a2aMcpServerPath: read.text('A2A_MCP_SERVER_PATH'),
     disableImageInlining: read.flag('MOLECULE_DISABLE_IMAGE_INLINING'),
     langgraphRecursionLimit: read.integer('LANGGRAPH_RECURSION_LIMIT', 1) ?? 500,
