@@ -2,7 +2,9 @@ import { mkdtempSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { isMoleculeError, MoleculeError } from '@molecule/config'
+import { knownSecrets } from '@molecule/core'
 import { describe, expect, it } from 'vitest'
+import { leakedPiece, workspaceTokens } from '../../core/test/secret-samples.ts'
 import {
   BridgeConfigError,
   loadBridgeConfig,
@@ -216,5 +218,69 @@ describe('loadBridgeConfig', () => {
     if (resolved === '/configs') return // a machine with a writable /configs legitimately wins
     expect(resolved).toBe(join(home, '.molecule-workspace'))
     expect(statSync(resolved).mode & 0o777).toBe(0o700)
+  })
+})
+
+describe('MOLECULE_WORKSPACES errors never show a token', () => {
+  const [token, other] = workspaceTokens(2, 21) as [string, string]
+  const shown = (env: Record<string, string>) => {
+    let caught: unknown
+    try {
+      loadBridgeConfig({ CONFIGS_DIR: dir(), ...env })
+    } catch (err) {
+      caught = err
+    }
+    expect(caught).toBeInstanceOf(BridgeConfigError)
+    const error = caught as BridgeConfigError
+    return `${error.message}\n${error.problems.join('\n')}\n${JSON.stringify(error.details)}`
+  }
+  const workspaces = (entries: unknown[]) => ({ MOLECULE_WORKSPACES: JSON.stringify(entries) })
+
+  it('a token pasted into "id" is named as the bad id, masked', () => {
+    const text = shown(workspaces([{ id: token, token, platform_url: 'https://one.example' }]))
+    expect(text).toMatch(/entry 0: id '\[REDACTED\]' must match/)
+    expect(leakedPiece(text, token)).toBeUndefined()
+    // Part of the token pasted into the id of a second entry.
+    const partial = shown(
+      workspaces([
+        { id: ID, token, platform_url: 'https://one.example' },
+        { id: `ws_${token.slice(3, 30)}`, token: other, platform_url: 'https://two.example' },
+      ]),
+    )
+    expect(partial).toMatch(/entry 1: id '.*\[REDACTED\].*' must match/)
+    expect(leakedPiece(partial, token)).toBeUndefined()
+  })
+
+  it('a token pasted into "platform_url" is named as the bad URL, masked', () => {
+    for (const url of [token, `${token}.example`, `ftp://${token.slice(0, 25)}.example`]) {
+      const text = shown(workspaces([{ id: ID, token, platform_url: url }]))
+      expect(text).toMatch(/entry 0 platform_url: '.*\[REDACTED\].*'/)
+      expect(leakedPiece(text, token)).toBeUndefined()
+    }
+  })
+
+  it('malformed JSON holding a token is reported by position only', () => {
+    const raw = `[{"id": "${ID}", "token": "${token}" "platform_url": "https://one.example"}]`
+    const text = shown({ MOLECULE_WORKSPACES: raw })
+    expect(text).toMatch(/MOLECULE_WORKSPACES is not valid JSON \(the mistake is at character \d+\)/)
+    expect(leakedPiece(text, token)).toBeUndefined()
+  })
+
+  it('single mode: a token pasted into WORKSPACE_ID or PLATFORM_URL is masked too', () => {
+    const text = shown({ WORKSPACE_ID: token, PLATFORM_URL: token, MOLECULE_WORKSPACE_TOKEN: token })
+    expect(text).toMatch(/WORKSPACE_ID: id '\[REDACTED\]'/)
+    expect(text).toMatch(/PLATFORM_URL: got "\[REDACTED\]"/)
+    expect(leakedPiece(text, token)).toBeUndefined()
+  })
+
+  it('every configured workspace token becomes a known secret of the process', () => {
+    loadBridgeConfig({
+      CONFIGS_DIR: dir(),
+      ...workspaces([
+        { id: ID, token, platform_url: 'https://one.example' },
+        { id: 'second', workspace_token: other, platform_url: 'https://two.example' },
+      ]),
+    })
+    expect(knownSecrets()).toEqual(expect.arrayContaining([token, other]))
   })
 })

@@ -2,6 +2,8 @@ import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:f
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { isMoleculeError, loadEnv, MoleculeError, type RuntimeEnv } from '@molecule/config'
+import { rememberEnvSecrets, rememberSecret } from '@molecule/core'
+import { shownProblem, tokensIn } from './config-secrets.js'
 
 /** One workspace this process acts as. */
 export interface WorkspaceEntry {
@@ -130,7 +132,11 @@ function parseMultiEntries(
   try {
     parsed = JSON.parse(raw)
   } catch (err) {
-    problems.push(`MOLECULE_WORKSPACES is not valid JSON: ${(err as Error).message}`)
+    // Newer engines quote the text around the mistake: only the position is kept, the value holds tokens.
+    const at = /position (\d+)/.exec((err as Error).message)?.[1]
+    problems.push(
+      `MOLECULE_WORKSPACES is not valid JSON${at ? ` (the mistake is at character ${at})` : ''}; check its quotes, commas and brackets (the value is not shown: it holds tokens)`,
+    )
     return []
   }
   if (!Array.isArray(parsed)) {
@@ -256,9 +262,26 @@ function resolveCoreEnv(env: Env, problems: EnvProblem[]): RuntimeEnv {
 /**
  * Validates the whole environment at once; throws BridgeConfigError listing every problem. Core variables go
  * through `loadEnv` of `@molecule/config`; only the bridge's own (MOLECULE_WORKSPACES, MOLECULE_WORKSPACE_TOKEN[_FILE],
- * MOLECULE_MCP_*, MOLECULE_AGENT_*, MOLECULE_ORG_ID) are read here.
+ * MOLECULE_MCP_*, MOLECULE_AGENT_*, MOLECULE_ORG_ID) are read here. Every workspace token and the long values of
+ * `*_API_KEY`/`*_TOKEN`/`*_SECRET` variables become known secrets of the process (`rememberSecret` of
+ * `@molecule/core`), and no problem or warning shows any part of a token.
  */
 export function loadBridgeConfig(env: Env, options: { home?: string } = {}): BridgeConfig {
+  rememberEnvSecrets(env)
+  const tokens = tokensIn(env)
+  for (const token of tokens) rememberSecret(token)
+  try {
+    return resolveBridgeConfig(env, options, tokens)
+  } catch (err) {
+    if (!(err instanceof BridgeConfigError)) throw err
+    throw new BridgeConfigError(
+      err.heading,
+      err.problems.map((problem) => shownProblem(problem, tokens)),
+    )
+  }
+}
+
+function resolveBridgeConfig(env: Env, options: { home?: string }, tokens: string[]): BridgeConfig {
   const envProblems: EnvProblem[] = []
   const core = resolveCoreEnv(env, envProblems)
   const badPlatformUrl = envProblems.some((p) => p.variable === 'PLATFORM_URL')
@@ -268,7 +291,12 @@ export function loadBridgeConfig(env: Env, options: { home?: string } = {}): Bri
     .map((p) => p.message)
   const warnings = envProblems
     .filter((p) => !BRIDGE_CORE_VARIABLES.has(p.variable))
-    .map((p) => `${p.message} (ignored by molecule-mcp: only the workspace runtime reads ${p.variable})`)
+    .map((p) =>
+      shownProblem(
+        `${p.message} (ignored by molecule-mcp: only the workspace runtime reads ${p.variable})`,
+        tokens,
+      ),
+    )
   const platformUrl = core.platformUrlSource === 'env' ? core.platformUrl : undefined
 
   let mode: BridgeConfig['mode']
@@ -297,6 +325,10 @@ export function loadBridgeConfig(env: Env, options: { home?: string } = {}): Bri
       const saved = savedToken(core, options.home)
       if (saved) token = saved
       else problems.push('no token: set MOLECULE_WORKSPACE_TOKEN or MOLECULE_WORKSPACE_TOKEN_FILE')
+    }
+    if (token && !tokens.includes(token)) {
+      tokens.push(token)
+      rememberSecret(token)
     }
     if (id && token && platformUrl) workspaces = [{ id, token, platformUrl, ownUrl: false }]
   }
