@@ -1,6 +1,7 @@
 import type { Message } from '@molecule/adapter-core'
 import type { Task, TaskState } from '@molecule/adapter-core/a2a'
 import { describe, expect, it } from 'vitest'
+import { OWNER_FIELD, ownedBy, type StoredTask, withOwner } from './task-owner.js'
 import { InMemoryTaskStore } from './task-store.js'
 
 let clock = Date.now()
@@ -161,5 +162,91 @@ describe('InMemoryTaskStore', () => {
     expect(small.get('huge')).toBe(huge)
     store.close()
     small.close()
+  })
+
+  it('keeps the owner field of a task in both forms, and loses it only with the task (TTL)', () => {
+    let now = Date.parse('2026-01-01T00:00:00Z')
+    const stamp = new Date(now).toISOString()
+    const store = new InMemoryTaskStore({ terminalTtlMs: 1000, sweepIntervalMs: 0, now: () => now })
+    const packed = withOwner(everyday('p', 'c', 'hi', stamp), 'ws-a')
+    const none = withOwner(everyday('n', 'c', 'hi', stamp), '')
+    const object = withOwner({ ...everyday('o', 'c', 'hi', stamp), metadata: { k: 1 } }, 'ws-b')
+    for (const t of [packed, none, object]) store.set(t)
+    expect(store.bytes).toBeLessThan(2000) // the everyday tasks are packed records, not objects
+    expect(JSON.stringify(store.get('p'))).toBe(JSON.stringify(packed))
+    expect((store.get('p') as StoredTask)[OWNER_FIELD]).toBe('ws-a')
+    expect((store.get('n') as StoredTask)[OWNER_FIELD]).toBe('')
+    expect(ownedBy(store.get('p'), 'ws-a')?.id).toBe('p')
+    expect(ownedBy(store.get('p'), '')).toBeUndefined()
+    expect(ownedBy(store.get('n'), '')?.id).toBe('n')
+    expect(ownedBy(store.get('n'), 'ws-a')).toBeUndefined()
+    expect(ownedBy(store.get('o'), 'ws-b')).toEqual({
+      ...everyday('o', 'c', 'hi', stamp),
+      metadata: { k: 1 },
+    })
+    const owners = store.list({ limit: 10 }).map((t) => (t as StoredTask)[OWNER_FIELD])
+    expect(owners).toEqual(['ws-b', '', 'ws-a'])
+    now += 999
+    expect(ownedBy(store.get('p'), 'ws-a')).toBeDefined()
+    now += 1
+    for (const id of ['p', 'n', 'o']) expect(store.get(id)).toBeUndefined()
+    store.close()
+  })
+
+  it('counts bytes of both forms and keeps them within maxBytes, dropping the oldest finished tasks first', () => {
+    clock = Date.now()
+    const big = (id: string, state: TaskState = 'completed'): Task => ({
+      ...task(id, state),
+      history: [
+        { kind: 'message', messageId: id, role: 'user', parts: [{ kind: 'text', text: 'b'.repeat(10_000) }] },
+      ],
+    })
+    const size = JSON.stringify(big('x0')).length
+    const budget = 4.5 * size
+    const store = new InMemoryTaskStore({ maxBytes: budget, sweepIntervalMs: 0 })
+    store.set(big('w1', 'input-required'))
+    store.set(big('f1'))
+    store.set(everyday('e1', 'c'))
+    store.set(big('w2', 'auth-required'))
+    store.set(big('f2'))
+    expect(store.bytes).toBeGreaterThan(4 * size)
+    expect(store.bytes).toBeLessThanOrEqual(budget)
+    // Over budget: the oldest finished task goes (f1); the packed e1 is newer and stays.
+    store.set(big('f3'))
+    expect(store.get('f1')).toBeUndefined()
+    expect(store.get('e1')).toBeDefined()
+    // Next the oldest finished across both forms: e1 (packed), then f2 (object).
+    store.set(big('f4'))
+    expect(store.get('e1')).toBeUndefined()
+    expect(store.get('f2')).toBeUndefined()
+    expect(['w1', 'w2', 'f3', 'f4'].map((id) => store.get(id)?.id)).toEqual(['w1', 'w2', 'f3', 'f4'])
+    // Tasks waiting for input go only when no finished task is left, the oldest first.
+    store.set(big('w3', 'input-required'))
+    store.set(big('w4', 'input-required'))
+    expect(['f3', 'f4'].map((id) => store.get(id))).toEqual([undefined, undefined])
+    store.set(big('w5', 'input-required'))
+    expect(['w1', 'w2', 'w3', 'w4', 'w5'].map((id) => store.get(id) !== undefined)).toEqual([
+      false,
+      true,
+      true,
+      true,
+      true,
+    ])
+    expect(store.bytes).toBeLessThanOrEqual(budget)
+    // Deleting frees the task's bytes.
+    const before = store.bytes
+    store.delete('w5')
+    expect(store.bytes).toBe(before - JSON.stringify(big('w5', 'input-required')).length)
+    store.close()
+  })
+
+  it('does not keep a single task bigger than the whole budget', () => {
+    const store = new InMemoryTaskStore({ maxBytes: 1000, sweepIntervalMs: 0 })
+    store.set(task('small'))
+    const huge: Task = { ...task('huge'), metadata: { blob: 'h'.repeat(2000) } }
+    store.set(huge)
+    expect(store.get('huge')).toBeUndefined()
+    expect(store.get('small')).toBeDefined()
+    store.close()
   })
 })
