@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises'
+import { chmod, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -205,5 +205,23 @@ describe('DelegationResultsLoop (real dev platform)', () => {
       seen: [id],
       pending: [],
     })
+  })
+
+  it('creates the results file 0600, whatever the umask, and narrows an existing wider one', async () => {
+    const { loop, complete, resultsFile } = await setup(0)
+    const umask = process.umask(0o000)
+    try {
+      complete('private reply')
+      await loop.tick()
+    } finally {
+      process.umask(umask)
+    }
+    expect((await stat(resultsFile)).mode & 0o777).toBe(0o600)
+
+    await chmod(resultsFile, 0o644)
+    complete('another reply')
+    await loop.tick()
+    expect((await stat(resultsFile)).mode & 0o777).toBe(0o600)
+    expect((await readFile(resultsFile, 'utf8')).trim().split('\n')).toHaveLength(2)
   })
 })

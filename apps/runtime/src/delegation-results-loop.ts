@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises'
+import { chmod, mkdir, open, readFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { Logger } from '@molecule/core'
 import type { DelegationRow, PlatformClient } from '@molecule/platform-client'
@@ -219,10 +219,20 @@ export class DelegationResultsLoop {
     }
   }
 
+  /**
+   * Appends to the results file, created 0600 (peers' replies are private to the workspace); a file that already
+   * exists with a wider mode is narrowed to 0600 first.
+   */
   async #appendResults(results: DelegationResult[]): Promise<void> {
     try {
       await mkdir(dirname(this.#opts.resultsFile), { recursive: true })
-      await appendFile(this.#opts.resultsFile, results.map((r) => `${JSON.stringify(r)}\n`).join(''))
+      const file = await open(this.#opts.resultsFile, 'a', 0o600)
+      try {
+        if (((await file.stat()).mode & 0o777) !== 0o600) await chmod(this.#opts.resultsFile, 0o600)
+        await file.appendFile(results.map((r) => `${JSON.stringify(r)}\n`).join(''))
+      } finally {
+        await file.close()
+      }
     } catch (err) {
       this.#opts.logger.warn(
         { err: (err as Error).message, file: this.#opts.resultsFile },

@@ -2,7 +2,7 @@ import { silentLogger } from '@molecule/core'
 import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
 import { PlatformClient } from '@molecule/platform-client'
 import { afterEach, describe, expect, it } from 'vitest'
-import { MEMORY_RECALL_LIMIT, platformMemory } from './memory-handle.js'
+import { conversationNamespace, MEMORY_RECALL_LIMIT, platformMemory } from './memory-handle.js'
 
 const logger = silentLogger
 const FAKE_KEY = 'sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789' // secret-scan: allow (a fake, to be redacted)
@@ -48,5 +48,24 @@ describe('platformMemory', () => {
     const { memory, client } = await workspaceMemory()
     await memory.commit('   ')
     expect(await client.searchMemories()).toEqual([])
+  })
+
+  it("a conversation's view recalls the workspace's notes and its own turns, never another conversation's", async () => {
+    const { memory, client } = await workspaceMemory()
+    await client.commitMemory({ content: 'the customer prefers Mondays', scope: 'LOCAL' })
+    // Written before conversations were kept apart: nobody knows whose it was.
+    await client.commitMemory({ content: 'Conversation: an old turn of some caller', scope: 'LOCAL' })
+    const a = memory.conversation('context-a')
+    const b = memory.conversation('context-b')
+    await a.commit(`Conversation: a's plan, key ${FAKE_KEY}`)
+    await b.commit("Conversation: b's plan")
+
+    expect(await a.recall()).toBe(
+      "- [LOCAL] Conversation: a's plan, key [REDACTED]\n- [LOCAL] the customer prefers Mondays",
+    )
+    expect(await b.recall()).toBe("- [LOCAL] Conversation: b's plan\n- [LOCAL] the customer prefers Mondays")
+    const [saved] = await client.searchMemories({ namespace: conversationNamespace('context-a') })
+    expect(saved?.content).toContain("a's plan")
+    expect(conversationNamespace('x'.repeat(500))).toMatch(/^conversation-[0-9a-f]{32}$/)
   })
 })

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -35,10 +35,10 @@ function config(runtimeConfig: Record<string, unknown>): AdapterConfig {
   }
 }
 
-function context(text: string, signal = new AbortController().signal): RequestContext {
+function context(text: string, signal = new AbortController().signal, contextId = 'c'): RequestContext {
   return {
     taskId: 't',
-    contextId: 'c',
+    contextId,
     message: textMessage('user', text),
     text,
     history: [],
@@ -70,13 +70,14 @@ async function runWith(
   workspaceDir: string,
   parts: Part[],
   extra: Partial<AdapterConfig> = {},
+  contextId = 'c',
 ) {
   const adapter = createCliAdapter()
   const cfg = { ...config(runtimeConfig), workspaceDir, ...extra }
   await adapter.setup?.(cfg)
   const executor = defineExecutor(await adapter.createExecutor(cfg))
   const message: Message = { kind: 'message', messageId: 'm', role: 'user', parts }
-  const ctx = { ...context(extractText(message)), message }
+  const ctx = { ...context(extractText(message), undefined, contextId), message }
   return runExecutor(executor, ctx, { status() {}, artifact() {} }, 'a')
 }
 
@@ -87,9 +88,32 @@ describe('cli adapter', () => {
     expect(statuses.join('')).toBe('HELLO CLI')
   })
 
-  it('passes the message as the last argument with input: arg', async () => {
-    const { outcome } = await run({ command: 'echo', args: ['got:'], input: 'arg' }, 'an argument')
+  it('passes the message as the last argument with input: arg (no separator for a CLI like echo)', async () => {
+    const { outcome } = await run(
+      { command: 'echo', args: ['got:'], input: 'arg', prompt_separator: '' },
+      'an argument',
+    )
     expect(outcome).toEqual({ state: 'completed', text: 'got: an argument' })
+  })
+
+  it('puts -- before the message argument by default, so a message is never read as an option', async () => {
+    const printArgs = { command: 'sh', args: ['-c', 'printf "%s|" "$@"', 'sh', '-v'], input: 'arg' }
+    const { outcome } = await run(printArgs, '--help me')
+    expect(outcome).toEqual({ state: 'completed', text: '-v|--|--help me|' })
+    expect(parseCliRuntimeConfig({ command: 'x' }).prompt_separator).toBe('--')
+    const custom = await run({ ...printArgs, prompt_separator: '--prompt' }, 'hi')
+    expect(custom.outcome).toEqual({ state: 'completed', text: '-v|--prompt|hi|' })
+  })
+
+  it('a message that looks like an option cannot make the command write a file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cli-inject-'))
+    try {
+      const target = join(dir, 'written-by-sort')
+      await run({ command: 'sort', input: 'arg', attempts: 1 }, `--output=${target}`)
+      await expect(stat(target)).rejects.toMatchObject({ code: 'ENOENT' })
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 
   it('fails a non-zero exit with a sanitized error that leaks neither stderr nor secrets', async () => {
@@ -315,13 +339,77 @@ describe('cli adapter', () => {
     }
   })
 
+  it("keeps automatic memory per conversation: one caller never sees another caller's words", async () => {
+    const platform = await startDevPlatform({ port: 0, logLevel: 'silent' })
+    const dir = await mkdtemp(join(tmpdir(), 'cli-memory-ctx-'))
+    try {
+      const ws = await platform.createWorkspace({ name: 'cli', mint_token: true })
+      const client = new PlatformClient({
+        platformUrl: platform.url,
+        workspaceId: ws.id,
+        token: ws.token ?? '',
+      })
+      const memory = platformMemory(client, logger)
+      const say = (contextId: string, text: string) =>
+        runWith({ command: 'cat' }, dir, [{ kind: 'text', text }], { memory }, contextId)
+
+      expect(await say('context-a', 'the launch code is 4711')).toEqual({
+        state: 'completed',
+        text: 'the launch code is 4711',
+      })
+      // The commit is not awaited by the turn: wait for it to land.
+      await until(async () => (await client.searchMemories()).length === 1)
+
+      const other = await say('context-b', 'hello')
+      expect(other).toEqual({ state: 'completed', text: 'hello' })
+      await until(async () => (await client.searchMemories()).length === 2)
+
+      const again = await say('context-a', 'what was it?')
+      expect(again).toEqual({
+        state: 'completed',
+        text: '[Prior context from memory]\n- [LOCAL] Conversation: the launch code is 4711\n\nwhat was it?',
+      })
+      const third = await say('context-b', 'and now?')
+      expect(third).toEqual({
+        state: 'completed',
+        text: '[Prior context from memory]\n- [LOCAL] Conversation: hello\n\nand now?',
+      })
+    } finally {
+      await platform.close()
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('a memory handle that cannot keep conversations apart is not used for automatic memory', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cli-memory-shared-'))
+    try {
+      const calls: string[] = []
+      const memory = {
+        recall: async () => {
+          calls.push('recall')
+          return "- [LOCAL] Conversation: another caller's words"
+        },
+        commit: async () => {
+          calls.push('commit')
+        },
+      }
+      const outcome = await runWith({ command: 'cat' }, dir, [{ kind: 'text', text: 'hi' }], { memory })
+      expect(outcome).toEqual({ state: 'completed', text: 'hi' })
+      await new Promise((r) => setTimeout(r, 20))
+      expect(calls).toEqual([])
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
   it("a memory handle that throws (a template's own) costs the turn its context, not its answer", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cli-memory-bad-'))
     try {
-      const memory = {
+      const broken = {
         recall: () => Promise.reject(new Error('recall broke')),
         commit: () => Promise.reject(new Error('commit broke')),
       }
+      const memory = { ...broken, conversation: () => broken }
       const outcome = await runWith({ command: 'cat' }, dir, [{ kind: 'text', text: 'still here' }], {
         memory,
       })

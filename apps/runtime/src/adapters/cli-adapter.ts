@@ -11,6 +11,7 @@ import {
   type TaskEvents,
 } from '@molecule/adapter-core'
 import { z } from 'zod'
+import { CONVERSATION_MEMORY_PREFIX, isConversationMemory } from '../memory-handle.js'
 import { RuntimeError } from '../runtime-error.js'
 import { scrubContent } from '../snapshot/scrub-secrets.js'
 import { runCommand } from './run-command.js'
@@ -21,6 +22,11 @@ export const cliRuntimeConfigSchema = z.object({
   args: z.array(z.string()).default([]),
   /** `stdin`: the message is piped in; `arg`: it is appended as the last argument. */
   input: z.enum(['stdin', 'arg']).default('stdin'),
+  /**
+   * With `input: arg`, the argument put before the message so a message starting with `-` is never read as an
+   * option (`--output=…`). Default `--`; `""` for a CLI that does not understand it.
+   */
+  prompt_separator: z.string().default('--'),
   /** Seconds per message; 0 = no limit. */
   timeout: z.number().int().nonnegative().default(300),
   /** Milliseconds per message; when set it wins over `timeout` (sub-second limits, tests). */
@@ -61,7 +67,7 @@ export function parseCliRuntimeConfig(runtimeConfig: Readonly<Record<string, unk
   const field = `runtime_config.${issue?.path.join('.') || 'command'}`
   throw new RuntimeError(
     'CLI_CONFIG_INVALID',
-    `${field}: ${issue?.message ?? 'invalid'}. Fix: set runtime_config.command (and optionally args: [..], input: stdin|arg, timeout: <seconds>) in config.yaml.`,
+    `${field}: ${issue?.message ?? 'invalid'}. Fix: set runtime_config.command (and optionally args: [..], input: stdin|arg, prompt_separator: "--"|"", timeout: <seconds>) in config.yaml.`,
   )
 }
 
@@ -107,15 +113,20 @@ export function createCliAdapter(observePid?: PidObserver): Adapter {
         const withResults = results
           ? `[Delegation results received while you were idle]\n${results}\n\n[New message]\n${input}`
           : input
-        // The newest memories go in front of every turn, and the turn itself is remembered after it.
+        // The newest memories of this conversation go in front of every turn, and the turn itself is remembered
+        // after it, for this conversation only: one caller's words never reach another caller's prompt. A handle
+        // that cannot keep conversations apart gets no automatic memory at all.
+        const memory = isConversationMemory(config.memory)
+          ? config.memory.conversation(ctx.contextId)
+          : undefined
         // The handle promises not to throw; a template's own handle gets the same tolerance anyway.
-        const recalled = (await config.memory?.recall(ctx.signal).catch(() => '')) ?? ''
+        const recalled = (await memory?.recall(ctx.signal).catch(() => '')) ?? ''
         const prompt = recalled ? `[Prior context from memory]\n${recalled}\n\n${withResults}` : withResults
         try {
           return await runTurn({ cfg, prompt, cwd, ctx, events, observePid })
         } finally {
           // Not awaited: the reply should not wait on a platform round trip.
-          void config.memory?.commit(`Conversation: ${input.slice(0, 200)}`).catch(() => {})
+          void memory?.commit(`${CONVERSATION_MEMORY_PREFIX}${input.slice(0, 200)}`).catch(() => {})
         }
       }
     },
@@ -144,7 +155,10 @@ async function runTurn({ cfg, prompt, cwd, ctx, events, observePid }: Turn): Pro
     }
     const result = await runCommand({
       command: cfg.command,
-      args: cfg.input === 'arg' ? [...cfg.args, prompt] : cfg.args,
+      args:
+        cfg.input === 'arg'
+          ? [...cfg.args, ...(cfg.prompt_separator ? [cfg.prompt_separator] : []), prompt]
+          : cfg.args,
       ...(cfg.input === 'stdin' ? { stdin: prompt } : {}),
       cwd,
       timeoutMs: cfg.timeout_ms ?? cfg.timeout * 1000,

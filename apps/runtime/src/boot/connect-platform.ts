@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { rememberSecret } from '@molecule/core'
 import { buildHeartbeatBody, HeartbeatLoop, RegistrationLoop } from '@molecule/platform-client'
 import { platformAgentCard } from '../agent-card.js'
 import { DelegationResultsLoop } from '../delegation-results-loop.js'
@@ -44,9 +45,11 @@ export function connectPlatform(
   // Exactly one `registered` line per process (benchmarks and tests key on it); later ones say re-registered.
   // `workspaceId` is already bound to `log`: naming it again would write the key twice.
   let registrations = 0
-  registration.on('registered', () =>
-    log.info({ url }, registrations++ === 0 ? 'registered' : 're-registered'),
-  )
+  // The platform's inbound secret (sent with register and heartbeat answers) is a secret of this process from then on.
+  registration.on('registered', (res) => {
+    rememberSecret(res.platform_inbound_secret)
+    log.info({ url }, registrations++ === 0 ? 'registered' : 're-registered')
+  })
 
   // Outcomes carried by the beat in flight; acknowledged when the platform accepts it.
   let reported = { requests: 0, errors: 0 }
@@ -59,7 +62,10 @@ export function connectPlatform(
       return buildHeartbeatBody(heartbeatState(adapter, activity, wedge, startedAt, Date.now(), log))
     },
     onReregister: (reason: string) => registration.reregister(reason),
-    onResponse: () => activity.acknowledge(reported),
+    onResponse: (res) => {
+      rememberSecret(res.platform_inbound_secret)
+      activity.acknowledge(reported)
+    },
   })
   state.pulse.connect(heartbeat)
 

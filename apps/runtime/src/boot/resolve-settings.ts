@@ -1,6 +1,6 @@
 import type { LoadAdapterOptions } from '@molecule/adapter-core/runtime'
 import { loadConfig, loadEnv, type RuntimeEnv, type WorkspaceConfig } from '@molecule/config'
-import type { Logger } from '@molecule/core'
+import { type Logger, rememberEnvSecrets } from '@molecule/core'
 import { builtinAdapters } from '../adapters/index.js'
 import { runtimeLogger } from '../logger.js'
 import { type RuntimeSettings, readRuntimeSettings } from '../runtime-settings.js'
@@ -31,6 +31,8 @@ export interface ResolvedSettings {
  */
 export async function resolveSettings(options: StartRuntimeOptions): Promise<ResolvedSettings> {
   const env = options.env ?? process.env
+  // API keys and tokens in the environment are masked wherever they would appear, from the first log line on.
+  rememberEnvSecrets(env)
   let settings: RuntimeSettings
   let runtimeEnv: RuntimeEnv
   try {

@@ -1,4 +1,5 @@
-import { PlatformClient, TokenStore } from '@molecule/platform-client'
+import { rememberSecret } from '@molecule/core'
+import { PlatformClient, type TokenSource, TokenStore } from '@molecule/platform-client'
 import { PreStopSnapshot } from '../snapshot/pre-stop-snapshot.js'
 import { TaskActivity, WedgeState } from '../task-activity.js'
 import type { ResolvedSettings } from './resolve-settings.js'
@@ -16,6 +17,25 @@ export class HeartbeatPulse {
 
   readonly fire = (): void => {
     this.#target?.pulse()
+  }
+}
+
+/**
+ * The client's view of the token store: every token it reads, re-reads after a 401 or adopts from a register becomes
+ * a known secret of the process, so `maskSecrets` (the logger, errors, memories, the snapshot) replaces it anywhere.
+ */
+export function rememberedTokens(store: TokenSource): TokenSource {
+  const remembered = (token: string | undefined): string | undefined => {
+    rememberSecret(token)
+    return token
+  }
+  return {
+    read: () => remembered(store.read()),
+    reload: () => remembered(store.reload()),
+    write: (token) => {
+      rememberSecret(token)
+      return store.write(token)
+    },
   }
 }
 
@@ -41,7 +61,7 @@ export function workspaceState(resolved: ResolvedSettings): WorkspaceState {
   const platform = new PlatformClient({
     platformUrl: runtimeEnv.platformUrl,
     workspaceId,
-    token: tokens,
+    token: rememberedTokens(tokens),
     logger: log.child({ component: 'platform' }),
   })
   const pulse = new HeartbeatPulse()
