@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { leakedPiece, workspaceTokens } from '../../../packages/core/test/secret-samples.ts'
 import { readRuntimeSettings } from './runtime-settings.js'
 
 describe('readRuntimeSettings', () => {
@@ -28,6 +29,20 @@ describe('readRuntimeSettings', () => {
     expect(s.a2aPortOverride).toBe(0)
     expect(s.pushAllowPrivateTargets).toBe(true)
     expect(s.logLevel).toBe('debug')
+  })
+
+  it('masks a token pasted into a variable before echoing the value', () => {
+    const [token] = workspaceTokens(1, 9) as [string]
+    for (const name of ['MOLECULE_SHUTDOWN_GRACE_MS', 'MOLECULE_LOG_LEVEL']) {
+      let message = ''
+      try {
+        readRuntimeSettings({ [name]: token })
+      } catch (err) {
+        message = (err as Error).message
+      }
+      expect(message).toContain(`${name}: got "[REDACTED]"`)
+      expect(leakedPiece(message, token)).toBeUndefined()
+    }
   })
 
   it.each([

@@ -1,4 +1,10 @@
+import { maskSecrets } from '@molecule/core'
 import { RuntimeError } from './runtime-error.js'
+
+/** An echoed value: masked first (a token pasted into the wrong variable stays secret), then cut. */
+function shown(raw: string, length: number): string {
+  return maskSecrets(raw).slice(0, length)
+}
 
 /**
  * Settings only the runtime app reads (timers of its own loops, where it binds, where it writes files).
@@ -38,7 +44,7 @@ function integer(
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new RuntimeError(
       'ENV_INVALID',
-      `${name}: got "${raw.slice(0, 40)}", expected an integer from ${min} to ${max}. Fix: set ${name} to a whole number or unset it.`,
+      `${name}: got "${shown(raw, 40)}", expected an integer from ${min} to ${max}. Fix: set ${name} to a whole number or unset it.`,
     )
   }
   return value
@@ -49,7 +55,7 @@ export function readRuntimeSettings(env: NodeJS.ProcessEnv): RuntimeSettings {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) {
     throw new RuntimeError(
       'ENV_INVALID',
-      `MOLECULE_LOG_LEVEL: got "${level.slice(0, 20)}", expected one of fatal, error, warn, info, debug, trace, silent.`,
+      `MOLECULE_LOG_LEVEL: got "${shown(level, 20)}", expected one of fatal, error, warn, info, debug, trace, silent.`,
     )
   }
   return {
