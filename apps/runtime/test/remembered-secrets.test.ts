@@ -14,7 +14,7 @@ import { inProcessEnv } from './support/runtime-process.js'
 const MINTED = 'minted-token-of-this-very-workspace'
 const INBOUND_AT_REGISTER = 'inbound-secret-sent-with-register'
 const INBOUND_AT_HEARTBEAT = 'inbound-secret-sent-with-heartbeat'
-const API_KEY = 'service-key-read-from-the-environment'
+const API_KEY = 'service-key-read-from-the-environment' // secret-scan: allow (a readable fake, to be masked)
 
 let server: Server | undefined
 let runtime: RunningRuntime | undefined
