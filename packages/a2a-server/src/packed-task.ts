@@ -1,5 +1,5 @@
 import { type Message, textMessage } from '@molecule/adapter-core'
-import { isTerminalState, type TaskState } from '@molecule/adapter-core/a2a'
+import { isTerminalState, type Task, type TaskState } from '@molecule/adapter-core/a2a'
 import { OWNER_FIELD, type StoredTask } from './task-owner.js'
 
 // The packed form of a finished everyday task (see `pack`), which InMemoryTaskStore keeps off the JS
@@ -13,7 +13,8 @@ function keyCount(o: object): number {
 
 const REQUEST_KEYS = ['kind', 'messageId', 'role', 'parts', 'contextId', 'taskId'] // normalizeMessage's order
 const REPLY_KEYS = ['kind', 'messageId', 'role', 'parts', 'taskId', 'contextId'] // textMessage's order
-const TASK_KEYS = ['kind', 'id', 'contextId', 'status', 'history'] // the engine's order
+/** Keys of an everyday task: kind, id, contextId, status, history (the engine's order). */
+const TASK_KEY_COUNT = 5
 
 /**
  * The text of a message that has exactly `keys` (in that order, so a rebuild is identical), belongs to
@@ -32,24 +33,6 @@ function soleText(
   const part = m.parts[0] as Message['parts'][number]
   if (part.kind !== 'text' || keyCount(part) !== 2) return
   return part.text
-}
-
-/**
- * The owner field as packed: '' when the task has none, else `=` and the owner (so an owner of ''
- * stays distinct from no owner); undefined when the task's keys are not the everyday ones in order.
- */
-function packedOwner(task: StoredTask): string | undefined {
-  let i = 0
-  for (const key in task) {
-    // The engine's keys in its order, then at most the owner field (withOwner appends it).
-    const expected = i < TASK_KEYS.length ? TASK_KEYS[i] : i === TASK_KEYS.length ? OWNER_FIELD : undefined
-    if (key !== expected) return undefined
-    i++
-  }
-  if (i < TASK_KEYS.length) return undefined
-  if (i === TASK_KEYS.length) return ''
-  const owner = task[OWNER_FIELD]
-  return typeof owner === 'string' ? `=${owner}` : undefined
 }
 
 /**
@@ -72,9 +55,11 @@ export function packedField(packed: Packed, index: number): string {
  * no artifacts, no metadata) as a single flat string instead of the nine objects of its `Task` form:
  * a busy server retains thousands of these, and each retained object is copying and marking work for
  * the garbage collector (`Array.prototype.join` builds a flat string, unlike `+`, whose cons strings
- * would keep every piece alive). Anything else — or a field containing SEP — is not packed.
+ * would keep every piece alive). Anything else — or a field containing SEP — is not packed. `owner`
+ * is packed along (the task itself may carry it as its owner field, which is then not counted as one
+ * of its keys).
  */
-export function pack(task: StoredTask): Packed | undefined {
+export function pack(task: Task, owner: string | undefined): Packed | undefined {
   const { status, history } = task
   const reply = status.message
   if (
@@ -83,11 +68,10 @@ export function pack(task: StoredTask): Packed | undefined {
     history[1] !== reply ||
     status.timestamp === undefined ||
     !isTerminalState(status.state) ||
+    keyCount(task) !== (OWNER_FIELD in task ? TASK_KEY_COUNT + 1 : TASK_KEY_COUNT) ||
     keyCount(status) !== 3
   )
     return undefined
-  const owner = packedOwner(task)
-  if (owner === undefined) return undefined
   const request = history[0] as Message
   if (request.role !== 'user' || reply.role !== 'agent') return undefined
   const requestText = soleText(request, REQUEST_KEYS, task.id, task.contextId)
@@ -97,7 +81,8 @@ export function pack(task: StoredTask): Packed | undefined {
     status.timestamp,
     status.state,
     task.contextId,
-    owner,
+    // '' for no owner; `=` + owner otherwise, so an owner of '' stays distinct from none.
+    owner === undefined ? '' : `=${owner}`,
     request.messageId,
     requestText,
     reply.messageId,
@@ -107,7 +92,7 @@ export function pack(task: StoredTask): Packed | undefined {
   return fields.join(SEP)
 }
 
-/** Rebuilds the identical task (same keys, same order, its owner field included) from a packed entry. */
+/** Rebuilds the identical task (same keys, same order; the owner field last, when it had one) from a packed entry. */
 export function unpack(taskId: string, packed: Packed): StoredTask {
   const [timestamp, state, contextId, owner, requestId, requestText, replyId, replyText] = packed.split(
     SEP,

@@ -124,7 +124,8 @@ export function createA2AServer(options: A2AServerOptions): A2AServer {
   function check(req: Request, incoming: NodeHeaders | undefined, open: boolean): Refusal | undefined {
     const refusal = guard.browserRefusal(header(req, incoming, 'host'), header(req, incoming, 'origin'))
     if (refusal !== undefined) return refusal
-    if (!open && !guard.authorized(header(req, incoming, 'authorization'))) return BEARER_REFUSAL
+    if (!open && guard.requiresBearer && !guard.authorized(header(req, incoming, 'authorization')))
+      return BEARER_REFUSAL
     return undefined
   }
 

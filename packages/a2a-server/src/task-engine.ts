@@ -10,7 +10,7 @@ import type { Logger } from '@molecule/core'
 import { RpcError, RpcErrorCode, rpc } from './jsonrpc.js'
 import type { PushNotifier } from './push-notifier.js'
 import { addArtifact, appendHistory } from './task-edit.js'
-import { ownedBy, withOwner } from './task-owner.js'
+import { type OwnerAwareStore, ownedBy, SET_OWNED, withOwner } from './task-owner.js'
 import {
   type ArtifactChunkEvent,
   type RunRequest,
@@ -76,9 +76,17 @@ export class TaskEngine implements RunSink {
   readonly runs = new Map<string, TaskRun>()
   accepting = true
   readonly #o: TaskEngineOptions
+  /** Writes a task with its owner (see task-owner.ts). */
+  readonly #storeOwned: (task: Task, owner: string) => void | Promise<void>
 
   constructor(options: TaskEngineOptions) {
     this.#o = options
+    const { store } = options
+    const ownerAware = (store as Partial<OwnerAwareStore>)[SET_OWNED]
+    this.#storeOwned =
+      ownerAware !== undefined
+        ? (task, owner) => ownerAware.call(store, task, owner)
+        : (task, owner) => store.set(withOwner(task, owner))
   }
 
   /** The task, running or stored, when `caller` owns it; else undefined, as for an unknown id. */
@@ -219,7 +227,7 @@ export class TaskEngine implements RunSink {
     this.#o.slots.release()
     let stored: void | Promise<void>
     try {
-      stored = this.#o.store.set(withOwner(task, run.owner))
+      stored = this.#storeOwned(task, run.owner)
     } catch (err) {
       this.#storeFailed(err, task)
       stored = undefined
@@ -335,7 +343,7 @@ export class TaskEngine implements RunSink {
         `Task ${taskId} is already ${task.status.state} and cannot be canceled`,
       )
     task.status = { state: 'canceled', timestamp: now() }
-    await this.#o.store.set(withOwner(task, caller))
+    await this.#storeOwned(task, caller)
     return task
   }
 

@@ -18,6 +18,16 @@ export function callerOf(workspaceIdHeader: string | undefined): string {
  */
 export const OWNER_FIELD = 'molecule:owner'
 
+/**
+ * The method of a store that takes a task and its owner apart (the built-in store: no copy of the
+ * task per write on the hot path). Other stores get `withOwner`'s copy through `set`.
+ */
+export const SET_OWNED: unique symbol = Symbol('molecule.setOwned')
+
+export interface OwnerAwareStore {
+  [SET_OWNED](task: Task, owner: string): void
+}
+
 /** A task as written to the store: the task plus its owner. */
 export type StoredTask = Task & { [OWNER_FIELD]?: unknown }
 

@@ -1,6 +1,7 @@
 import { isTerminalState, type Task } from '@molecule/adapter-core/a2a'
 import { PackedArchive } from './packed-archive.js'
 import { pack, packedField, unpack } from './packed-task.js'
+import { type OwnerAwareStore, ownerOf, SET_OWNED, type StoredTask, withOwner } from './task-owner.js'
 
 /**
  * Where tasks rest between runs. The server writes a task when a run of it ends — completed, failed,
@@ -66,7 +67,7 @@ interface Kept {
  * Both forms together stay within `maxBytes`, counting every task's size (a packed record's bytes, an
  * object's JSON length): counts alone do not bound memory when tasks carry megabytes of history.
  */
-export class InMemoryTaskStore implements TaskStore {
+export class InMemoryTaskStore implements TaskStore, OwnerAwareStore {
   readonly #tasks = new Map<string, Kept>()
   readonly #archive: PackedArchive
   readonly #readSinceEviction = new Set<string>()
@@ -132,8 +133,19 @@ export class InMemoryTaskStore implements TaskStore {
     return unpack(taskId, record.packed)
   }
 
+  /** Keeps the task as given (its owner field, when it carries one, included). */
   set(task: Task): void {
-    const packed = pack(task)
+    this.#put(task, ownerOf(task), task)
+  }
+
+  /** The server's write: the task and its owner apart, so a task that packs is never copied. */
+  [SET_OWNED](task: Task, owner: string): void {
+    this.#put(task, owner, undefined)
+  }
+
+  /** Stores `task` of `owner`; an object-form task is kept as `stored`, or a copy carrying the owner. */
+  #put(task: Task, owner: string | undefined, stored: StoredTask | undefined): void {
+    const packed = pack(task, owner)
     if (packed !== undefined && this.#archive.put(task.id, packed, this.#seq++)) {
       // It may have rested here before (input-required, then continued and finished).
       if (this.#tasks.size > 0) this.#remove(task.id)
@@ -141,7 +153,8 @@ export class InMemoryTaskStore implements TaskStore {
       return
     }
     this.#archive.delete(task.id)
-    const bytes = JSON.stringify(task).length
+    const object = stored ?? withOwner(task, owner as string)
+    const bytes = JSON.stringify(object).length
     if (bytes > this.#maxBytes) {
       this.#remove(task.id)
       return
@@ -150,10 +163,10 @@ export class InMemoryTaskStore implements TaskStore {
     const kept = this.#tasks.get(task.id)
     if (kept !== undefined) {
       this.#objectBytes += bytes - kept.bytes
-      kept.task = task
+      kept.task = object
       kept.bytes = bytes
     } else {
-      this.#tasks.set(task.id, { task, seq: this.#seq++, bytes })
+      this.#tasks.set(task.id, { task: object, seq: this.#seq++, bytes })
       this.#objectBytes += bytes
       if (this.#tasks.size > this.#maxEntries) this.#evict()
     }
