@@ -81,6 +81,8 @@ describe('maskSecrets: values, markers and repeat runs', () => {
     expect(maskSecrets(`{"api_key": "two words", "n": 1}`)).toBe(`{"api_key": "${CENSOR}", "n": 1}`)
     expect(maskSecrets("secret='a b c' rest")).toBe(`secret='${CENSOR}' rest`)
     expect(maskSecrets('password: correct horse battery\nnext line')).toBe(`password: ${CENSOR}\nnext line`)
+    // A value cut short by an excerpt has no closing quote.
+    expect(maskSecrets('{"auth_token": "abc123 and more')).toBe(`{"auth_token": "${CENSOR}"`)
   })
 
   it('leaves values that are already masked alone, including the typed markers of the snapshot', () => {

@@ -37,10 +37,11 @@ const NOT_MASKED = '(?!\\[REDACTED[\\]:])'
 const BEARER = new RegExp(`\\b(Bearer)\\s+${NOT_MASKED}[^\\s"',;]+`, 'gi')
 // `name: value`, `"name":"value"`, `name=value` where the name says it holds a credential. The name's affixes are
 // bounded so a long run without a separator cannot make the match quadratic. A quoted value is masked up to its
-// closing quote; a bare password runs to the end of the line (passwords may contain spaces), any other bare value
+// closing quote (or the end of the line); a bare password runs to the end of the line (passwords may contain spaces), any other bare value
 // to the next separator.
 const NAME_AFFIX = '[A-Za-z0-9_.-]{0,40}'
-const QUOTED_VALUE = `"(?:[^"\\\\\\r\\n]|\\\\.)*"|'(?:[^'\\\\\\r\\n]|\\\\.)*'`
+// The closing quote is optional: a text cut in the middle of a value (an excerpt) still has it masked.
+const QUOTED_VALUE = `"(?:[^"\\\\\\r\\n]|\\\\.)*"?|'(?:[^'\\\\\\r\\n]|\\\\.)*'?`
 const PASSWORD_FIELD = new RegExp(
   `("?)(${NAME_AFFIX}(?:passw(?:or)?d|passphrase)${NAME_AFFIX})\\1(\\s*[:=]\\s*)${NOT_MASKED}(${QUOTED_VALUE}|[^\\s"'&][^\\r\\n"'&]*)`,
   'gi',
@@ -80,14 +81,14 @@ export function maskKnownSecrets(text: string, extra: readonly (string | undefin
 }
 
 /**
- * Masks credentials, not identifiers: the process's known secrets and `knownSecrets` literally, bearer values,
+ * Masks credentials, not identifiers: the process's known secrets and `extra` literally, bearer values,
  * values of `token`/`secret`/`key`/`password`-named fields, known credential shapes (`sk-…`, `ghp_…`, Slack tokens,
  * JWTs, AWS key ids, private key blocks, …) and high-entropy runs (workspace tokens). UUIDs (workspace, activity,
  * delegation ids) stay readable, also inside longer names such as `inbox-cursor-<uuid>`, and so do 32-hex
  * idempotency keys and lowercase slugs. Masking a masked text changes nothing.
  */
-export function maskSecrets(text: string, knownSecrets: readonly (string | undefined)[] = []): string {
-  let out = maskKnownSecrets(text, knownSecrets)
+export function maskSecrets(text: string, extra: readonly (string | undefined)[] = []): string {
+  let out = maskKnownSecrets(text, extra)
   out = out.replace(BEARER, `$1 ${CENSOR}`)
   for (const shape of CREDENTIAL_SHAPES) out = out.replace(shape, CENSOR)
   for (const field of [PASSWORD_FIELD, SECRET_FIELD]) {
