@@ -1,7 +1,7 @@
 import type { PushNotificationConfig, Task } from '@molecule/adapter-core/a2a'
 import type { Logger } from '@molecule/core'
 import { postPinned } from './pinned-post.js'
-import { type Resolver, type VettedTarget, vetPushTarget } from './url-guard.js'
+import { pushTargetProblem, type Resolver, vetPushTarget } from './url-guard.js'
 
 export interface PushNotificationOptions {
   /** Allow loopback/private/link-local targets (tests, trusted networks). Default false. */
@@ -66,13 +66,8 @@ export class PushNotifier {
   }
 
   /** Returns a reason when the URL is refused. */
-  async check(url: string): Promise<string | undefined> {
-    const vetted = await this.#vet(url)
-    return typeof vetted === 'string' ? vetted : undefined
-  }
-
-  #vet(url: string): Promise<VettedTarget | string> {
-    return vetPushTarget(url, this.#opts.allowPrivateTargets, this.#opts.resolve)
+  check(url: string): Promise<string | undefined> {
+    return pushTargetProblem(url, this.#opts.allowPrivateTargets, this.#opts.resolve)
   }
 
   /**
@@ -166,7 +161,7 @@ export class PushNotifier {
     const log = this.#logger.child({ taskId, pushConfigId: config.id })
     // Re-checked at delivery: DNS may have changed since the config was accepted. The connection
     // then goes to the address this check vetted, not to a second answer of DNS.
-    const target = await this.#vet(config.url)
+    const target = await vetPushTarget(config.url, this.#opts.allowPrivateTargets, this.#opts.resolve)
     if (typeof target === 'string') {
       log.warn({ problem: target }, 'push notification target refused')
       return

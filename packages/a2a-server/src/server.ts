@@ -19,8 +19,6 @@ import { TaskSlots } from './task-slots.js'
 import { InMemoryTaskStore, type TaskStore } from './task-store.js'
 import { defaultTranscript, parseTranscriptQuery, transcriptAuthorized } from './transcript-route.js'
 
-export type { A2AServer, A2AServerOptions } from './server-options.js'
-
 const JSON_HEADERS = { 'content-type': 'application/json' }
 const JSON_OK: ResponseInit = { status: 200, headers: JSON_HEADERS }
 

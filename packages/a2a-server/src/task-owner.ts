@@ -43,7 +43,7 @@ export function ownerOf(stored: StoredTask): string | undefined {
 }
 
 /** The task without its owner field (what readers get). */
-export function withoutOwner(stored: StoredTask): Task {
+function withoutOwner(stored: StoredTask): Task {
   if (!(OWNER_FIELD in stored)) return stored
   const { [OWNER_FIELD]: _owner, ...task } = stored
   return task

@@ -1,7 +1,7 @@
 import { RpcError, RpcErrorCode } from './jsonrpc.js'
 
 /** What a refused task's client is told to wait before trying again. */
-export const BUSY_RETRY_AFTER_SECONDS = 5
+const BUSY_RETRY_AFTER_SECONDS = 5
 
 interface Waiter {
   resolve: () => void
@@ -22,16 +22,6 @@ export class TaskSlots {
     readonly max: number,
     readonly maxQueued: number,
   ) {}
-
-  /** Tasks holding a slot. */
-  get active(): number {
-    return this.#active
-  }
-
-  /** Tasks waiting for a slot. */
-  get waiting(): number {
-    return this.#queue.length
-  }
 
   /**
    * Takes a slot: `true` when one was free (no promise on the hot path), else a promise that
