@@ -67,5 +67,9 @@ describe('platformMemory', () => {
     const [saved] = await client.searchMemories({ namespace: conversationNamespace('context-a') })
     expect(saved?.content).toContain("a's plan")
     expect(conversationNamespace('x'.repeat(500))).toMatch(/^conversation-[0-9a-f]{32}$/)
+    // The same context id from another caller is another conversation; no caller is the platform user's.
+    expect(conversationNamespace('context-a', 'ws-b')).not.toBe(conversationNamespace('context-a'))
+    expect(conversationNamespace('context-a', '')).toBe(conversationNamespace('context-a'))
+    expect(conversationNamespace('a\0b', 'c')).not.toBe(conversationNamespace('b', 'a\0c'))
   })
 })

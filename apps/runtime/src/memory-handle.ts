@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { MemoryHandle } from '@molecule/adapter-core'
 import { type Logger, maskSecrets } from '@molecule/core'
 import type { Memory, PlatformClient } from '@molecule/platform-client'
+import { CONVERSATION_NAMESPACE_PREFIX } from '@molecule/tools'
 
 /** Memories recalled before a turn: the newest ten. */
 export const MEMORY_RECALL_LIMIT = 10
@@ -13,14 +14,14 @@ const DEFAULT_NAMESPACE = 'general'
 export const CONVERSATION_MEMORY_PREFIX = 'Conversation: '
 
 /**
- * A memory handle that can also keep each conversation's automatic memories to itself. `conversation(contextId)`
- * is the view an adapter uses around a turn of one A2A conversation: `commit` saves into that conversation's own
- * namespace, `recall` returns the newest of the workspace's deliberate memories and of that conversation's
- * automatic ones, never another conversation's. Callers that reuse a `contextId` share its memories, so the id is
- * the partition key.
+ * A memory handle that can also keep each conversation's automatic memories to itself. `conversation(contextId,
+ * callerId)` is the view an adapter uses around a turn of one A2A conversation: `commit` saves into that
+ * conversation's own namespace, `recall` returns the newest of the workspace's deliberate memories and of that
+ * conversation's automatic ones, never another conversation's. A conversation is a caller (`RequestContext.callerId`)
+ * and a context id together, so one caller reusing another's context id does not read its memories.
  */
 export interface ConversationMemoryHandle extends MemoryHandle {
-  conversation(contextId: string): MemoryHandle
+  conversation(contextId: string, callerId?: string): MemoryHandle
 }
 
 /** True when `handle` can keep conversations apart. */
@@ -29,11 +30,13 @@ export function isConversationMemory(handle: MemoryHandle | undefined): handle i
 }
 
 /**
- * The platform memory namespace of one conversation. The context id is caller-chosen text of any length, and a
- * namespace holds at most 50 characters: a digest of the id fits and cannot be steered into another namespace.
+ * The platform memory namespace of one conversation: the caller's and the context's. The context id is caller-chosen
+ * text of any length, and a namespace holds at most 50 characters: a digest of both fits, cannot be steered into
+ * another namespace, and a caller that reuses another caller's context id still gets a namespace of its own.
  */
-export function conversationNamespace(contextId: string): string {
-  return `conversation-${createHash('sha256').update(contextId).digest('hex').slice(0, 32)}`
+export function conversationNamespace(contextId: string, callerId = ''): string {
+  const digest = createHash('sha256').update(callerId).update('\0').update(contextId).digest('hex')
+  return `${CONVERSATION_NAMESPACE_PREFIX}${digest.slice(0, 32)}`
 }
 
 function render(memories: readonly Memory[]): string {
@@ -81,8 +84,8 @@ export function platformMemory(platform: PlatformClient, log: Logger): Conversat
   return {
     recall: (signal) => recall(() => search(undefined, signal)),
     commit: (content) => commit(content, undefined),
-    conversation(contextId) {
-      const namespace = conversationNamespace(contextId)
+    conversation(contextId, callerId) {
+      const namespace = conversationNamespace(contextId, callerId)
       return {
         recall: (signal) =>
           recall(async () => {

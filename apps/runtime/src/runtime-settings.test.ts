@@ -1,5 +1,5 @@
+import { leakedPiece, workspaceTokens } from '@molecule/test-support'
 import { describe, expect, it } from 'vitest'
-import { leakedPiece, workspaceTokens } from '../../../packages/core/test/secret-samples.ts'
 import { readRuntimeSettings } from './runtime-settings.js'
 
 describe('readRuntimeSettings', () => {

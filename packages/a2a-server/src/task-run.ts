@@ -150,6 +150,11 @@ export class RunContext implements RequestContext, TaskEventSink {
     return this.#run.task.contextId
   }
 
+  /** The task's creator: only it may continue the task, so it is also who sent this message. */
+  get callerId(): string {
+    return this.#run.owner
+  }
+
   /** Everything before the current message. */
   get history(): readonly Message[] {
     this.#history ??= (this.#run.task.history ?? []).slice(0, -1)

@@ -14,6 +14,7 @@ const V1 = { 'A2A-Version': '1.0' }
 
 const releases: (() => void)[] = []
 const executor: ExecuteFn = async (ctx, events) => {
+  if (ctx.text === 'who') return `caller: [${ctx.callerId}]`
   if (ctx.text === 'ask') return events.inputRequired('which one?')
   if (ctx.text === 'wait') await new Promise<void>((r) => releases.push(r))
   return `echo: ${ctx.text}`
@@ -334,5 +335,14 @@ describe('the owner survives the store', () => {
     } finally {
       await srv2.close()
     }
+  })
+})
+
+describe('the executor knows its caller', () => {
+  it('ctx.callerId is the X-Workspace-ID that created the task, or empty for none', async () => {
+    const text = async (headers: Record<string, string>) =>
+      (await srv.rpc(sendBody('who'), headers)).json.result.parts[0].text as string
+    expect(await text(A)).toBe('caller: [ws-a]')
+    expect(await text(NONE)).toBe('caller: []')
   })
 })

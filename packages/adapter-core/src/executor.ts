@@ -20,6 +20,12 @@ export interface RequestContext {
   readonly signal: AbortSignal
   /** W3C trace context of the incoming request, when the caller sent one. */
   readonly traceparent?: string | undefined
+  /**
+   * Who sent the request: the calling workspace as the platform asserts it (`X-Workspace-ID`), or `''` for a
+   * platform user and for anything that came through the platform's proxy (which forwards no identity). Servers that
+   * cannot tell leave it undefined. Keep per-caller state (memories, sessions) apart by it.
+   */
+  readonly callerId?: string | undefined
   readonly logger: ExecutorLogger
 }
 

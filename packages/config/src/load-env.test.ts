@@ -1,6 +1,6 @@
 import { isMoleculeError } from '@molecule/core'
+import { leakedPiece, workspaceTokens } from '@molecule/test-support'
 import { describe, expect, it } from 'vitest'
-import { leakedPiece, workspaceTokens } from '../../core/test/secret-samples.ts'
 import { loadEnv } from './load-env.ts'
 
 function envError(env: NodeJS.ProcessEnv) {

@@ -98,8 +98,34 @@ describe('nested defaults', () => {
 
   it('a partially written block keeps defaults for the keys it omits', () => {
     const { config } = parse('a2a:\n  port: 9000\ndelegation:\n  timeout: 30\n')
-    expect(config.a2a).toEqual({ port: 9000, streaming: true, push_notifications: true })
+    expect(config.a2a).toEqual({
+      port: 9000,
+      streaming: true,
+      push_notifications: true,
+      list_tasks: false,
+      auth: 'none',
+      allowed_origins: [],
+      allowed_hosts: [],
+      max_concurrent_tasks: 64,
+      max_queued_tasks: 256,
+      max_part_bytes: 262_144,
+      max_store_bytes: 67_108_864,
+    })
     expect(config.delegation).toEqual({ retry_attempts: 3, retry_delay: 5, timeout: 30, escalate: true })
+  })
+
+  it('a2a security settings are read and checked', () => {
+    const { config } = parse(
+      'a2a:\n  auth: bearer\n  list_tasks: true\n  allowed_hosts: [agent.internal]\n  max_concurrent_tasks: 4\n',
+    )
+    expect(config.a2a).toMatchObject({
+      auth: 'bearer',
+      list_tasks: true,
+      allowed_hosts: ['agent.internal'],
+      max_concurrent_tasks: 4,
+    })
+    expect(() => parse('a2a:\n  auth: basic\n')).toThrow(/a2a\.auth/)
+    expect(() => parse('a2a:\n  max_concurrent_tasks: 0\n')).toThrow(/a2a\.max_concurrent_tasks/)
   })
 
   it('email channels default smtp_port to 587', () => {

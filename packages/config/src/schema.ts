@@ -105,6 +105,22 @@ export const a2aConfigSchema = z.object(
     port: wholeNumber(8000, { min: Number.MIN_SAFE_INTEGER, expected: 'a port number (1-65535)' }),
     streaming: flag(true),
     push_notifications: flag(true),
+    /** `ListTasks` (A2A v1.0) answers at all; then only with the caller's own tasks. */
+    list_tasks: flag(false),
+    /** `bearer`: every route but the agent card needs the workspace token or the platform's inbound secret. */
+    auth: oneOf(['none', 'bearer'], 'none'),
+    /** Browser origins allowed to call the server (none by default: a foreign `Origin` is refused). */
+    allowed_origins: stringList(),
+    /** Host names accepted in `Host` besides IP literals, `localhost` and the advertised host (DNS rebinding guard). */
+    allowed_hosts: stringList(),
+    /** Tasks whose executor runs at once; more wait in a queue. */
+    max_concurrent_tasks: wholeNumber(64, { min: 1, max: 100_000 }),
+    /** Tasks waiting for a slot; beyond it a request is answered busy (HTTP 503, Retry-After). */
+    max_queued_tasks: wholeNumber(256, { min: 0, max: 1_000_000 }),
+    /** The largest single message part accepted, in bytes. */
+    max_part_bytes: wholeNumber(262_144, { min: 1_024, max: 1_073_741_824 }),
+    /** Byte budget of the stored tasks (history and artifacts included); the oldest finished go first. */
+    max_store_bytes: wholeNumber(67_108_864, { min: 1_048_576, max: 17_179_869_184 }),
   },
   { error: MAPPING },
 )

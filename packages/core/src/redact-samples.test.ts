@@ -1,5 +1,5 @@
+import { credentialSamples, leakedPiece, readableSamples, workspaceTokens } from '@molecule/test-support'
 import { describe, expect, it } from 'vitest'
-import { credentialSamples, leakedPiece, readableSamples, workspaceTokens } from '../test/secret-samples.ts'
 import { CENSOR, maskSecrets } from './redact.ts'
 
 describe('maskSecrets on the shared secret samples', () => {

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream'
 import { CENSOR, type Logger, rememberSecret } from '@molecule/core'
+import { credentialSamples, leakedPiece, workspaceTokens } from '@molecule/test-support'
 import { describe, expect, it } from 'vitest'
-import { credentialSamples, leakedPiece, workspaceTokens } from '../../core/test/secret-samples.ts'
 import { createLogger } from './create-logger.ts'
 
 function capture(): { stream: Writable; lines: () => string[] } {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { isMoleculeError, MoleculeError } from '@molecule/config'
 import { knownSecrets } from '@molecule/core'
+import { leakedPiece, workspaceTokens } from '@molecule/test-support'
 import { describe, expect, it } from 'vitest'
-import { leakedPiece, workspaceTokens } from '../../core/test/secret-samples.ts'
 import {
   BridgeConfigError,
   loadBridgeConfig,

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { silentLogger } from '@molecule/core'
+import { knownSecrets, silentLogger } from '@molecule/core'
 import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
 import { until } from '@molecule/test-support'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -220,6 +220,7 @@ describe('WorkspacePool isolation', () => {
       await pool.stop()
     }
     expect(statSync(file).mode & 0o777).toBe(0o600)
+    expect(knownSecrets()).toContain(secret)
     expect(readFileSync(victim, 'utf8')).toBe('untouched')
     expect(
       readdirSync(configsDir).filter(

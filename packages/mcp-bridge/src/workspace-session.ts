@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import type { Logger } from '@molecule/core'
+import { type Logger, rememberSecret } from '@molecule/core'
 import {
   HeartbeatLoop,
   type InboxMessage,
@@ -173,6 +173,7 @@ export class WorkspaceSession {
   private saveInboundSecret(secret: string | undefined): void {
     if (!secret || secret === this.#inboundSecret) return
     this.#inboundSecret = secret
+    rememberSecret(secret)
     const { config } = this.options
     const path = join(config.configsDir, inboundSecretFileName(config, this.id))
     this.#secretWrites = this.#secretWrites

@@ -1,6 +1,7 @@
 export { type A2AOutcome, classifyA2AReply, resultText } from './a2a-reply.js'
 export { type ActingWorkspace, resolveActing } from './acting-workspace.js'
 export { idempotencyKey } from './delegation-tools.js'
+export { CONVERSATION_NAMESPACE_PREFIX } from './memory-tools.js'
 export { guessMimeType, MAX_ATTACHMENT_BYTES } from './messaging-tools.js'
 export { escapePeerMarkers, PEER_RESULT_CLOSE, PEER_RESULT_OPEN, wrapPeerResult } from './peer-result.js'
 export { createPlatformTools, type PlatformToolsOptions, withPermission } from './platform-tools.js'

@@ -1,7 +1,7 @@
 import { silentLogger } from '@molecule/core'
 import { PlatformClient } from '@molecule/platform-client'
+import { credentialSamples, leakedPiece, workspaceTokens } from '@molecule/test-support'
 import { describe, expect, it } from 'vitest'
-import { credentialSamples, leakedPiece, workspaceTokens } from '../../core/test/secret-samples.ts'
 import { memoryTools } from './memory-tools.js'
 import { ToolRegistry } from './registry.js'
 

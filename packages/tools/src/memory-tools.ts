@@ -7,6 +7,9 @@ import { defineTool, type Tool } from './registry.js'
 
 const SCOPES: readonly MemoryScope[] = ['LOCAL', 'TEAM', 'GLOBAL']
 
+/** Namespaces of per-conversation automatic memories (the runtime's `conversation-<digest>`). */
+export const CONVERSATION_NAMESPACE_PREFIX = 'conversation-'
+
 function toScope(raw: string | undefined): MemoryScope | undefined {
   const upper = raw?.trim().toUpperCase()
   return SCOPES.find((s) => s === upper)
@@ -72,8 +75,11 @@ export function memoryTools(): Tool[] {
           { ...(input.query?.trim() ? { q: input.query.trim() } : {}), ...(scope ? { scope } : {}) },
           { signal: ctx.signal },
         )
-        if (rows.length === 0) return 'No memories found.'
-        return rows.map((m) => `[${m.scope ?? '?'}] ${m.content}`).join('\n')
+        // A runtime keeps each conversation's automatic turn memories in a namespace of its own and recalls them
+        // only in that conversation; listing them here would hand one caller's words to whoever asks next.
+        const visible = rows.filter((m) => !m.namespace?.startsWith(CONVERSATION_NAMESPACE_PREFIX))
+        if (visible.length === 0) return 'No memories found.'
+        return visible.map((m) => `[${m.scope ?? '?'}] ${m.content}`).join('\n')
       } catch (err) {
         return `Error recalling memory: ${describeFailure(err, acting.client.platformUrl)}`
       }

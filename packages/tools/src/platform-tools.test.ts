@@ -169,6 +169,19 @@ describe('platform tools against the dev platform', () => {
     expect(recalled.text).toContain('[LOCAL] deploy key is [REDACTED]')
   })
 
+  it("recall_memory never lists another conversation's automatic memories", async () => {
+    const client = asA().platform
+    await client.commitMemory({
+      content: 'caller A said: my salary is 1',
+      scope: 'LOCAL',
+      namespace: 'conversation-0a1b',
+    })
+    await registry.call('commit_memory', asA(), { content: 'the deploy is on friday' })
+    const recalled = await registry.call('recall_memory', asA(), {})
+    expect(recalled.text).toContain('the deploy is on friday')
+    expect(recalled.text).not.toContain('salary')
+  })
+
   it('GLOBAL memory needs tier 0, and RBAC gates writes', async () => {
     expect(
       (await registry.call('commit_memory', asA({ tier: 1 }), { content: 'x', scope: 'global' })).text,

@@ -1,10 +1,5 @@
+import { credentialSamples, leakedPiece, readableSamples, workspaceTokens } from '@molecule/test-support'
 import { describe, expect, it } from 'vitest'
-import {
-  credentialSamples,
-  leakedPiece,
-  readableSamples,
-  workspaceTokens,
-} from '../../core/test/secret-samples.ts'
 import { redactSecrets } from './redact.js'
 
 describe('redactSecrets', () => {

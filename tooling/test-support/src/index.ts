@@ -2,4 +2,11 @@ export { sdkTextRequest } from './a2a-sdk.js'
 export { freePort } from './ports.js'
 export { prng, seededInts } from './prng.js'
 export { type LogLine, type RecordingLogger, recordingLogger } from './recording-logger.js'
+export {
+  credentialSamples,
+  leakedPiece,
+  readableSamples,
+  type SecretSample,
+  workspaceTokens,
+} from './secret-samples.js'
 export { until } from './until.js'

@@ -1,5 +1,3 @@
-import type { Logger } from '@molecule/core'
-
 export interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error'
   obj: unknown
@@ -8,7 +6,21 @@ export interface LogLine {
   bindings: Record<string, unknown>
 }
 
-export type RecordingLogger = Logger & { lines: LogLine[]; at(level: LogLine['level']): LogLine[] }
+type LogFn = (objOrMsg: unknown, msg?: string) => void
+
+/**
+ * The `Logger` of `@molecule/core`, spelled out rather than imported: core's own tests use this package, and a
+ * dependency back on core would make a build cycle.
+ */
+export interface RecordingLogger {
+  debug: LogFn
+  info: LogFn
+  warn: LogFn
+  error: LogFn
+  child(bindings: Record<string, unknown>): RecordingLogger
+  lines: LogLine[]
+  at(level: LogLine['level']): LogLine[]
+}
 
 /** A `Logger` that keeps every line (children write into the same list), to count log volume and look for secrets. */
 export function recordingLogger(

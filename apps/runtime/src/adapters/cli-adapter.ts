@@ -117,7 +117,7 @@ export function createCliAdapter(observePid?: PidObserver): Adapter {
         // after it, for this conversation only: one caller's words never reach another caller's prompt. A handle
         // that cannot keep conversations apart gets no automatic memory at all.
         const memory = isConversationMemory(config.memory)
-          ? config.memory.conversation(ctx.contextId)
+          ? config.memory.conversation(ctx.contextId, ctx.callerId)
           : undefined
         // The handle promises not to throw; a template's own handle gets the same tolerance anyway.
         const recalled = (await memory?.recall(ctx.signal).catch(() => '')) ?? ''

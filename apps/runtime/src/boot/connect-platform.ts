@@ -1,5 +1,4 @@
 import { join } from 'node:path'
-import { rememberSecret } from '@molecule/core'
 import { buildHeartbeatBody, HeartbeatLoop, RegistrationLoop } from '@molecule/platform-client'
 import { platformAgentCard } from '../agent-card.js'
 import { DelegationResultsLoop } from '../delegation-results-loop.js'
@@ -35,7 +34,7 @@ export function connectPlatform(
   { url, cardInput }: ServedA2A,
 ): PlatformConnection {
   const { settings, runtimeEnv, log } = resolved
-  const { platform, tokens, activity, wedge, startedAt } = state
+  const { platform, tokens, activity, wedge, startedAt, inboundSecret } = state
   const registration = new RegistrationLoop({
     client: platform,
     body: () => ({ url, agent_card: platformAgentCard(cardInput(url)) }),
@@ -47,7 +46,7 @@ export function connectPlatform(
   let registrations = 0
   // The platform's inbound secret (sent with register and heartbeat answers) is a secret of this process from then on.
   registration.on('registered', (res) => {
-    rememberSecret(res.platform_inbound_secret)
+    inboundSecret.set(res.platform_inbound_secret)
     log.info({ url }, registrations++ === 0 ? 'registered' : 're-registered')
   })
 
@@ -63,7 +62,7 @@ export function connectPlatform(
     },
     onReregister: (reason: string) => registration.reregister(reason),
     onResponse: (res) => {
-      rememberSecret(res.platform_inbound_secret)
+      inboundSecret.set(res.platform_inbound_secret)
       activity.acknowledge(reported)
     },
   })

@@ -1,11 +1,11 @@
-import { type A2AServer, createA2AServer } from '@molecule/a2a-server'
+import { type A2AServer, createA2AServer, InMemoryTaskStore } from '@molecule/a2a-server'
 import { unsupportedTranscript } from '@molecule/adapter-core'
 import { describeError } from '@molecule/core'
 import { advertisedHost, advertisedUrl, type CardInput, servedAgentCard } from '../agent-card.js'
 import { BootFailure } from './boot-failure.js'
 import type { PreparedAdapter } from './prepare-adapter.js'
 import type { ResolvedSettings } from './resolve-settings.js'
-import type { WorkspaceState } from './workspace-state.js'
+import type { InboundSecret, WorkspaceState } from './workspace-state.js'
 
 export interface ServedA2A {
   server: A2AServer
@@ -27,7 +27,8 @@ export async function serveA2A(
   { adapter, executor, skills }: PreparedAdapter,
 ): Promise<ServedA2A> {
   const { config, settings, runtimeEnv, log } = resolved
-  const { activity, tokens } = state
+  const { activity, tokens, inboundSecret } = state
+  const { a2a } = config
   const cardInput = (url: string): CardInput => ({
     name: config.name,
     description: config.description,
@@ -47,6 +48,16 @@ export async function serveA2A(
     transcript: (since, limit) =>
       adapter.transcriptLines?.(since, limit) ?? unsupportedTranscript(adapter.name, since),
     pushNotifications: { allowPrivateTargets: settings.pushAllowPrivateTargets },
+    taskStore: new InMemoryTaskStore({ maxBytes: a2a.max_store_bytes }),
+    listTasks: a2a.list_tasks,
+    ...(a2a.auth === 'bearer' ? { auth: { bearer: () => acceptedBearers(tokens, inboundSecret) } } : {}),
+    allowedOrigins: a2a.allowed_origins,
+    // The platform reaches the workspace by its advertised name (the card's URL) or an IP literal; HOSTNAME is what
+    // the container's own name resolves to on its network.
+    allowedHosts: [...a2a.allowed_hosts, ...(runtimeEnv.hostname ? [runtimeEnv.hostname] : [])],
+    maxPartBytes: a2a.max_part_bytes,
+    maxConcurrentTasks: a2a.max_concurrent_tasks,
+    maxQueuedTasks: a2a.max_queued_tasks,
     onTaskStart: (task) => activity.start(task.summary || 'task'),
     onTaskEnd: (task) => {
       activity.recordOutcome(task.state)
@@ -68,4 +79,9 @@ export async function serveA2A(
   if (port !== requestedPort) server.setCard(servedAgentCard(cardInput(url)))
   log.info({ url, bind: `${settings.a2aHost}:${port}` }, 'A2A server listening')
   return { server, url, port, cardInput }
+}
+
+/** `a2a.auth: bearer` accepts the workspace token and, once the platform sent one, its inbound secret. */
+function acceptedBearers(tokens: { read(): string | undefined }, inbound: InboundSecret): string[] {
+  return [tokens.read(), inbound.value].filter((t): t is string => typeof t === 'string' && t.length > 0)
 }

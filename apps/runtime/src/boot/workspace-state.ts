@@ -39,12 +39,32 @@ export function rememberedTokens(store: TokenSource): TokenSource {
   }
 }
 
+/**
+ * The platform's inbound secret: the credential the platform presents when it calls this workspace (sent with
+ * register and heartbeat answers). `a2a.auth: bearer` accepts it besides the workspace token.
+ */
+export class InboundSecret {
+  #value: string | undefined
+
+  get value(): string | undefined {
+    return this.#value
+  }
+
+  /** Keeps a non-blank secret and makes it a known secret of the process (never logged, masked everywhere). */
+  set(secret: string | undefined): void {
+    if (!secret?.trim()) return
+    rememberSecret(secret)
+    this.#value = secret
+  }
+}
+
 /** What the phases after preflight share: one platform client, the task and wedge state, the stop signal. */
 export interface WorkspaceState {
   /** Platform calls carry the token of `tokens`; a 401 makes the client re-read it once. */
   platform: PlatformClient
   /** `$CONFIGS_DIR/.auth_token`: minted at the first register, reused after a restart. */
   tokens: TokenStore
+  inboundSecret: InboundSecret
   activity: TaskActivity
   wedge: WedgeState
   pulse: HeartbeatPulse
@@ -68,6 +88,7 @@ export function workspaceState(resolved: ResolvedSettings): WorkspaceState {
   return {
     platform,
     tokens,
+    inboundSecret: new InboundSecret(),
     activity: new TaskActivity(pulse.fire),
     wedge: new WedgeState(),
     pulse,

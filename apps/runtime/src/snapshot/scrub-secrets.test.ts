@@ -1,11 +1,6 @@
 import { rememberSecret } from '@molecule/core'
+import { credentialSamples, leakedPiece, readableSamples, workspaceTokens } from '@molecule/test-support'
 import { describe, expect, it } from 'vitest'
-import {
-  credentialSamples,
-  leakedPiece,
-  readableSamples,
-  workspaceTokens,
-} from '../../../../packages/core/test/secret-samples.ts'
 import { deepScrub, isSandboxContent, scrubContent } from './scrub-secrets.js'
 
 describe('scrubContent', () => {

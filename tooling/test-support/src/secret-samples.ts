@@ -4,7 +4,7 @@
  * plus the identifiers that must stay readable. Every fake is assembled at run time from a seeded PRNG, so the
  * secret scan of the source stays clean and a failing case replays with the same seed.
  */
-import { prng } from '@molecule/test-support'
+import { prng } from './prng.js'
 
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
