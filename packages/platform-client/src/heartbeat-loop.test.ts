@@ -126,6 +126,8 @@ describe('HeartbeatLoop', () => {
     const loop = new HeartbeatLoop({
       client,
       intervalMs: 60_000,
+      // No pulse window: this is about pulses during a beat in flight (windows: heartbeat-pulses.test.ts).
+      pulseWindowMs: 0,
       snapshot: async () => {
         await new Promise<void>((r) => {
           release = r

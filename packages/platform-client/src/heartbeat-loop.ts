@@ -1,12 +1,12 @@
 import type { PlatformClient } from './client.js'
-import { isPlatformError } from './errors.js'
+import { isPlatformError, PlatformClientError } from './errors.js'
 import { FailureLog, type FailureLogOptions } from './failure-log.js'
 import { type Logger, silentLogger } from './logger.js'
 import type { HeartbeatResponse } from './schemas.js'
 import type { HeartbeatBody } from './types.js'
 
 export interface HeartbeatLoopOptions {
-  client: PlatformClient
+  client: Pick<PlatformClient, 'heartbeat'>
   /**
    * Produces the `POST /registry/heartbeat` body for each beat: `active_tasks`, `current_task`,
    * `uptime_seconds`, `error_rate`, `sample_error`, wedge fields (`runtime_state: "wedged"`) and `runtime_metadata`.
@@ -14,6 +14,12 @@ export interface HeartbeatLoopOptions {
   snapshot: () => HeartbeatBody | Promise<HeartbeatBody>
   /** Default 30 000 ms. */
   intervalMs?: number
+  /**
+   * Shortest time between the start of one beat and the start of a beat asked for by `pulse()`; default 1000 ms.
+   * A pulse sooner than that becomes one trailing beat when the window ends, so a busy workspace costs the platform
+   * at most one extra heartbeat per window, and the last state still reaches it within one window.
+   */
+  pulseWindowMs?: number
   /** Per-beat HTTP timeout; default the client's. */
   timeoutMs?: number
   logger?: Logger
@@ -40,25 +46,43 @@ const REREGISTER_STATUSES = new Set([
 ])
 
 /**
- * Posts `POST /registry/heartbeat` every `intervalMs`, plus coalesced immediate beats via `pulse()` (task start /
- * end). Never throws out of the loop and never rejects unhandled; failures are counted and logged with a bounded
- * volume; `stop()` aborts an in-flight beat and resolves promptly.
+ * Posts `POST /registry/heartbeat` every `intervalMs`, plus immediate beats asked for by `pulse()` (the workspace
+ * turned busy or idle), at most one per `pulseWindowMs`: a pulse inside the window waits for its end, and any number
+ * of pulses meanwhile make one trailing beat, which carries the state of that moment. Never two beats in flight.
+ * Never throws out of the loop and never rejects unhandled; failures are counted and logged with a bounded volume;
+ * `stop()` aborts an in-flight beat, cancels a pending one and resolves promptly.
  */
 export class HeartbeatLoop {
   private readonly intervalMs: number
+  private readonly pulseWindowMs: number
   private readonly logger: Logger
   private readonly failures: FailureLog
   private abort = new AbortController()
   private running: Promise<void> | undefined
   private stopped = false
   private pulseRequested = false
+  /** `performance.now()` when the last beat started: a pulsed beat waits until `pulseWindowMs` after it. */
+  private lastBeatStartedAt = Number.NEGATIVE_INFINITY
+  /** Set while waiting between beats: `wake` ends the wait now, `reschedule` re-reads what is due. */
   private wake: (() => void) | undefined
+  private reschedule: (() => void) | undefined
   private lastReregisterAt = Number.NEGATIVE_INFINITY
   private beats = 0
   private lastSuccess: number | undefined
 
   constructor(private readonly options: HeartbeatLoopOptions) {
     this.intervalMs = options.intervalMs ?? 30_000
+    this.pulseWindowMs = options.pulseWindowMs ?? 1000
+    if (!Number.isFinite(this.pulseWindowMs) || this.pulseWindowMs < 0) {
+      throw new PlatformClientError(
+        'HEARTBEAT_PULSE_WINDOW_INVALID',
+        `pulseWindowMs: got ${String(options.pulseWindowMs)}, expected a number of milliseconds ≥ 0.`,
+        {
+          path: 'pulseWindowMs',
+          fix: 'Pass a whole number of milliseconds (default 1000), or leave it out.',
+        },
+      )
+    }
     this.logger = options.logger ?? silentLogger
     this.failures = new FailureLog(this.logger, 'heartbeat', options.failureLog)
   }
@@ -88,13 +112,14 @@ export class HeartbeatLoop {
   }
 
   /**
-   * Requests an extra heartbeat now (task started / finished). Several pulses while one beat is in flight
-   * collapse into a single follow-up beat.
+   * Requests an extra heartbeat (the workspace turned busy or idle). It starts at once when the last beat started at
+   * least `pulseWindowMs` ago and none is in flight; otherwise as soon as both hold. Pulses until then collapse into
+   * that one beat.
    */
   pulse(): void {
-    if (this.stopped) return
+    if (this.stopped || this.pulseRequested) return
     this.pulseRequested = true
-    this.wake?.()
+    this.reschedule?.()
   }
 
   async stop(): Promise<void> {
@@ -106,25 +131,48 @@ export class HeartbeatLoop {
 
   private async run(): Promise<void> {
     while (!this.stopped) {
+      // The snapshot is taken by this beat, so a pulse asked for before it is answered by it.
       this.pulseRequested = false
+      this.lastBeatStartedAt = performance.now()
       await this.beat()
       if (this.stopped) break
-      if (!this.pulseRequested) await this.waitForNextBeat()
+      await this.waitForNextBeat()
     }
   }
 
+  /** Until the regular beat is due (`intervalMs` from now) or, once pulsed, the pulse window has passed. */
   private waitForNextBeat(): Promise<void> {
+    const regularAt = performance.now() + this.intervalMs
     return new Promise((resolve) => {
-      const timer = setTimeout(done, this.intervalMs)
-      timer.unref?.()
-      const self = this
-      function done() {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const done = (): void => {
         clearTimeout(timer)
-        self.wake = undefined
+        this.clearWait()
         resolve()
       }
+      const schedule = (): void => {
+        clearTimeout(timer)
+        const dueAt = this.pulseRequested
+          ? Math.min(regularAt, this.lastBeatStartedAt + this.pulseWindowMs)
+          : regularAt
+        const delay = dueAt - performance.now()
+        // A due pulse beats now; the regular beat always waits for a timer, so the loop never spins without yielding.
+        if (delay <= 0 && this.pulseRequested) {
+          done()
+          return
+        }
+        timer = setTimeout(done, Math.max(0, delay))
+        timer.unref?.()
+      }
       this.wake = done
+      this.reschedule = schedule
+      schedule()
     })
+  }
+
+  private clearWait(): void {
+    this.wake = undefined
+    this.reschedule = undefined
   }
 
   private async beat(): Promise<void> {
