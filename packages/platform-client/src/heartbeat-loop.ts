@@ -15,9 +15,10 @@ export interface HeartbeatLoopOptions {
   /** Default 30 000 ms. */
   intervalMs?: number
   /**
-   * Shortest time between the start of one beat and the start of a beat asked for by `pulse()`; default 1000 ms.
-   * A pulse sooner than that becomes one trailing beat when the window ends, so a busy workspace costs the platform
-   * at most one extra heartbeat per window, and the last state still reaches it within one window.
+   * Shortest time between the starts of two beats asked for by `pulse()`; default 1000 ms (0: no window). A pulse
+   * sooner than that becomes one trailing beat when the window ends, so a busy workspace costs the platform at most
+   * one extra heartbeat per window, and the last state still reaches it within one window. Regular beats neither
+   * open nor wait for a window.
    */
   pulseWindowMs?: number
   /** Per-beat HTTP timeout; default the client's. */
@@ -61,8 +62,8 @@ export class HeartbeatLoop {
   private running: Promise<void> | undefined
   private stopped = false
   private pulseRequested = false
-  /** `performance.now()` when the last beat started: a pulsed beat waits until `pulseWindowMs` after it. */
-  private lastBeatStartedAt = Number.NEGATIVE_INFINITY
+  /** `performance.now()` when the last pulsed beat started: the next one waits until `pulseWindowMs` after it. */
+  private lastPulsedBeatAt = Number.NEGATIVE_INFINITY
   /** Set while waiting between beats: `wake` ends the wait now, `reschedule` re-reads what is due. */
   private wake: (() => void) | undefined
   private reschedule: (() => void) | undefined
@@ -112,9 +113,9 @@ export class HeartbeatLoop {
   }
 
   /**
-   * Requests an extra heartbeat (the workspace turned busy or idle). It starts at once when the last beat started at
-   * least `pulseWindowMs` ago and none is in flight; otherwise as soon as both hold. Pulses until then collapse into
-   * that one beat.
+   * Requests an extra heartbeat (the workspace turned busy or idle). It starts at once when the last pulsed beat
+   * started at least `pulseWindowMs` ago and no beat is in flight; otherwise as soon as both hold. Pulses until then
+   * collapse into that one beat.
    */
   pulse(): void {
     if (this.stopped || this.pulseRequested) return
@@ -132,8 +133,8 @@ export class HeartbeatLoop {
   private async run(): Promise<void> {
     while (!this.stopped) {
       // The snapshot is taken by this beat, so a pulse asked for before it is answered by it.
+      if (this.pulseRequested) this.lastPulsedBeatAt = performance.now()
       this.pulseRequested = false
-      this.lastBeatStartedAt = performance.now()
       await this.beat()
       if (this.stopped) break
       await this.waitForNextBeat()
@@ -153,7 +154,7 @@ export class HeartbeatLoop {
       const schedule = (): void => {
         clearTimeout(timer)
         const dueAt = this.pulseRequested
-          ? Math.min(regularAt, this.lastBeatStartedAt + this.pulseWindowMs)
+          ? Math.min(regularAt, this.lastPulsedBeatAt + this.pulseWindowMs)
           : regularAt
         const delay = dueAt - performance.now()
         // A due pulse beats now; the regular beat always waits for a timer, so the loop never spins without yielding.

@@ -152,6 +152,24 @@ describe('HeartbeatLoop pulses', () => {
     await loop.stop()
   })
 
+  it('a regular beat opens no window: a pulse right after it beats at once', async () => {
+    const client = fakeClient()
+    const loop = new HeartbeatLoop({
+      client,
+      intervalMs: 60_000,
+      pulseWindowMs: WINDOW,
+      snapshot: () => ({}),
+    })
+    loop.start()
+    await vi.advanceTimersByTimeAsync(1)
+    expect(client.sent).toHaveLength(1)
+    loop.pulse()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(client.sent).toHaveLength(2)
+    expect((client.sent[1]?.at ?? 0) - (client.sent[0]?.at ?? 0)).toBe(1)
+    await loop.stop()
+  })
+
   it('stop() cancels a pending trailing beat and leaves no timer behind', async () => {
     const { client, loop } = await startedLoop()
     loop.pulse()
