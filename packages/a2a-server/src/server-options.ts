@@ -34,6 +34,12 @@ export interface A2AServerOptions {
   sseKeepAliveMs?: number
   /** Answer for `agent/getAuthenticatedExtendedCard` / `GetExtendedAgentCard`; default: -32007. */
   extendedCard?: AgentCard
+  /**
+   * What a `message/send` / `SendMessage` that completed answers with: `'message'` (default) the agent's reply
+   * Message, what the Molecule platform and its clients read; `'task'` the Task (status, artifacts, history), what
+   * generic A2A clients and conformance suites expect. Anything but a completed task answers with the Task either way.
+   */
+  sendResult?: 'message' | 'task'
   /** Serve v1.0 `ListTasks` (each caller sees only its own tasks). Default false: -32004. */
   listTasks?: boolean
   /**

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { type ServerType, serve } from '@hono/node-server'
 import { defineExecutor } from '@molecule/adapter-core'
-import { silentLogger } from '@molecule/core'
+import { MoleculeError, silentLogger } from '@molecule/core'
 import { type Context, Hono } from 'hono'
 import { serializeCard } from './card.js'
 import { header, type NodeHeaders, nodeHeaders, readBody, TOO_LARGE, versionQuery } from './http-request.js'
@@ -55,6 +55,16 @@ function errorResponse(id: RpcId, err: RpcError): Response {
 const BEARER_REFUSAL: Refusal = {
   status: 401,
   message: 'Unauthorized: send Authorization: Bearer <token> with a token this agent accepts',
+}
+
+/** The `sendResult` option, checked: JavaScript callers and config files can pass anything. */
+function sendResultOption(value: unknown): 'message' | 'task' {
+  if (value === undefined || value === 'message' || value === 'task') return value ?? 'message'
+  throw new MoleculeError(
+    'A2A_SEND_RESULT_INVALID',
+    `sendResult: got ${JSON.stringify(value)}, expected "message" or "task".`,
+    { path: 'sendResult', fix: 'Pass sendResult: "message" (the default) or "task", or leave it out.' },
+  )
 }
 
 export function createA2AServer(options: A2AServerOptions): A2AServer {
@@ -113,6 +123,7 @@ export function createA2AServer(options: A2AServerOptions): A2AServer {
       streaming: () => card.capabilities.streaming === true,
       sseKeepAliveMs: options.sseKeepAliveMs ?? 15_000,
       listTasks: options.listTasks === true,
+      sendResult: sendResultOption(options.sendResult),
       maxPartBytes: Math.max(1, options.maxPartBytes ?? 256 * 1024),
     }),
   )

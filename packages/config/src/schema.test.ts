@@ -66,6 +66,7 @@ describe('nested defaults', () => {
     ['a2a.port', 8000],
     ['a2a.streaming', true],
     ['a2a.push_notifications', true],
+    ['a2a.result', 'message'],
     ['delegation.retry_attempts', 3],
     ['delegation.retry_delay', 5],
     ['delegation.timeout', 120],
@@ -102,6 +103,7 @@ describe('nested defaults', () => {
       port: 9000,
       streaming: true,
       push_notifications: true,
+      result: 'message',
       list_tasks: false,
       auth: 'none',
       allowed_origins: [],
@@ -125,6 +127,10 @@ describe('nested defaults', () => {
       max_concurrent_tasks: 4,
     })
     expect(() => parse('a2a:\n  auth: basic\n')).toThrow(/a2a\.auth/)
+    expect(parse('a2a:\n  result: task\n').config.a2a.result).toBe('task')
+    expect(() => parse('a2a:\n  result: tasks\n')).toThrow(
+      /a2a\.result: got "tasks", expected one of message, task/,
+    )
     expect(() => parse('a2a:\n  max_concurrent_tasks: 0\n')).toThrow(/a2a\.max_concurrent_tasks/)
   })
 

@@ -105,6 +105,11 @@ export const a2aConfigSchema = z.object(
     port: wholeNumber(8000, { min: Number.MIN_SAFE_INTEGER, expected: 'a port number (1-65535)' }),
     streaming: flag(true),
     push_notifications: flag(true),
+    /**
+     * What a completed `message/send` / `SendMessage` answers with: the agent's reply `message` (what the platform
+     * and Molecule clients read), or the whole `task` (status, artifacts, history), as generic A2A clients expect.
+     */
+    result: oneOf(['message', 'task'], 'message'),
     /** `ListTasks` (A2A v1.0) answers at all; then only with the caller's own tasks. */
     list_tasks: flag(false),
     /** `bearer`: every route but the agent card needs the workspace token or the platform's inbound secret. */

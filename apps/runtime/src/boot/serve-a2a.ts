@@ -50,6 +50,7 @@ export async function serveA2A(
     pushNotifications: { allowPrivateTargets: settings.pushAllowPrivateTargets },
     taskStore: new InMemoryTaskStore({ maxBytes: a2a.max_store_bytes }),
     listTasks: a2a.list_tasks,
+    sendResult: a2a.result,
     ...(a2a.auth === 'bearer' ? { auth: { bearer: () => acceptedBearers(tokens, inboundSecret) } } : {}),
     allowedOrigins: a2a.allowed_origins,
     // The platform reaches the workspace by its advertised name (the card's URL) or an IP literal; HOSTNAME is what

@@ -33,9 +33,10 @@ interface Setup {
   streaming?: boolean
   store?: TaskStore
   extendedCard?: AgentCard
+  sendResult?: 'message' | 'task'
 }
 
-function methods({ push = true, streaming = true, store, extendedCard }: Setup = {}) {
+function methods({ push = true, streaming = true, store, extendedCard, sendResult = 'message' }: Setup = {}) {
   const taskStore = store ?? new InMemoryTaskStore({ sweepIntervalMs: 0 })
   const notifier = push ? new PushNotifier({ allowPrivateTargets: true }, silentLogger) : undefined
   const engine = new TaskEngine({
@@ -58,6 +59,7 @@ function methods({ push = true, streaming = true, store, extendedCard }: Setup =
     streaming: () => streaming,
     sseKeepAliveMs: 0,
     listTasks: true,
+    sendResult,
     maxPartBytes: 256 * 1024,
   })
 }
@@ -121,6 +123,22 @@ describe('TaskMethods: send, get, cancel', () => {
     expect(task.artifacts).toEqual([
       { artifactId: `${task.id}-output`, parts: [{ kind: 'text', text: 'echo: hi' }] },
     ])
+  })
+
+  it('answers a completed send with the task (status, reply artifact, history) when set to answer with tasks', async () => {
+    const core = methods({ sendResult: 'task' })
+    const task = (await send(core, 'hi')) as Task
+    expect(task).toMatchObject({
+      kind: 'task',
+      status: { state: 'completed', message: { role: 'agent', parts: [{ kind: 'text', text: 'echo: hi' }] } },
+      artifacts: [{ artifactId: `${task.id}-output`, parts: [{ kind: 'text', text: 'echo: hi' }] }],
+    })
+    expect(task.history?.map((m) => m.role)).toEqual(['user', 'agent'])
+    expect(await core.get(ME, task.id, undefined)).toEqual(task)
+    // historyLength shapes the answered task as it does a get.
+    const trimmed = JSON.parse(await core.send(sendRequest('again', {}, { historyLength: 0 }), AS_IS)) as Task
+    expect(trimmed.kind).toBe('task')
+    expect(trimmed.history).toBeUndefined()
   })
 
   it('answers an input-required send with the task, and continues it with the next message', async () => {

@@ -35,6 +35,8 @@ export interface TaskMethodsOptions {
   sseKeepAliveMs: number
   /** `ListTasks` answers only when true (then with the caller's own tasks). */
   listTasks: boolean
+  /** What a completed send answers with: the agent's reply `message`, or the `task`. */
+  sendResult: 'message' | 'task'
   /** Largest part of an inbound message, in bytes (parts are kept in the task's history). */
   maxPartBytes: number
 }
@@ -46,7 +48,7 @@ export interface RevisionRules {
    * False: the engine refuses the message with -32600 and a subscription streams the task's snapshot (v0.3).
    */
   readonly refuseFinishedTasks: boolean
-  /** The JSON `result` of a send: the agent's reply when the task completed, else the task. */
+  /** The JSON `result` of a send: the agent's reply, or the task (see `TaskMethods.send`). */
   sendResult(result: Message | Task): string
   /** The JSON `result` of one stream event. */
   streamEvent(event: StreamEvent): string
@@ -156,7 +158,8 @@ export class TaskMethods {
 
   /**
    * Starts (or continues) a task and answers, through `rules.sendResult`, with the agent's reply when
-   * it completed, else with the task. This is the hot path: one async call, no closures.
+   * it completed and the server answers sends with messages (the default), else with the task. This is
+   * the hot path: one async call, no closures.
    */
   async send(req: SendRequest, rules: RevisionRules): Promise<string> {
     this.#checkParts(req)
@@ -166,8 +169,10 @@ export class TaskMethods {
     const run = started instanceof Promise ? await started : started
     if (!req.returnImmediately) await run.done
     // A completed task answers with the agent's reply (what Molecule clients read as result.parts);
-    // anything else — still running, failed, input-required — answers with the task.
-    const reply = run.task.status.state === 'completed' ? run.reply : undefined
+    // anything else — still running, failed, input-required — answers with the task, and so does every
+    // send when the server is set to answer with tasks (generic A2A clients).
+    const reply =
+      this.#o.sendResult === 'message' && run.task.status.state === 'completed' ? run.reply : undefined
     return rules.sendResult(reply ?? withHistory(run.task, req.historyLength))
   }
 
