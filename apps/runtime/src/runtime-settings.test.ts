@@ -12,6 +12,7 @@ describe('readRuntimeSettings', () => {
       selfMessageCooldownMs: 60_000,
       registerRetryBaseMs: 500,
       registerRetryMaxMs: 30_000,
+      heartbeatPulseWindowMs: 1000,
       logLevel: 'info',
       pushAllowPrivateTargets: false,
       workspaceDir: '/workspace',
@@ -24,8 +25,10 @@ describe('readRuntimeSettings', () => {
       MOLECULE_A2A_PORT: '0',
       MOLECULE_PUSH_ALLOW_PRIVATE_TARGETS: 'yes',
       MOLECULE_LOG_LEVEL: 'debug',
+      MOLECULE_HEARTBEAT_PULSE_WINDOW_MS: '0',
     })
     expect(s.shutdownGraceMs).toBe(250)
+    expect(s.heartbeatPulseWindowMs).toBe(0)
     expect(s.a2aPortOverride).toBe(0)
     expect(s.pushAllowPrivateTargets).toBe(true)
     expect(s.logLevel).toBe('debug')
@@ -49,6 +52,7 @@ describe('readRuntimeSettings', () => {
     ['MOLECULE_SHUTDOWN_GRACE_MS', '-1'],
     ['MOLECULE_A2A_PORT', '70000'],
     ['MOLECULE_DELEGATION_POLL_MS', '1.5'],
+    ['MOLECULE_HEARTBEAT_PULSE_WINDOW_MS', '-5'],
     ['MOLECULE_LOG_LEVEL', 'loud'],
   ])('rejects %s=%s naming the variable', (name, value) => {
     expect(() => readRuntimeSettings({ [name]: value })).toThrow(name)

@@ -18,6 +18,8 @@ export interface RuntimeSettings {
   /** Overrides config.yaml `a2a.port` (0 = any free port; the advertised URL uses the real one). */
   a2aPortOverride: number | undefined
   delegationPollMs: number | undefined
+  /** Shortest time between two immediate heartbeats (the workspace turned busy or idle); default 1000. */
+  heartbeatPulseWindowMs: number
   selfMessageCooldownMs: number
   registerRetryBaseMs: number
   registerRetryMaxMs: number
@@ -63,6 +65,7 @@ export function readRuntimeSettings(env: NodeJS.ProcessEnv): RuntimeSettings {
     a2aHost: env.MOLECULE_A2A_HOST?.trim() || '0.0.0.0',
     a2aPortOverride: integer(env, 'MOLECULE_A2A_PORT', 0, 65535),
     delegationPollMs: integer(env, 'MOLECULE_DELEGATION_POLL_MS', 10),
+    heartbeatPulseWindowMs: integer(env, 'MOLECULE_HEARTBEAT_PULSE_WINDOW_MS', 0) ?? 1000,
     selfMessageCooldownMs: integer(env, 'MOLECULE_SELF_MESSAGE_COOLDOWN_MS', 0) ?? 60_000,
     registerRetryBaseMs: integer(env, 'MOLECULE_REGISTER_RETRY_BASE_MS', 1) ?? 500,
     registerRetryMaxMs: integer(env, 'MOLECULE_REGISTER_RETRY_MAX_MS', 1) ?? 30_000,

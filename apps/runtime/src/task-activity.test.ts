@@ -16,7 +16,28 @@ describe('TaskActivity', () => {
     expect(activity.currentTask).toBe('')
     activity.end()
     expect(activity.activeTasks).toBe(0)
-    expect(changes).toBe(5)
+    expect(activity.currentTask).toBe('')
+    // Turned busy once and idle once.
+    expect(changes).toBe(2)
+  })
+
+  it('signals a change only when the workspace turns busy or idle', () => {
+    let changes = 0
+    const activity = new TaskActivity(() => changes++)
+    activity.start('first job')
+    expect(changes).toBe(1)
+    for (let i = 0; i < 100; i++) activity.start(`job ${i}`)
+    for (let i = 0; i < 100; i++) activity.end()
+    expect(changes).toBe(1)
+    activity.end()
+    expect(changes).toBe(2)
+    expect(activity.activeTasks).toBe(0)
+    // An end with nothing running changes nothing (the counter stays at zero) and signals nothing.
+    activity.end()
+    expect(activity.activeTasks).toBe(0)
+    expect(changes).toBe(2)
+    activity.start('again')
+    expect(changes).toBe(3)
   })
 
   it('works as the adapter heartbeat handle', () => {

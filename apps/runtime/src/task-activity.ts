@@ -8,7 +8,9 @@ export function briefTask(text: string, limit = 60): string {
  * The `active_tasks` / `current_task` pair of the heartbeat. Start adds one and shows the new task;
  * end subtracts one (never below zero) and clears `current_task` only when nothing is running, so a finished
  * task cannot leave the workspace looking busy and overlapping tasks count correctly.
- * `onChange` fires after every change: the runtime sends an immediate heartbeat from it.
+ * `onChange` fires only when the workspace turns busy (0 → 1 task) or idle (→ 0): the runtime sends an immediate
+ * heartbeat from it. Changes while busy wait for the next beat; pulsing on each of them kept a heartbeat in flight
+ * at all times on a busy workspace.
  */
 export class TaskActivity {
   #active = 0
@@ -38,12 +40,14 @@ export class TaskActivity {
   start(summary: string): void {
     this.#active += 1
     this.#current = briefTask(summary) || this.#current
-    this.#onChange()
+    if (this.#active === 1) this.#onChange()
   }
 
   end(): void {
-    this.#active = Math.max(0, this.#active - 1)
-    if (this.#active === 0) this.#current = ''
+    if (this.#active === 0) return
+    this.#active -= 1
+    if (this.#active > 0) return
+    this.#current = ''
     this.#onChange()
   }
 

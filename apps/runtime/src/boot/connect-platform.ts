@@ -55,6 +55,7 @@ export function connectPlatform(
   const heartbeat = new HeartbeatLoop({
     client: platform,
     intervalMs: runtimeEnv.heartbeatIntervalMs,
+    pulseWindowMs: settings.heartbeatPulseWindowMs,
     logger: log.child({ component: 'heartbeat' }),
     snapshot: () => {
       reported = activity.outcomes

@@ -5,8 +5,9 @@ import { TaskActivity, WedgeState } from '../task-activity.js'
 import type { ResolvedSettings } from './resolve-settings.js'
 
 /**
- * Task changes want an immediate heartbeat, but the heartbeat loop only exists once the platform phase runs; until
- * it is connected a pulse does nothing (nothing is registered to report to yet).
+ * The workspace turning busy or idle (and the wedge flipping) wants an immediate heartbeat, but the heartbeat loop
+ * only exists once the platform phase runs; until it is connected a pulse does nothing (nothing is registered to
+ * report to yet).
  */
 export class HeartbeatPulse {
   #target: { pulse(): void } | undefined
