@@ -1,3 +1,4 @@
+import { completePromptWhenConnected } from './boot/complete-prompt.js'
 import { connectPlatform } from './boot/connect-platform.js'
 import { preflight } from './boot/preflight.js'
 import { prepareAdapter } from './boot/prepare-adapter.js'
@@ -12,7 +13,8 @@ import { workspaceState } from './boot/workspace-state.js'
  * Boots one workspace runtime, phase by phase (the README's boot sequence lists the same steps): resolve the
  * environment and config.yaml, preflight (a failing report aborts), the shared workspace state, the adapter, the A2A
  * server, the platform connection (registration retried in the background while A2A already serves, heartbeats,
- * delegation results), the self-prompts. Does not install signal handlers: the CLI and `dev` own the process.
+ * delegation results), the platform parts of the prompt once there is a token, the self-prompts. Does not install
+ * signal handlers: the CLI and `dev` own the process.
  */
 export async function startRuntime(options: StartRuntimeOptions = {}): Promise<RunningRuntime> {
   const resolved = await resolveSettings(options)
@@ -21,9 +23,10 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
   const prepared = await prepareAdapter(resolved, state)
   const served = await serveA2A(resolved, state, prepared)
   const connection = connectPlatform(resolved, state, prepared, served)
+  const promptCompleted = completePromptWhenConnected(resolved, state, prepared, connection)
   const selfPrompts = startSelfPrompts(resolved, state, served, connection)
 
-  const parts = { resolved, state, prepared, served, connection, selfPrompts }
+  const parts = { resolved, state, prepared, served, connection, promptCompleted, selfPrompts }
   let stopping: Promise<{ cancelled: number }> | undefined
   return {
     workspaceId: resolved.workspaceId,

@@ -73,6 +73,18 @@ describe('assembleSystemPrompt', () => {
     expect(prompt.startsWith('Hello.\n\nThe user is Ada.\n\n## Handling delegation failures')).toBe(true)
   })
 
+  it('without a platform (no token yet) asks nothing and leaves the platform parts out', async () => {
+    const dir = await configDir({ 'system-prompt.md': 'Hello.' })
+    const prompt = await assembleSystemPrompt({
+      configDir: dir,
+      promptFiles: [],
+      platform: undefined,
+      parentId: 'parent-1',
+      log,
+    })
+    expect(prompt.startsWith('Hello.\n\n## Handling delegation failures')).toBe(true)
+  })
+
   it('does not repeat a memory file already listed in prompt_files', async () => {
     const dir = await configDir({ 'MEMORY.md': 'Only once.' })
     const prompt = await assembleSystemPrompt({

@@ -17,13 +17,20 @@ export interface SystemPromptOptions {
   configDir: string
   /** config.yaml `prompt_files`; empty = `system-prompt.md`. */
   promptFiles: readonly string[]
-  platform: SystemPromptPlatform
+  /**
+   * Where the platform parts come from (instructions, peers, the parent's context). Undefined: they are left out
+   * without asking: the platform answers those calls only with the workspace's token, so before the first register
+   * they could only be refused.
+   */
+  platform: SystemPromptPlatform | undefined
   /** Loaded skills: their instructions go under `## Your Skills`. */
   skills?: readonly SkillSummary[]
   /** `PARENT_ID`: when set, the parent's shared context is included. */
   parentId?: string
   /** Per platform call; the calls run in parallel, once, without retries. Default 3000 ms. */
   timeoutMs?: number
+  /** Cancels the platform calls (the runtime is stopping); they then count as unavailable. */
+  signal?: AbortSignal
   log: Logger
 }
 
@@ -34,11 +41,17 @@ const MEMORY_FILES = ['MEMORY.md', 'USER.md']
  * The system prompt handed to adapters in `SetupResult`, assembled by adapter-core's `buildSystemPrompt` in this
  * order: platform instructions, prompt files, memory files, the parent's shared context, skills, peers and the
  * delegation-failure guidance. Every platform part fails open to "nothing" (a boot never
- * waits longer than `timeoutMs` for them); missing prompt files were already reported by preflight.
+ * waits longer than `timeoutMs` for them), and without `platform` they are left out; missing prompt files were
+ * already reported by preflight.
  */
 export async function assembleSystemPrompt(opts: SystemPromptOptions): Promise<string> {
   const names = opts.promptFiles.length > 0 ? opts.promptFiles : ['system-prompt.md']
-  const call = { timeoutMs: opts.timeoutMs ?? 3000, retry: false }
+  const call = {
+    timeoutMs: opts.timeoutMs ?? 3000,
+    retry: false,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  }
+  const { platform } = opts
   const failOpen =
     <T>(what: string, fallback: T) =>
     (err: unknown): T => {
@@ -51,21 +64,23 @@ export async function assembleSystemPrompt(opts: SystemPromptOptions): Promise<s
       opts.configDir,
       MEMORY_FILES.filter((file) => !names.includes(file)),
     ),
-    opts.platform
-      .resolveInstructions(call)
-      .then((r) => r.instructions, failOpen('platform instructions', '')),
-    opts.platform.listPeers({}, call).then(
-      (list): PromptPeer[] =>
-        list.map((p) => ({
-          id: p.id,
-          ...(p.name ? { name: p.name } : {}),
-          ...(p.status ? { status: p.status } : {}),
-          agentCard: (p.agent_card ?? null) as PromptPeer['agentCard'],
-        })),
-      failOpen('peers', [] as PromptPeer[]),
-    ),
-    opts.parentId
-      ? opts.platform
+    platform
+      ? platform.resolveInstructions(call).then((r) => r.instructions, failOpen('platform instructions', ''))
+      : '',
+    platform
+      ? platform.listPeers({}, call).then(
+          (list): PromptPeer[] =>
+            list.map((p) => ({
+              id: p.id,
+              ...(p.name ? { name: p.name } : {}),
+              ...(p.status ? { status: p.status } : {}),
+              agentCard: (p.agent_card ?? null) as PromptPeer['agentCard'],
+            })),
+          failOpen('peers', [] as PromptPeer[]),
+        )
+      : ([] as PromptPeer[]),
+    platform && opts.parentId
+      ? platform
           .getSharedContext(opts.parentId, call)
           .then(
             (files): PromptFile[] => files.map((f) => ({ name: f.path, content: f.content })),

@@ -146,7 +146,9 @@ describe('workspace lifecycle with an ADAPTER_MODULE adapter', () => {
     await writeFile(join(dirs.configs, 'system-prompt.md'), 'You are the probe.\n')
     await writeFile(join(dirs.configs, 'rules.md'), 'Never guess.\n')
     const sibling = await platform.createWorkspace({ name: 'sibling-of-probe' })
-    const { send } = await startProbe('', {}, dirs)
+    const { rt, send } = await startProbe('', {}, dirs)
+    // A first boot (no token yet) adds the platform's parts once the register has minted the token.
+    await rt.waitForMsg('system prompt completed')
     // The assembled prompt: prompt files in order, then the peers that have a card, then the failure guidance.
     const prompt = await send('prompt?')
     expect(

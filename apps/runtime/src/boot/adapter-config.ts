@@ -1,4 +1,4 @@
-import type { Adapter, AdapterConfig } from '@molecule/adapter-core'
+import type { Adapter, AdapterConfig, SetupResult } from '@molecule/adapter-core'
 import { createPlatformTools, type ToolContext } from '@molecule/tools'
 import { bindTools } from '../bind-tools.js'
 import { platformMemory } from '../memory-handle.js'
@@ -7,6 +7,42 @@ import { type LoadedSkill, loadSkills } from '../skills.js'
 import { assembleSystemPrompt } from '../system-prompt.js'
 import type { ResolvedSettings } from './resolve-settings.js'
 import type { WorkspaceState } from './workspace-state.js'
+
+/** The runtime always runs the shared setup pipeline, so its adapters' config always carries `setup`. */
+export type AdapterConfigWithSetup = AdapterConfig & { setup: SetupResult }
+
+/** What `adapterConfigFor` hands back: the config, the skills it loaded, and whether the prompt is complete. */
+export interface PreparedAdapterConfig {
+  adapterConfig: AdapterConfigWithSetup
+  skills: LoadedSkill[]
+  /**
+   * False when there was no token yet, so the platform parts (instructions, peers, the parent's context) were left
+   * out of `setup.systemPrompt`: they are added once the first register mints the token (see complete-prompt.ts).
+   */
+  promptHasPlatformParts: boolean
+}
+
+/**
+ * The system prompt of this workspace (see `assembleSystemPrompt`). With `withPlatform` false the platform is not
+ * asked: before the first register its answer could only be 401 (no token) or 404 (unknown workspace).
+ */
+export function workspacePrompt(
+  resolved: ResolvedSettings,
+  state: WorkspaceState,
+  skills: readonly LoadedSkill[],
+  withPlatform: boolean,
+): Promise<string> {
+  const { config, configDir, runtimeEnv, log } = resolved
+  return assembleSystemPrompt({
+    configDir,
+    promptFiles: config.prompt_files,
+    skills,
+    platform: withPlatform ? state.platform : undefined,
+    ...(runtimeEnv.parentId ? { parentId: runtimeEnv.parentId } : {}),
+    signal: state.abort.signal,
+    log,
+  })
+}
 
 /**
  * What the adapter receives in `setup` and `createExecutor`: config.yaml's model and runtime settings, the platform
@@ -17,7 +53,7 @@ export async function adapterConfigFor(
   resolved: ResolvedSettings,
   state: WorkspaceState,
   adapter: Adapter,
-): Promise<{ adapterConfig: AdapterConfig; skills: LoadedSkill[] }> {
+): Promise<PreparedAdapterConfig> {
   const { env, config, configDir, runtimeEnv, settings, workspaceId, log } = resolved
   const { platform } = state
   const toolContext: ToolContext = {
@@ -36,15 +72,10 @@ export async function adapterConfigFor(
   }
   const tools = bindTools(createPlatformTools({ env }), toolContext)
   const skills = await loadSkills(configDir, config.skills, adapter.name, log)
-  const systemPrompt = await assembleSystemPrompt({
-    configDir,
-    promptFiles: config.prompt_files,
-    skills,
-    platform,
-    ...(runtimeEnv.parentId ? { parentId: runtimeEnv.parentId } : {}),
-    log,
-  })
-  const adapterConfig: AdapterConfig = {
+  // A token on disk (a provisioned workspace, or a restart): the platform answers now. Else it waits for the register.
+  const promptHasPlatformParts = state.tokens.read() !== undefined
+  const systemPrompt = await workspacePrompt(resolved, state, skills, promptHasPlatformParts)
+  const adapterConfig: AdapterConfigWithSetup = {
     model: config.model,
     systemPrompt: undefined,
     tools: [...config.skills],
@@ -59,5 +90,5 @@ export async function adapterConfigFor(
     memory: platformMemory(platform, log.child({ component: 'memory' })),
     setup: { systemPrompt, loadedSkills: skills, tools, isCoordinator: false, children: [] },
   }
-  return { adapterConfig, skills }
+  return { adapterConfig, skills, promptHasPlatformParts }
 }

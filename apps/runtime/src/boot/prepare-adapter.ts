@@ -4,7 +4,7 @@ import { type Adapter, defineExecutor, type Executor } from '@molecule/adapter-c
 import { loadAdapter } from '@molecule/adapter-core/runtime'
 import { describeError } from '@molecule/core'
 import type { LoadedSkill } from '../skills.js'
-import { adapterConfigFor } from './adapter-config.js'
+import { type AdapterConfigWithSetup, adapterConfigFor } from './adapter-config.js'
 import { bootFailure } from './boot-failure.js'
 import type { ResolvedSettings } from './resolve-settings.js'
 import type { WorkspaceState } from './workspace-state.js'
@@ -14,6 +14,10 @@ export interface PreparedAdapter {
   executor: Executor
   /** Listed on both agent cards. */
   skills: LoadedSkill[]
+  /** The config `setup` and `createExecutor` received; its `setup` is replaced when the prompt is completed. */
+  adapterConfig: AdapterConfigWithSetup
+  /** False until the platform parts are in the system prompt (see complete-prompt.ts). */
+  promptHasPlatformParts: boolean
 }
 
 /**
@@ -32,7 +36,7 @@ export async function prepareAdapter(
     { adapter: adapter.name, source },
     `Runtime: ${config.runtime} (${adapter.displayName ?? adapter.name})`,
   )
-  const { adapterConfig, skills } = await adapterConfigFor(resolved, state, adapter)
+  const { adapterConfig, skills, promptHasPlatformParts } = await adapterConfigFor(resolved, state, adapter)
   let executor: Executor
   try {
     await adapter.setup?.(adapterConfig)
@@ -50,7 +54,7 @@ export async function prepareAdapter(
       log.warn({ err: err.message, dir: settings.workspaceDir }, 'workspace directory is not writable'),
   )
   await restorePreviousRun(adapter, resolved, state)
-  return { adapter, executor, skills }
+  return { adapter, executor, skills, adapterConfig, promptHasPlatformParts }
 }
 
 /** A snapshot the adapter cannot restore is logged and skipped: the workspace starts fresh rather than not at all. */

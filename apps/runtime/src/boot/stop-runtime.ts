@@ -14,6 +14,8 @@ export interface RuntimeParts {
   prepared: PreparedAdapter
   served: ServedA2A
   connection: PlatformConnection
+  /** Settles when the platform parts are in the prompt, or were given up (see complete-prompt.ts). */
+  promptCompleted: Promise<void>
   selfPrompts: SelfPrompts
 }
 
@@ -23,7 +25,7 @@ export interface RuntimeParts {
  * and platform loops stop (the platform keeps seeing heartbeats while tasks drain), and the server closes last.
  */
 export async function stopRuntime(parts: RuntimeParts, reason: string): Promise<{ cancelled: number }> {
-  const { resolved, state, prepared, served, connection, selfPrompts } = parts
+  const { resolved, state, prepared, served, connection, promptCompleted, selfPrompts } = parts
   const { log, settings, workspaceId } = resolved
   const { activity, snapshots } = state
   log.info({ reason, activeTasks: activity.activeTasks, graceMs: settings.shutdownGraceMs }, 'shutting down')
@@ -55,6 +57,7 @@ export async function stopRuntime(parts: RuntimeParts, reason: string): Promise<
     connection.heartbeat.stop(),
     connection.delegations.stop(),
     selfPrompts.initialPrompt,
+    promptCompleted,
   ])
   await served.server.close()
   log.info({ cancelled }, 'stopped')
