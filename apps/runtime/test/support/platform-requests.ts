@@ -1,7 +1,8 @@
 import type { Logger } from '@molecule/core'
 
-/** One request the dev platform answered, as its request log line saw it, with the time the line was written. */
+/** One request the dev platform answered, as its request log line saw it. */
 export interface PlatformRequest {
+  /** When the request reached the platform: the time of its log line less the handling time it reports. */
   at: number
   method: string
   path: string
@@ -18,9 +19,9 @@ export function platformRequestLog(): { logger: Logger; requests: PlatformReques
   const logger: Logger = {
     debug(obj: unknown, msg?: string) {
       if (msg !== 'request' || typeof obj !== 'object' || obj === null) return
-      const { method, path, status } = obj as Partial<PlatformRequest>
+      const { method, path, status, ms } = obj as Partial<PlatformRequest> & { ms?: number }
       if (typeof method === 'string' && typeof path === 'string' && typeof status === 'number') {
-        requests.push({ at: Date.now(), method, path, status })
+        requests.push({ at: Date.now() - (ms ?? 0), method, path, status })
       }
     },
     info: ignore,
