@@ -126,8 +126,8 @@ export function spawnTarget(name, entry, execArgv = []) {
   }))
 }
 
-/** One plain request, to check a target really echoes before it is measured. */
-export async function probe(port) {
+/** One plain request, to check a target really echoes before it is measured (`expected`: the reply text). */
+export async function probe(port, expected = 'echo: probe') {
   const res = await fetch(`http://127.0.0.1:${port}/`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -136,5 +136,5 @@ export async function probe(port) {
   const json = await res.json()
   const result = json.result
   const text = result?.parts?.[0]?.text ?? result?.artifacts?.[0]?.parts?.[0]?.text
-  if (text !== 'echo: probe') throw new Error(`target did not echo: ${JSON.stringify(json).slice(0, 300)}`)
+  if (text !== expected) throw new Error(`target did not echo: ${JSON.stringify(json).slice(0, 300)}`)
 }

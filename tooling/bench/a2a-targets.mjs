@@ -139,6 +139,8 @@ export async function serveTarget(name) {
   const port = await (TARGETS[name]?.() ?? ours({ build: name }))
   process.on('message', (msg) => {
     if (msg === 'cpu') process.send?.({ cpu: process.cpuUsage() })
+    // A normal exit, so --cpu-prof writes its profile.
+    if (msg === 'exit') process.exit(0)
     if (msg === 'memory') {
       globalThis.gc?.()
       process.send?.({ memory: process.memoryUsage() })

@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+// The product benchmark: A2A `message/send` to the `molecule-runtime` PROCESS, as users run it — echo adapter,
+// registered with the dev platform (in its own process), heartbeating, logging at its default level — side by side
+// in one run with
+//   sdk   = @a2a-js/sdk's official Express server (DefaultRequestHandler, v0.3 compat) with an echo executor
+//   floor = a bare hono route returning a fixed task
+// Same load generator (raw keep-alive sockets), interleaved rounds. Prints req/s, p99 and server CPU µs/request of
+// each, the ratios, and the heartbeats the platform received per second while the runtime was under load.
+// Usage: node runtime-throughput.mjs [--seconds 10] [--connections 20] [--rounds 5]
+import { cpus, loadavg } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { load, probe, spawnTarget } from './a2a-load.mjs'
+import { serveTarget } from './a2a-targets.mjs'
+import { processCpuUs, servePlatform, spawnPlatform, spawnRuntime } from './product-processes.mjs'
+
+const { values } = parseArgs({
+  options: {
+    serve: { type: 'string' },
+    platform: { type: 'boolean', default: false },
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '20' },
+    rounds: { type: 'string', default: '5' },
+  },
+})
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const loadAverage = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')
+
+if (values.serve) await serveTarget(values.serve)
+else if (values.platform) await servePlatform()
+else await main()
+
+async function main() {
+  const seconds = Number(values.seconds)
+  const connections = Number(values.connections)
+  const rounds = Number(values.rounds)
+  const self = fileURLToPath(import.meta.url)
+  console.log(`node ${process.version}, ${cpus().length} cores, load average before: ${loadAverage()}`)
+  const platform = await spawnPlatform(self)
+  const runtime = await spawnRuntime(platform.url).catch((err) => {
+    platform.stop()
+    throw err
+  })
+  const peers = { sdk: await spawnTarget('sdk', self), floor: await spawnTarget('floor', self) }
+  const targets = {
+    // The runtime's built-in echo adapter answers with the text itself.
+    runtime: { port: runtime.port, pid: runtime.pid, reply: 'probe' },
+    sdk: { port: peers.sdk.port, pid: peers.sdk.child.pid, reply: 'echo: probe' },
+    floor: { port: peers.floor.port, pid: peers.floor.child.pid, reply: 'echo: probe' },
+  }
+  const names = Object.keys(targets)
+  const many = Object.fromEntries(names.map((n) => [n, []]))
+  const one = Object.fromEntries(names.map((n) => [n, []]))
+  const beatRates = []
+  try {
+    for (const n of names) {
+      await probe(targets[n].port, targets[n].reply)
+      await load(targets[n].port, { connections, seconds: 2 }) // warm-up (JIT, pools)
+    }
+    // Runtime and floor back to back in each round, so their ratio compares like with like.
+    for (let r = 0; r < rounds; r++)
+      for (const n of ['runtime', 'floor', 'sdk']) {
+        const cpuBefore = processCpuUs(targets[n].pid)
+        const beatsBefore = n === 'runtime' ? await platform.heartbeats() : undefined
+        const round = await load(targets[n].port, { connections, seconds: seconds / rounds })
+        round.cpuUs = (processCpuUs(targets[n].pid) - cpuBefore) / round.requests
+        if (beatsBefore) {
+          const after = await platform.heartbeats()
+          const during = after.at.filter((t) => t > beatsBefore.now).length
+          beatRates.push(during / ((after.now - beatsBefore.now) / 1000))
+        }
+        many[n].push(round)
+        one[n].push(await load(targets[n].port, { connections: 1, seconds: seconds / rounds / 2 }))
+      }
+  } finally {
+    await runtime.stop()
+    peers.sdk.stop()
+    peers.floor.stop()
+    platform.stop()
+  }
+
+  const row = (n) => {
+    const m = many[n].find((x) => x.rps === median(many[n].map((y) => y.rps)))
+    const o = one[n].find((x) => x.rps === median(one[n].map((y) => y.rps)))
+    const errors = [...many[n], ...one[n]].reduce((a, x) => a + x.errors, 0)
+    const cpu = median(many[n].map((x) => x.cpuUs))
+    console.log(
+      `${n.padEnd(7)} c=${connections}: ${m.rps.toFixed(0).padStart(6)} req/s  p99 ${m.p99.toFixed(2).padStart(6)} ms  ` +
+        `CPU ${cpu.toFixed(1).padStart(6)} µs/req   |  c=1: ${o.rps.toFixed(0).padStart(6)} req/s  p99 ${o.p99.toFixed(3)} ms` +
+        (errors ? `  ERRORS ${errors}` : ''),
+    )
+    return { p99: m.p99 }
+  }
+  const rows = Object.fromEntries(names.map((n) => [n, row(n)]))
+  // Median of per-round ratios: each pair of rounds shares the machine's load at that moment.
+  const ratio = (a, b, field = 'rps') => {
+    const r = many[a].map((x, i) => x[field] / many[b][i][field]).sort((p, q) => p - q)
+    return `${median(r).toFixed(2)}x (rounds ${r[0].toFixed(2)}–${r.at(-1).toFixed(2)})`
+  }
+  console.log(`\nruntime/sdk   = ${ratio('runtime', 'sdk')}   (target >= 3x)`)
+  console.log(`runtime/floor = ${ratio('runtime', 'floor')}   (target >= 0.8x)`)
+  console.log(`by server CPU per request: floor/runtime = ${ratio('floor', 'runtime', 'cpuUs')}`)
+  console.log(`runtime p99 at c=${connections} = ${rows.runtime.p99.toFixed(2)} ms   (target <= 10 ms)`)
+  console.log(
+    `heartbeats during load: ${beatRates.map((x) => x.toFixed(1)).join(', ')} per s (median ${median(beatRates).toFixed(1)}; target <= 2)`,
+  )
+  console.log(`load average after: ${loadAverage()}`)
+}
