@@ -1,6 +1,6 @@
 // Boot benchmark: process start of `molecule-runtime` (echo adapter) to its `registered` log line, against the
 // floor of starting `node -e ''`. Median of N runs each, printed side by side with the ratio.
-// Run from the repo root after a build:  pnpm --filter @molecule/bench boot   (target: ≤ 300 ms)
+// Run from the repo root after a build:  pnpm --filter @molecule/bench boot   (target: ≤ 2.5× the bare start)
 import { spawn } from 'node:child_process'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -92,8 +92,11 @@ try {
   console.log(
     `molecule-runtime → registered:  ${bootMs.toFixed(1)} ms  (min ${Math.min(...boot).toFixed(1)}, max ${Math.max(...boot).toFixed(1)})`,
   )
-  console.log(`ratio runtime / floor:          ${(bootMs / floorMs).toFixed(2)}x`)
-  console.log(`target ≤ 300 ms:                ${bootMs <= 300 ? 'met' : 'NOT met'}`)
+  const ratio = bootMs / floorMs
+  console.log(
+    `ratio runtime / floor:          ${ratio.toFixed(2)}x   (target <= 2.5x: ${ratio <= 2.5 ? 'met' : 'NOT met'})`,
+  )
+  console.log(`absolute (≤ 300 ms):            ${bootMs <= 300 ? 'met' : 'NOT met'}`)
 } finally {
   await platform.close()
   await rm(root, { recursive: true, force: true })

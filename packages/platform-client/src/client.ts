@@ -69,7 +69,7 @@ export interface PlatformClientOptions {
   timeoutMs?: number
   /** Retry policy of idempotent calls. Default `{ attempts: 3, baseMs: 200, maxMs: 5000 }`. */
   retry?: Partial<RetryPolicy>
-  /** Injected fetch (defaults to the global one). */
+  /** Injected fetch: every request goes through it. Default: node's HTTP client (fetch for uploads and downloads). */
   fetch?: typeof fetch
   /**
    * Default: silent. Pass a logger already bound to the workspace (`log.child({ workspaceId })`): lines of this
@@ -117,7 +117,7 @@ export class PlatformClient {
       tokens: this.tokens,
       timeoutMs: options.timeoutMs ?? 10_000,
       retry: { ...DEFAULT_RETRY, ...options.retry },
-      fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
+      fetch: options.fetch,
       logger: this.logger,
       headers,
       ...(options.random ? { random: options.random } : {}),

@@ -2,6 +2,7 @@ import { excerptHead, maskSecrets } from '@molecule/core'
 import type { z } from 'zod'
 import { backoffDelay, parseRetryAfter, type RetryPolicy, sleep } from './backoff.js'
 import { bodyExcerpt, PlatformError, responseShapeError } from './errors.js'
+import { nodeTransport, type TransportRequest, type TransportResponse } from './http-transport.js'
 import type { Logger } from './logger.js'
 import type { TokenSource } from './token-store.js'
 
@@ -11,7 +12,8 @@ export interface PlatformHttpOptions {
   tokens: TokenSource
   timeoutMs: number
   retry: RetryPolicy
-  fetch: typeof fetch
+  /** Injected fetch: then every request goes through it. Default: node's HTTP client, fetch for uploads and downloads. */
+  fetch?: typeof fetch | undefined
   logger: Logger
   headers: Record<string, string>
   random?: () => number
@@ -46,7 +48,7 @@ export interface RequestSpec<T> {
 export interface PlatformResponse<T> {
   status: number
   data: T
-  headers: Headers
+  headers: TransportResponse['headers']
 }
 
 /**
@@ -73,14 +75,14 @@ export class PlatformHttp {
     let reauthorized = false
     for (;;) {
       const token = this.opts.tokens.read()
-      let response: Response
+      let response: TransportResponse
       let text: string
       let bytes: Uint8Array<ArrayBuffer> | undefined
       const timeoutMs = spec.timeoutMs ?? this.opts.timeoutMs
       const timeout = AbortSignal.timeout(timeoutMs)
       const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout
       try {
-        response = await this.opts.fetch(url, {
+        response = await this.send(spec, url, {
           method: spec.method,
           headers: this.headersFor(spec, token),
           body: spec.form ?? (spec.json === undefined ? undefined : JSON.stringify(spec.json)),
@@ -152,6 +154,12 @@ export class PlatformHttp {
     }
   }
 
+  private send(spec: RequestSpec<unknown>, url: string, init: TransportRequest): Promise<TransportResponse> {
+    if (this.opts.fetch) return this.opts.fetch(url, init)
+    if (spec.form !== undefined || spec.binary !== undefined) return globalThis.fetch(url, init)
+    return nodeTransport(url, { ...init, body: init.body as string | undefined })
+  }
+
   private parse<T>(schema: z.ZodType<T>, endpoint: string, status: number, text: string, token?: string): T {
     let json: unknown
     try {
@@ -171,7 +179,12 @@ export class PlatformHttp {
     return result.data
   }
 
-  private httpError(endpoint: string, response: Response, text: string, token?: string): PlatformError {
+  private httpError(
+    endpoint: string,
+    response: TransportResponse,
+    text: string,
+    token?: string,
+  ): PlatformError {
     let serverError: string | undefined
     let serverHint: string | undefined
     try {
@@ -236,7 +249,7 @@ export class PlatformHttp {
 
 /** The body as bytes, at most `maxBytes`: a larger declared length or stream is cancelled and refused. */
 async function readCapped(
-  response: Response,
+  response: TransportResponse,
   maxBytes: number,
   endpoint: string,
 ): Promise<Uint8Array<ArrayBuffer>> {
