@@ -1,7 +1,12 @@
-// One molecule-mcp process serving 100 workspaces against the dev platform with shortened intervals:
-// RSS, heartbeat punctuality (every gap between heartbeats seen by the platform), and CPU while idle.
-// Targets: RSS <= 150 MB, every heartbeat on time (gap <= 1.5x interval).
+// One molecule-mcp process serving 100 workspaces against the dev platform:
+//   1. with shortened intervals (HEARTBEAT_MS, default 1000): RSS and heartbeat punctuality (every gap between
+//      heartbeats the platform saw);
+//   2. at the default intervals (heartbeat 20 s, inbox poll 5 s), idle, over IDLE_MS (default 30 s): the bridge's CPU
+//      next to a bare node:http client making the same requests (mcp-bare-client.mjs), and the ratio.
+// Targets: RSS <= 150 MB, every heartbeat on time (gap <= 1.5x interval), idle CPU <= 1.2x the bare client.
+import { fork } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { startDevPlatform } from '@molecule/dev-platform'
 import { BRIDGE, requireBundle, spawnServer, tempDir } from './mcp-common.mjs'
 
@@ -31,10 +36,12 @@ await server.initialize()
 const pid = server.child.pid
 
 const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024
-const cpuTicks = () => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
-  return Number(fields[11]) + Number(fields[12]) // utime + stime, in clock ticks (100/s)
+/** utime + stime of a process, in clock ticks (100/s). */
+const cpuTicksOf = (p) => {
+  const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ')
+  return Number(fields[11]) + Number(fields[12])
 }
+const cpuTicks = () => cpuTicksOf(pid)
 
 // Warm up: wait until every workspace has beaten at least once.
 const deadline = Date.now() + 15_000
@@ -79,4 +86,55 @@ console.log(
 )
 console.log(
   `  CPU               ${cpuPct.toFixed(1)} % of one core (includes ${count} heartbeats/interval and inbox polls)`,
+)
+
+// 2. Idle CPU at the default intervals: the bare client first, then the bridge, each alone against the platform.
+const idleMs = Number(process.env.IDLE_MS ?? 30_000)
+const IDLE_HEARTBEAT_MS = 20_000
+const IDLE_POLL_MS = 5_000
+const idlePlatform = await startDevPlatform({ port: 0, logLevel: 'silent' })
+const idleEntries = []
+for (let i = 0; i < count; i++) {
+  const ws = await idlePlatform.createWorkspace({
+    name: `Idle ${i}`,
+    external: true,
+    mint_token: true,
+    delivery_mode: 'poll',
+  })
+  idleEntries.push({ id: ws.id, token: ws.token })
+}
+/** CPU % of one core a process used over the idle window, after `settleMs` for its start to pass. */
+async function idleCpu(p, settleMs = 3_000) {
+  await new Promise((r) => setTimeout(r, settleMs))
+  const before = cpuTicksOf(p)
+  const t = Date.now()
+  await new Promise((r) => setTimeout(r, idleMs))
+  return ((cpuTicksOf(p) - before) / 100 / ((Date.now() - t) / 1000)) * 100
+}
+const bare = fork(fileURLToPath(new URL('./mcp-bare-client.mjs', import.meta.url)), {
+  env: {
+    PLATFORM_URL: idlePlatform.url,
+    BARE_WORKSPACES: JSON.stringify(idleEntries),
+    HEARTBEAT_MS: String(IDLE_HEARTBEAT_MS),
+    POLL_MS: String(IDLE_POLL_MS),
+  },
+  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+})
+await new Promise((r) => bare.once('message', r))
+const bareCpu = await idleCpu(bare.pid)
+bare.kill()
+const idleBridge = spawnServer(BRIDGE, {
+  PLATFORM_URL: idlePlatform.url,
+  MOLECULE_WORKSPACES: JSON.stringify(idleEntries),
+  CONFIGS_DIR: tempDir('mcp-bench-idle-'),
+  MOLECULE_HEARTBEAT_INTERVAL_MS: String(IDLE_HEARTBEAT_MS),
+  MOLECULE_MCP_POLL_INTERVAL_MS: String(IDLE_POLL_MS),
+})
+await idleBridge.initialize()
+const bridgeCpu = await idleCpu(idleBridge.child.pid)
+await idleBridge.stop()
+await idlePlatform.close()
+const idleRatio = bridgeCpu / bareCpu
+console.log(
+  `  idle CPU (heartbeat ${IDLE_HEARTBEAT_MS / 1000} s, poll ${IDLE_POLL_MS / 1000} s, ${idleMs / 1000} s window): bridge ${bridgeCpu.toFixed(2)} %, bare node:http client ${bareCpu.toFixed(2)} % of one core -> ${idleRatio.toFixed(2)}x (target <= 1.2x) ${idleRatio <= 1.2 ? 'OK' : 'MISSED'}`,
 )

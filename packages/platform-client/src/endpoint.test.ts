@@ -17,6 +17,11 @@ describe('route', () => {
 })
 
 describe('listOf', () => {
+  it('builds the list schema of an item schema once', () => {
+    const item = z.object({ id: z.string() })
+    expect(listOf(item)).toBe(listOf(item))
+  })
+
   it('reads the platform null list as an empty array and validates each row', () => {
     const rows = listOf(z.object({ id: z.string() }))
     expect(rows.parse(null)).toEqual([])

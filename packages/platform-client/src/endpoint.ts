@@ -57,12 +57,22 @@ function bodyOf<T>(response: PlatformResponse<T>): T {
   return response.data
 }
 
-/** The platform's list answers: a JSON array, or `null` for none, which reads as `[]`. */
+const LISTS = new WeakMap<z.ZodType, z.ZodType>()
+
+/**
+ * The platform's list answers: a JSON array, or `null` for none, which reads as `[]`. Built once per item schema:
+ * endpoints are declared per call, and building a zod schema costs more than the request it validates.
+ */
 export function listOf<T>(item: z.ZodType<T>): z.ZodType<T[]> {
-  return z
-    .array(item)
-    .nullable()
-    .transform((rows) => rows ?? [])
+  let list = LISTS.get(item) as z.ZodType<T[]> | undefined
+  if (list === undefined) {
+    list = z
+      .array(item)
+      .nullable()
+      .transform((rows) => rows ?? [])
+    LISTS.set(item, list)
+  }
+  return list
 }
 
 /** Names of the `:params` of a path template, e.g. `'id' | 'memoryId'` of `/workspaces/:id/memories/:memoryId`. */

@@ -1,3 +1,4 @@
+import { alignedDelay } from './aligned-delay.js'
 import type { PlatformClient } from './client.js'
 import { isPlatformError, PlatformClientError } from './errors.js'
 import { FailureLog, type FailureLogOptions } from './failure-log.js'
@@ -141,9 +142,12 @@ export class HeartbeatLoop {
     }
   }
 
-  /** Until the regular beat is due (`intervalMs` from now) or, once pulsed, the pulse window has passed. */
+  /**
+   * Until the regular beat is due (the next point of the `intervalMs` grid every heartbeat loop of the process
+   * shares) or, once pulsed, the pulse window has passed.
+   */
   private waitForNextBeat(): Promise<void> {
-    const regularAt = performance.now() + this.intervalMs
+    const regularAt = performance.now() + alignedDelay(this.intervalMs)
     return new Promise((resolve) => {
       let timer: ReturnType<typeof setTimeout> | undefined
       const done = (): void => {

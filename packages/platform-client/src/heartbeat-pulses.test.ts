@@ -138,17 +138,18 @@ describe('HeartbeatLoop pulses', () => {
     await loop.stop()
   })
 
-  it('regular beats go on at their interval alongside pulses', async () => {
+  it('regular beats go on at their interval alongside pulses, on the grid every loop shares', async () => {
     const client = fakeClient()
     const loop = new HeartbeatLoop({ client, intervalMs: 1000, pulseWindowMs: WINDOW, snapshot: () => ({}) })
+    vi.setSystemTime(1_700_000_000_000) // on the 1 s grid, so the regular beats fall on whole seconds from the start
     const startedAt = Date.now()
     loop.start()
     await vi.advanceTimersByTimeAsync(3500)
     expect(client.sent.map((b) => b.at - startedAt)).toEqual([0, 1000, 2000, 3000])
     loop.pulse()
     await vi.advanceTimersByTimeAsync(1000)
-    // The pulse beat at 3500 restarts the interval, as every beat does.
-    expect(client.sent.map((b) => b.at - startedAt)).toEqual([0, 1000, 2000, 3000, 3500, 4500])
+    // Regular beats keep to the shared grid of the interval: the pulse beat at 3500 does not move the one at 4000.
+    expect(client.sent.map((b) => b.at - startedAt)).toEqual([0, 1000, 2000, 3000, 3500, 4000])
     await loop.stop()
   })
 

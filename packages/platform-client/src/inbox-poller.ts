@@ -1,3 +1,4 @@
+import { alignedDelay } from './aligned-delay.js'
 import { sleep } from './backoff.js'
 import type { PlatformClient } from './client.js'
 import { isPlatformError } from './errors.js'
@@ -188,6 +189,8 @@ export class InboxPoller {
         const retryAfterMs = isPlatformError(err) ? err.retryAfterMs : undefined
         if (retryAfterMs !== undefined) delay = Math.max(delay, Math.min(retryAfterMs, MAX_RETRY_AFTER_MS))
       }
+      // The regular pace is the shared grid of every poller with this interval; a platform's Retry-After is honoured.
+      if (delay === this.intervalMs) delay = alignedDelay(this.intervalMs)
       await sleep(delay, this.abort.signal).catch(() => {})
     }
   }

@@ -1,8 +1,15 @@
 import { excerptHead, maskSecrets } from '@molecule/core'
 import type { z } from 'zod'
 import { backoffDelay, parseRetryAfter, type RetryPolicy, sleep } from './backoff.js'
+import { Deadline } from './deadline.js'
 import { bodyExcerpt, PlatformError, responseShapeError } from './errors.js'
-import { nodeTransport, type TransportRequest, type TransportResponse } from './http-transport.js'
+import {
+  type NodeTarget,
+  nodeTransport,
+  type TransportRequest,
+  type TransportResponse,
+  TransportTimeout,
+} from './http-transport.js'
 import type { Logger } from './logger.js'
 import type { TokenSource } from './token-store.js'
 
@@ -58,9 +65,11 @@ export interface PlatformResponse<T> {
  */
 export class PlatformHttp {
   private readonly base: string
+  private readonly origin: URL
 
   constructor(private readonly opts: PlatformHttpOptions) {
     this.base = opts.baseUrl.replace(/\/+$/, '')
+    this.origin = new URL(this.base)
   }
 
   get baseUrl(): string {
@@ -69,7 +78,7 @@ export class PlatformHttp {
 
   async request<T>(spec: RequestSpec<T>): Promise<PlatformResponse<T>> {
     const endpoint = `${spec.method} ${spec.path}`
-    const url = this.buildUrl(spec)
+    const pathAndQuery = this.pathAndQuery(spec)
     const attempts = spec.idempotent && spec.retry !== false ? Math.max(1, this.opts.retry.attempts) : 1
     let attempt = 0
     let reauthorized = false
@@ -79,15 +88,25 @@ export class PlatformHttp {
       let text: string
       let bytes: Uint8Array<ArrayBuffer> | undefined
       const timeoutMs = spec.timeoutMs ?? this.opts.timeoutMs
-      const timeout = AbortSignal.timeout(timeoutMs)
-      const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout
+      // The fetch path needs an abort signal for its timeout; the node transport keeps its own timer.
+      const deadline = this.usesFetch(spec) ? new Deadline(timeoutMs, spec.signal) : undefined
+      let timedOut = false
       try {
-        response = await this.send(spec, url, {
-          method: spec.method,
-          headers: this.headersFor(spec, token),
-          body: spec.form ?? (spec.json === undefined ? undefined : JSON.stringify(spec.json)),
-          signal,
-        })
+        const headers = this.headersFor(spec, token)
+        const body = spec.form ?? (spec.json === undefined ? undefined : JSON.stringify(spec.json))
+        response = deadline
+          ? await this.fetch(this.base + pathAndQuery, {
+              method: spec.method,
+              headers,
+              body,
+              signal: deadline.signal,
+            })
+          : await nodeTransport(
+              this.target(pathAndQuery),
+              { method: spec.method, headers, body: body as string | undefined },
+              timeoutMs,
+              spec.signal,
+            )
         if (spec.binary && response.status >= 200 && response.status < 300) {
           bytes = await readCapped(response, spec.binary.maxBytes, endpoint)
           text = ''
@@ -97,7 +116,8 @@ export class PlatformHttp {
       } catch (err) {
         if (spec.signal?.aborted) throw spec.signal.reason
         if (err instanceof PlatformError) throw err
-        const failure = timeout.aborted
+        timedOut = deadline ? deadline.timedOut : err instanceof TransportTimeout
+        const failure = timedOut
           ? new PlatformError({
               code: 'PLATFORM_TIMEOUT',
               endpoint,
@@ -115,6 +135,8 @@ export class PlatformHttp {
           continue
         }
         throw failure
+      } finally {
+        deadline?.done()
       }
 
       if (response.status === 401 && !reauthorized) {
@@ -154,10 +176,23 @@ export class PlatformHttp {
     }
   }
 
-  private send(spec: RequestSpec<unknown>, url: string, init: TransportRequest): Promise<TransportResponse> {
-    if (this.opts.fetch) return this.opts.fetch(url, init)
-    if (spec.form !== undefined || spec.binary !== undefined) return globalThis.fetch(url, init)
-    return nodeTransport(url, { ...init, body: init.body as string | undefined })
+  /** Injected fetch carries everything; otherwise fetch only where node's client is not used (forms, bytes). */
+  private usesFetch(spec: RequestSpec<unknown>): boolean {
+    return this.opts.fetch !== undefined || spec.form !== undefined || spec.binary !== undefined
+  }
+
+  private get fetch(): (url: string, init: TransportRequest) => Promise<TransportResponse> {
+    return this.opts.fetch ?? globalThis.fetch
+  }
+
+  private target(path: string): NodeTarget {
+    const { origin } = this
+    return {
+      secure: origin.protocol === 'https:',
+      hostname: origin.hostname.replace(/^\[|\]$/g, ''),
+      port: origin.port,
+      path: origin.pathname === '/' ? path : origin.pathname.replace(/\/+$/, '') + path,
+    }
   }
 
   private parse<T>(schema: z.ZodType<T>, endpoint: string, status: number, text: string, token?: string): T {
@@ -226,12 +261,16 @@ export class PlatformHttp {
     await sleep(delay, signal)
   }
 
-  private buildUrl(spec: RequestSpec<unknown>): string {
-    const url = new URL(this.base + spec.path)
-    for (const [key, value] of Object.entries(spec.query ?? {})) {
-      if (value !== undefined && value !== '') url.searchParams.set(key, String(value))
+  /** The request's path and query, encoded as the URL standard encodes a query (`application/x-www-form-urlencoded`). */
+  private pathAndQuery(spec: RequestSpec<unknown>): string {
+    let query: URLSearchParams | undefined
+    for (const key in spec.query) {
+      const value = spec.query[key]
+      if (value === undefined || value === '') continue
+      query ??= new URLSearchParams()
+      query.set(key, String(value))
     }
-    return url.toString()
+    return query === undefined ? spec.path : `${spec.path}?${query.toString()}`
   }
 
   private headersFor(spec: RequestSpec<unknown>, token: string | undefined): Record<string, string> {
