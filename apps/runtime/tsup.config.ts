@@ -10,6 +10,7 @@ export default [
     entry: { cli: 'src/cli.ts' },
     noExternal: [/.*/],
     splitting: true,
+    minify: true,
     clean: false,
     dts: false,
     banner: {

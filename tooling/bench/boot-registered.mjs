@@ -62,10 +62,11 @@ function timeBoot(env) {
 const platform = await startDevPlatform({ port: 0, logLevel: 'silent' })
 const root = await mkdtemp(join(tmpdir(), 'molecule-boot-bench-'))
 try {
+  // Interleaved, floor then runtime in each round: the machine's moods hit both alike.
   const floor = []
-  for (let i = 0; i < RUNS; i++) floor.push(await timeFloor())
   const boot = []
   for (let i = 0; i < RUNS; i++) {
+    floor.push(await timeFloor())
     const configs = join(root, `ws-${i}`)
     await mkdir(configs, { recursive: true })
     await writeFile(join(configs, 'config.yaml'), `name: bench-${i}\nruntime: echo\na2a:\n  port: 8000\n`)

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http'
+import { createServer, type RequestListener, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
 import { defineExecutor } from '@molecule/adapter-core'
@@ -141,14 +141,24 @@ export function createA2AServer(options: A2AServerOptions): A2AServer {
   app.onError((err) => toResponse(internalError(err)))
 
   let server: Server | undefined
+  let hono: RequestListener | undefined
+  /**
+   * The hono listener for everything but the JSON-RPC endpoint, made on first use: making it installs
+   * @hono/node-server's Request and Response globals, which loads node's fetch machinery — a tenth of a runtime's
+   * boot, spent before the first card request instead.
+   */
+  const honoListener =
+    (host: string): RequestListener =>
+    (req, res) => {
+      hono ??= getRequestListener(app.fetch, { hostname: host })
+      hono(req, res)
+    }
 
   return {
     app,
     listen({ port = 0, host = '127.0.0.1' } = {}) {
       return new Promise((resolve, reject) => {
-        const s = createServer(
-          createNodeListener(handleRpc, getRequestListener(app.fetch, { hostname: host }), internalError),
-        )
+        const s = createServer(createNodeListener(handleRpc, honoListener(host), internalError))
         s.once('error', reject)
         s.listen(port, host, () => {
           const info = s.address() as AddressInfo

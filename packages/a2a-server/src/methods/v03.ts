@@ -1,6 +1,6 @@
-import type { Message, StreamEvent, Task } from '@molecule/adapter-core/a2a'
 import type { RevisionRules } from './core.js'
 import type { ProtocolRevision } from './handler.js'
+import { v03Json } from './message-json.js'
 import {
   optionalCount,
   optionalString,
@@ -15,16 +15,12 @@ import {
 // A2A v0.3 (what the Molecule platform speaks): slash-separated method names, `id` for the task in
 // `tasks/*` params, v0.3 shapes as stored, so answers are the core's values as they are.
 
-function toJson(value: Message | Task | StreamEvent): string {
-  return JSON.stringify(value)
-}
-
 const RULES: RevisionRules = {
   // The engine refuses a message to a finished task (-32600); a subscription streams its snapshot, as
   // @a2a-js/sdk 0.3 servers do.
   refuseFinishedTasks: false,
-  sendResult: toJson,
-  streamEvent: toJson,
+  sendResult: v03Json,
+  streamEvent: v03Json,
   sendPushUrlField: 'params.configuration.pushNotificationConfig.url',
 }
 
