@@ -352,11 +352,15 @@ describe('forward timeout', () => {
     agent = await startFakeAgent()
     const target = await pushWorkspace(agent.url)
     agent.delayMs = 450
+    // Every beat is awaited before the test ends: one still in flight when the platform closes would reject unhandled.
+    const inFlight: Promise<unknown>[] = []
     const beats = setInterval(() => {
-      void p.call('POST', '/registry/heartbeat', {
-        body: { workspace_id: target.id, active_tasks: 1 },
-        token: target.token,
-      })
+      inFlight.push(
+        p.call('POST', '/registry/heartbeat', {
+          body: { workspace_id: target.id, active_tasks: 1 },
+          token: target.token,
+        }),
+      )
     }, 20)
     try {
       const res = await p.call('POST', `/workspaces/${target.id}/a2a`, { body: sendBody('long task') })
@@ -364,6 +368,7 @@ describe('forward timeout', () => {
       expect(res.body.result.parts[0].text).toBe('echo: long task')
     } finally {
       clearInterval(beats)
+      await Promise.allSettled(inFlight)
     }
     expect(p.state.queue).toHaveLength(0)
   })
