@@ -23,6 +23,8 @@ export interface LoadedSkill extends SkillMetadata {
   problems: SkillProblem[]
   /** Equal fingerprints: the same SKILL.md, scripts, manifests and file list. */
   fingerprint: string
+  /** Where a library found it: `workspace` or `plugin:<name>`. */
+  origin?: string
 }
 
 export interface LoadSkillOptions {
