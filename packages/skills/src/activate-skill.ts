@@ -17,7 +17,9 @@ export function activationText(skill: LoadedSkill): string {
     '',
     `Skill folder: ${skill.dir} (relative paths above are relative to it).`,
     ...(files.length > 0 ? [`Files: ${files.join(', ')}${more}`] : []),
-    ...(skill.tools.length > 0 ? [`Tools from this skill: ${skill.tools.map((t) => t.name).join(', ')}`] : []),
+    ...(skill.tools.length > 0
+      ? [`Tools from this skill: ${skill.tools.map((t) => t.name).join(', ')}`]
+      : []),
     '</skill_content>',
   ].join('\n')
 }
@@ -38,7 +40,9 @@ export function activateSkillTool(skills: readonly LoadedSkill[]): SkillTool | u
       description:
         'Load the full instructions of one of your skills (listed under "Your Skills"). Call it as soon as a task ' +
         'matches a skill, before doing the task, and follow what it returns.',
-      input: z.object({ name: z.enum([first, ...rest]).describe('The skill id, as listed under "Your Skills".') }),
+      input: z.object({
+        name: z.enum([first, ...rest]).describe('The skill id, as listed under "Your Skills".'),
+      }),
       origin: { skill: '', file: '', kind: 'module' },
     },
     (_ctx, input) => {

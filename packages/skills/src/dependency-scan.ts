@@ -97,7 +97,9 @@ function runScanner(
         try {
           resolve(JSON.parse(stdout))
         } catch {
-          const why = err?.killed ? 'timed out' : (stderr.trim().split('\n').at(-1) ?? err?.message ?? 'no JSON output')
+          const why = err?.killed
+            ? 'timed out'
+            : (stderr.trim().split('\n').at(-1) ?? err?.message ?? 'no JSON output')
           reject(new Error(maskSecrets(why || 'no JSON output')))
         }
       },
@@ -153,10 +155,14 @@ export class DependencyScanner {
           ),
         )
       } else if (report.error) {
-        problems.push(skillProblem('warning', skill, file, `scan failed [${report.scanner}]: ${report.error}`))
+        problems.push(
+          skillProblem('warning', skill, file, `scan failed [${report.scanner}]: ${report.error}`),
+        )
       } else if (severe.length > 0) {
         const what = `${severe.length} critical/high vulnerabilit${severe.length === 1 ? 'y' : 'ies'} [${report.scanner}]: ${summariseFindings(severe)}`
-        problems.push(skillProblem(block ? 'error' : 'warning', skill, file, block ? `refused: ${what}` : what))
+        problems.push(
+          skillProblem(block ? 'error' : 'warning', skill, file, block ? `refused: ${what}` : what),
+        )
       }
     }
     return { problems, reports }
@@ -193,8 +199,7 @@ export class DependencyScanner {
 
   #auditReport(skill: string, report: ScanReport): void {
     const severe = report.findings.filter(isSevere)
-    const outcome =
-      report.scanner === 'none' ? 'skipped' : severe.length > 0 ? 'vulnerable' : 'clean'
+    const outcome = report.scanner === 'none' ? 'skipped' : severe.length > 0 ? 'vulnerable' : 'clean'
     this.#audit({
       event_type: 'security_scan',
       action: 'skill.security_scan',

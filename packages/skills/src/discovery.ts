@@ -82,7 +82,8 @@ export async function skillSources(
     else invalidNames.push(name)
   }
   for (const { plugin, dir } of options.pluginSkillDirs ?? []) {
-    for (const id of await subfolders(dir)) add({ id, dir: join(resolve(dir), id), origin: `plugin:${plugin}` })
+    for (const id of await subfolders(dir))
+      add({ id, dir: join(resolve(dir), id), origin: `plugin:${plugin}` })
   }
   return { sources, shadowed, invalidNames }
 }

@@ -60,18 +60,30 @@ export async function loadSkill(dir: string, options: LoadSkillOptions = {}): Pr
   const parsed = parseSkillMd(text)
   if (parsed.error) {
     return {
-      problems: [skillProblem('error', id, 'SKILL.md', `frontmatter is not valid YAML (${parsed.error}); refused.`)],
+      problems: [
+        skillProblem('error', id, 'SKILL.md', `frontmatter is not valid YAML (${parsed.error}); refused.`),
+      ],
     }
   }
   const problems: SkillProblem[] = []
   if (!parsed.hasFrontmatter) {
     problems.push(
-      skillProblem('warning', id, 'SKILL.md', 'has no frontmatter (--- name, description ---); named after its folder.'),
+      skillProblem(
+        'warning',
+        id,
+        'SKILL.md',
+        'has no frontmatter (--- name, description ---); named after its folder.',
+      ),
     )
   }
   if (parsed.quotedColons) {
     problems.push(
-      skillProblem('warning', id, 'SKILL.md', 'values with an unquoted ": " were read as quoted; quote them.'),
+      skillProblem(
+        'warning',
+        id,
+        'SKILL.md',
+        'values with an unquoted ": " were read as quoted; quote them.',
+      ),
     )
   }
   const { metadata, problems: metadataProblems } = readSkillMetadata(id, parsed.metadata)

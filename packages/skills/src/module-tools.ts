@@ -10,12 +10,14 @@ import { type SkillTool, skillTool, TOOL_NAME, toolInputSchema } from './skill-t
 /** Module URLs already evaluated: importing one again costs nothing and runs no code, so it needs no scrub. */
 const evaluated = new Set<string>()
 
-/** `node --check` names the line of a syntax error, which `import()`'s error does not. */
-function syntaxErrorLine(file: string): Promise<string | undefined> {
+/** `node --check` names the line and the reason of a syntax error, which `import()`'s error does not always do. */
+function syntaxError(file: string): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--check', file], { timeout: 10_000 }, (_err, _stdout, stderr) => {
+    execFile(process.execPath, ['--check', file], { timeout: 10_000 }, (err, _stdout, stderr) => {
+      if (!err) return resolve(undefined)
       const line = /:(\d+)\n/.exec(stderr)?.[1]
-      resolve(line)
+      const reason = /^SyntaxError: .*$/m.exec(stderr)?.[0]
+      resolve(reason ? `${reason}${line ? ` (line ${line})` : ''}` : undefined)
     })
   })
 }
@@ -27,11 +29,16 @@ function isMap(value: unknown): value is Record<string, unknown> {
 /** Something meant as a tool definition: an object with a `run` function or with a name and an input schema. */
 function looksLikeTool(value: unknown): value is Record<string, unknown> {
   if (!isMap(value)) return false
-  return typeof value.run === 'function' || (typeof value.name === 'string' && ('input' in value || 'inputSchema' in value))
+  return (
+    typeof value.run === 'function' ||
+    (typeof value.name === 'string' && ('input' in value || 'inputSchema' in value))
+  )
 }
 
 /** The tool definitions a module exports: `default` first, then the named exports; arrays of tools count too. */
-function exportedDefinitions(namespace: Record<string, unknown>): Array<{ from: string; value: Record<string, unknown> }> {
+function exportedDefinitions(
+  namespace: Record<string, unknown>,
+): Array<{ from: string; value: Record<string, unknown> }> {
   const seen = new Set<unknown>()
   const out: Array<{ from: string; value: Record<string, unknown> }> = []
   const names = Object.keys(namespace).sort((a, b) => (a === 'default' ? -1 : b === 'default' ? 1 : 0))
@@ -73,9 +80,9 @@ export async function moduleTools(
       : await withoutSecretEnv(() => import(url) as Promise<Record<string, unknown>>)
     evaluated.add(url)
   } catch (err) {
-    const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
-    const line = err instanceof SyntaxError ? await syntaxErrorLine(file) : undefined
-    problem('error', `does not load: ${maskSecrets(reason)}${line ? ` (line ${line})` : ''}`)
+    const reason =
+      (await syntaxError(file)) ?? (err instanceof Error ? `${err.name}: ${err.message}` : String(err))
+    problem('error', `does not load: ${maskSecrets(reason)}`)
     return { tools: [], problems, hash }
   }
   const tools: SkillTool[] = []
@@ -83,7 +90,10 @@ export async function moduleTools(
     const label = `export "${from}"`
     const { name, description, run } = value
     if (typeof name !== 'string' || !TOOL_NAME.test(name)) {
-      problem('error', `${label}: tool name ${JSON.stringify(name)} must be letters, digits, _ or - (at most 64).`)
+      problem(
+        'error',
+        `${label}: tool name ${JSON.stringify(name)} must be letters, digits, _ or - (at most 64).`,
+      )
       continue
     }
     if (typeof run !== 'function') {
@@ -113,7 +123,10 @@ export async function moduleTools(
     )
   }
   if (tools.length === 0 && problems.length === 0) {
-    problem('warning', 'exports no tools ({ name, description, input, run }); name helper modules with a leading _.')
+    problem(
+      'warning',
+      'exports no tools ({ name, description, input, run }); name helper modules with a leading _.',
+    )
   }
   return { tools, problems, hash }
 }

@@ -51,7 +51,8 @@ export function pipAuditFindings(report: unknown): Finding[] {
 /** `npm audit --json` (v7+): `vulnerabilities: {name: {severity, range, via: [advisory | name]}}`; an `error` fails. */
 export function npmAuditFindings(report: unknown): Finding[] {
   if (!isMap(report)) throw new TypeError('the npm audit report is not a JSON object')
-  if (isMap(report.error)) throw new TypeError(str(report.error.summary, str(report.error.code, 'npm audit failed')))
+  if (isMap(report.error))
+    throw new TypeError(str(report.error.summary, str(report.error.code, 'npm audit failed')))
   if (!isMap(report.vulnerabilities)) throw new TypeError('no "vulnerabilities" map in the npm audit report')
   const out: Finding[] = []
   for (const [name, entry] of Object.entries(report.vulnerabilities)) {

@@ -36,7 +36,8 @@ function declaration(
   if (input !== undefined) out.input = input
   if (raw.timeout !== undefined) {
     const seconds = Number(raw.timeout)
-    if (Number.isFinite(seconds) && seconds > 0 && seconds <= 86_400) out.timeoutMs = Math.round(seconds * 1000)
+    if (Number.isFinite(seconds) && seconds > 0 && seconds <= 86_400)
+      out.timeoutMs = Math.round(seconds * 1000)
     else warn(`tool ${script}: "timeout" must be a number of seconds from 0 to 86400; the default is used.`)
   }
   if (raw.max_output_bytes !== undefined) {
@@ -63,14 +64,21 @@ export function frontmatterDeclarations(
   if (raw === undefined || raw === null) return { declarations, problems }
   if (!Array.isArray(raw)) {
     problems.push(
-      skillProblem('error', skill, 'SKILL.md', '"tools" must be a list of {script, description, input} entries.'),
+      skillProblem(
+        'error',
+        skill,
+        'SKILL.md',
+        '"tools" must be a list of {script, description, input} entries.',
+      ),
     )
     return { declarations, problems }
   }
   raw.forEach((entry, index) => {
     const script = isMap(entry) ? scriptName(entry.script) : undefined
     if (!isMap(entry) || !script) {
-      problems.push(skillProblem('error', skill, 'SKILL.md', `tools[${index}] needs "script": a file in scripts/.`))
+      problems.push(
+        skillProblem('error', skill, 'SKILL.md', `tools[${index}] needs "script": a file in scripts/.`),
+      )
       return
     }
     declarations.push(declaration(skill, entry, script, 'SKILL.md', problems))

@@ -3,7 +3,7 @@ import { extname, join } from 'node:path'
 import { maskSecrets } from '@molecule/core'
 import { realPathInside } from './paths.js'
 import { type SkillProblem, skillProblem } from './problems.js'
-import { type ScriptOutcome, runScript } from './run-script.js'
+import { runScript, type ScriptOutcome } from './run-script.js'
 import type { ScriptDeclaration } from './script-declarations.js'
 import { scriptEnvironment } from './secret-env.js'
 import {
@@ -67,7 +67,10 @@ function scriptResult(name: string, outcome: ScriptOutcome, limits: ScriptToolDe
   const stderr = maskSecrets(outcome.stderrTail.trim())
   switch (outcome.ending) {
     case 'timeout':
-      return { text: `Error: ${name} timed out after ${limits.timeoutMs / 1000} s and was stopped.`, isError: true }
+      return {
+        text: `Error: ${name} timed out after ${limits.timeoutMs / 1000} s and was stopped.`,
+        isError: true,
+      }
     case 'aborted':
       return { text: `Error: ${name} was cancelled.`, isError: true }
     case 'spawn-error':
@@ -88,7 +91,8 @@ function scriptResult(name: string, outcome: ScriptOutcome, limits: ScriptToolDe
   try {
     const parsed: unknown = JSON.parse(output)
     // A JSON object with `text` is a whole tool result (`isError`, `data`); any other JSON is data beside the text.
-    const whole = typeof parsed === 'object' && parsed !== null && typeof (parsed as { text?: unknown }).text === 'string'
+    const whole =
+      typeof parsed === 'object' && parsed !== null && typeof (parsed as { text?: unknown }).text === 'string'
     return whole ? asToolResult(parsed) : { text: output, data: parsed }
   } catch {
     return output
@@ -131,14 +135,24 @@ export async function scriptTool(
   } catch (err) {
     return {
       problems: [
-        skillProblem('error', skill, declaration.declaredIn, `input schema of tool "${name}": ${(err as Error).message}`),
+        skillProblem(
+          'error',
+          skill,
+          declaration.declaredIn,
+          `input schema of tool "${name}": ${(err as Error).message}`,
+        ),
       ],
     }
   }
   const problems: SkillProblem[] = []
   if (!declaration.description) {
     problems.push(
-      skillProblem('warning', skill, declaration.declaredIn, `tool "${name}" has no description; the model sees only its name.`),
+      skillProblem(
+        'warning',
+        skill,
+        declaration.declaredIn,
+        `tool "${name}" has no description; the model sees only its name.`,
+      ),
     )
   }
   const limits: ScriptToolDefaults = {

@@ -50,7 +50,11 @@ function decidesLoad(path: string): boolean {
 }
 
 /** A hash of what the skill loads from and of its file list: two loads with equal fingerprints are equal. */
-export async function skillFingerprint(dir: string, skillMd: string, files: readonly string[]): Promise<string> {
+export async function skillFingerprint(
+  dir: string,
+  skillMd: string,
+  files: readonly string[],
+): Promise<string> {
   const hash = createHash('sha256').update(skillMd).update('\0')
   for (const path of files) {
     hash.update(path).update('\0')

@@ -115,7 +115,12 @@ export class SkillLibrary {
     for (const id of ids) {
       const previous = this.#loaded.get(id)
       const source = this.#sources.find((s) => s.id === id)
-      const present = source ? await stat(source.dir).then((s) => s.isDirectory(), () => false) : false
+      const present = source
+        ? await stat(source.dir).then(
+            (s) => s.isDirectory(),
+            () => false,
+          )
+        : false
       if (!source || !present) {
         if (previous) {
           this.#loaded.delete(id)
@@ -174,7 +179,9 @@ export class SkillLibrary {
     this.#sources = found.sources
   }
 
-  async #load(source: SkillSource): Promise<{ skill?: LoadedSkill; problems: SkillProblem[]; skipped?: boolean }> {
+  async #load(
+    source: SkillSource,
+  ): Promise<{ skill?: LoadedSkill; problems: SkillProblem[]; skipped?: boolean }> {
     const { skill, problems } = await loadSkill(source.dir, {
       id: source.id,
       ...(this.#options.env ? { env: this.#options.env } : {}),
@@ -183,7 +190,10 @@ export class SkillLibrary {
     })
     const runtime = this.#options.runtime
     if (skill && runtime && !skill.runtime.includes('*') && !skill.runtime.includes(runtime)) {
-      this.#log.info({ skill: source.id, runtime: skill.runtime, current: runtime }, 'skill is for another runtime; skipped')
+      this.#log.info(
+        { skill: source.id, runtime: skill.runtime, current: runtime },
+        'skill is for another runtime; skipped',
+      )
       return { problems: [], skipped: true }
     }
     return { ...(skill ? { skill: { ...skill, origin: source.origin } } : {}), problems }

@@ -65,14 +65,19 @@ export function toolInputSchema(input: unknown): z.ZodType {
 
 /** The JSON schema a model sees for a tool's input (what adapters send in their tool lists). */
 export function toolInputJsonSchema(tool: { input: z.ZodType }): Record<string, unknown> {
-  const schema = z.toJSONSchema(tool.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>
+  const schema = z.toJSONSchema(tool.input, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >
   delete schema.$schema
   return schema
 }
 
 function inputIssues(error: z.ZodError): string {
   return error.issues
-    .map((issue) => `argument '${issue.path.length > 0 ? issue.path.join('.') : 'arguments'}': ${issue.message}`)
+    .map(
+      (issue) => `argument '${issue.path.length > 0 ? issue.path.join('.') : 'arguments'}': ${issue.message}`,
+    )
     .join('; ')
 }
 

@@ -48,7 +48,12 @@ export async function loadSkillTools(
     const taken = tools.find((t) => t.name === tool.name)
     if (taken) {
       problems.push(
-        skillProblem('error', skill, tool.origin.file, `tool name "${tool.name}" is taken by ${taken.origin.file}.`),
+        skillProblem(
+          'error',
+          skill,
+          tool.origin.file,
+          `tool name "${tool.name}" is taken by ${taken.origin.file}.`,
+        ),
       )
       return
     }
@@ -73,7 +78,9 @@ export async function loadSkillTools(
       continue
     }
     if (!real) {
-      problems.push(skillProblem('error', skill, rel, 'leads outside the skill folder (a symlink or ..); refused.'))
+      problems.push(
+        skillProblem('error', skill, rel, 'leads outside the skill folder (a symlink or ..); refused.'),
+      )
       continue
     }
     if (!(await stat(real)).isFile()) continue

@@ -24,7 +24,14 @@ export function skillToolset(
     for (const tool of skill.tools) {
       const owner = taken.get(tool.name)
       if (owner) {
-        problems.push(skillProblem('warning', skill.id, tool.origin.file, `tool "${tool.name}" is left out: ${owner} has that name.`))
+        problems.push(
+          skillProblem(
+            'warning',
+            skill.id,
+            tool.origin.file,
+            `tool "${tool.name}" is left out: ${owner} has that name.`,
+          ),
+        )
         continue
       }
       taken.set(tool.name, `skill ${skill.id}`)

@@ -1,6 +1,6 @@
 import { relative, resolve, sep } from 'node:path'
-import { type FSWatcher, watch } from 'chokidar'
 import { type Logger, silentLogger } from '@molecule/core'
+import { type FSWatcher, watch } from 'chokidar'
 import type { LoadedSkill } from '../load-skill.js'
 import { SkillError } from '../skill-error.js'
 import { isIgnoredSegment } from '../skill-files.js'
@@ -135,7 +135,10 @@ export class SkillsWatcher {
         outcome = await library.reload([key], files)
       }
     } catch (err) {
-      this.#log.error({ skill: key === CONFIG_KEY ? undefined : key, err: (err as Error).message }, 'skill reload failed')
+      this.#log.error(
+        { skill: key === CONFIG_KEY ? undefined : key, err: (err as Error).message },
+        'skill reload failed',
+      )
       return
     }
     if (!outcome.changed || this.#closed) return
