@@ -97,7 +97,8 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === 'skills') {
     const [sub, ...dirs] = rest
-    if (sub !== 'check') fail(`unknown skills command "${sub ?? ''}". Usage: molecule-runtime skills check <skill-dir>...`, 2)
+    if (sub !== 'check')
+      fail(`unknown skills command "${sub ?? ''}". Usage: molecule-runtime skills check <skill-dir>...`, 2)
     const { skillsCheck } = await import('./skills/skills-check.js')
     process.exitCode = await skillsCheck(dirs, {
       out: (line) => process.stdout.write(`${line}\n`),

@@ -12,7 +12,10 @@ const write = async (path: string, text: string) => {
   await writeFile(join(root, path), text)
 }
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
@@ -47,8 +50,16 @@ describe('molecule-runtime skills check', () => {
   it.each([
     ['plain', 0, /warning: plain\/SKILL\.md: has no frontmatter/],
     ['broken', 1, /error: broken\/SKILL\.md: frontmatter is not valid YAML \(line \d+: .+\); refused\./],
-    ['colons', 0, /warning: colons\/SKILL\.md: values with an unquoted ": " were read as quoted; quote them\./],
-    ['api-design', 0, /warning: api-design\/SKILL\.md: name "api-designer" differs from the folder name "api-design"/],
+    [
+      'colons',
+      0,
+      /warning: colons\/SKILL\.md: values with an unquoted ": " were read as quoted; quote them\./,
+    ],
+    [
+      'api-design',
+      0,
+      /warning: api-design\/SKILL\.md: name "api-designer" differs from the folder name "api-design"/,
+    ],
     ['nodesc', 0, /warning: nodesc\/SKILL\.md: no description/],
   ] as const)('%s: exit %i, the problem names the file', async (dir, code, problem) => {
     const result = await cli(['skills', 'check', dir])
@@ -63,8 +74,12 @@ describe('molecule-runtime skills check', () => {
     expect(result.stdout).toContain('✓ code-review')
     expect(result.stdout).toContain('  description: Reviews code.')
     expect(result.stdout).toContain('  runtimes: *')
-    expect(result.stdout).toContain('    diffstat(path: string, max?: integer)  [scripts/diffstat.mjs] — Counts changed lines.')
-    expect(result.stdout).toContain('  files: agents/openai.yaml, references/checklist.md, scripts/diffstat.mjs')
+    expect(result.stdout).toContain(
+      '    diffstat(path: string, max?: integer)  [scripts/diffstat.mjs] — Counts changed lines.',
+    )
+    expect(result.stdout).toContain(
+      '  files: agents/openai.yaml, references/checklist.md, scripts/diffstat.mjs',
+    )
   })
 
   it('several folders: exit 1 when one is refused, the others still printed', async () => {
@@ -82,7 +97,9 @@ describe('molecule-runtime prompt', () => {
     await write('configs/skills/code-review/SKILL.md', '---\ndescription: Reviews code.\n---\nSecret body.\n')
     const result = await cli(['prompt', '--configs', 'configs'])
     expect(result.code).toBe(0)
-    expect(result.stdout).toMatch(/^You are P\.\n\n## Your Skills\n.*activate_skill.*\n### code-review\nReviews code\.\n/)
+    expect(result.stdout).toMatch(
+      /^You are P\.\n\n## Your Skills\n.*activate_skill.*\n### code-review\nReviews code\.\n/,
+    )
     expect(result.stdout).not.toContain('Secret body.')
   })
 })

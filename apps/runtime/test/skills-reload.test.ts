@@ -23,7 +23,8 @@ afterEach(async () => {
   runtime = platform = root = undefined
 })
 
-const skillMd = (description: string) => `---\nname: greeter\ndescription: ${description}\n---\nGreet warmly.\n`
+const skillMd = (description: string) =>
+  `---\nname: greeter\ndescription: ${description}\n---\nGreet warmly.\n`
 const tool = (name: string) => `export default { name: '${name}', description: 'd', run: () => '${name}' }\n`
 
 /** The echo adapter, recording each `SetupResult` it is handed. */
@@ -85,9 +86,17 @@ describe('skills hot reload', () => {
 
     await writeFile(join(root, 'skills/greeter/SKILL.md'), skillMd('Says hello, edited.'))
     for (const path of ['/.well-known/agent-card.json', '/.well-known/agent.json']) {
-      await until(async () => (await servedSkills(path))[0]?.description === 'Says hello, edited.', 5000, path)
+      await until(
+        async () => (await servedSkills(path))[0]?.description === 'Says hello, edited.',
+        5000,
+        path,
+      )
     }
-    await until(async () => (await platformSkills())?.[0]?.description === 'Says hello, edited.', 5000, 'platform card')
+    await until(
+      async () => (await platformSkills())?.[0]?.description === 'Says hello, edited.',
+      5000,
+      'platform card',
+    )
     await until(() => setups.at(-1)?.systemPrompt.includes('Says hello, edited.'), 5000, 'prompt rebuilt')
 
     await writeFile(join(root, 'skills/greeter/scripts/wave.mjs'), tool('wave'))

@@ -13,6 +13,17 @@ afterEach(() => tree.cleanup())
 const SECRET = 'sk-ant-api03-fake0000000000000000000000000000000000'
 
 describe('tools from scripts/', () => {
+  it('the example skill loads cleanly and both of its tools run', async () => {
+    const dir = join(import.meta.dirname, '../../../examples/skills/word-tools')
+    const { skill, problems } = await loadSkill(dir)
+    expect(problems).toEqual([])
+    const [count, title] = skill?.tools ?? []
+    expect(await count?.run(undefined, { text: 'one two\nthree' })).toMatchObject({
+      data: { words: 3, lines: 2, characters: 13 },
+    })
+    expect(await title?.run(undefined, { text: 'the lord of the rings' })).toBe('The Lord of the Rings')
+  })
+
   it('a JS module exporting a JSON-schema tool, and a Python script declared by a sidecar', async () => {
     await tree.write('words/SKILL.md', skillMd('name: words\ndescription: Counts words.'))
     await tree.write(

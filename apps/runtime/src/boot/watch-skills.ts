@@ -38,7 +38,10 @@ export async function watchSkills(
     onChange: async () => {
       if (state.abort.signal.aborted) return
       served.server.setCard(servedAgentCard(served.cardInput(served.url)))
-      await Promise.all([updatePlatformCard(resolved, state, served), updateAdapter(resolved, state, prepared)])
+      await Promise.all([
+        updatePlatformCard(resolved, state, served),
+        updateAdapter(resolved, state, prepared),
+      ])
     },
   })
   try {
@@ -67,17 +70,27 @@ async function updatePlatformCard(
     await platform.updateCard(platformAgentCard(served.cardInput(served.url)), { signal: abort.signal })
     log.info('agent card updated on the platform')
   } catch (err) {
-    log.warn({ err: describeError(err) }, 'platform did not take the updated agent card; the next register sends it')
+    log.warn(
+      { err: describeError(err) },
+      'platform did not take the updated agent card; the next register sends it',
+    )
   }
 }
 
-async function updateAdapter(resolved: ResolvedSettings, state: WorkspaceState, prepared: PreparedAdapter): Promise<void> {
+async function updateAdapter(
+  resolved: ResolvedSettings,
+  state: WorkspaceState,
+  prepared: PreparedAdapter,
+): Promise<void> {
   const { log } = resolved
   const setup = await workspaceSetup(resolved, state, prepared, prepared.promptHasPlatformParts)
   prepared.adapterConfig.setup = setup
   try {
     await prepared.adapter.onSkillsChanged?.(setup)
   } catch (err) {
-    log.warn({ err: describeError(err) }, 'adapter onSkillsChanged failed; config.setup has the reloaded skills')
+    log.warn(
+      { err: describeError(err) },
+      'adapter onSkillsChanged failed; config.setup has the reloaded skills',
+    )
   }
 }

@@ -16,10 +16,19 @@ export async function printPrompt(args: readonly string[], env: NodeJS.ProcessEn
   const runtimeEnv = loadEnv(env)
   const configDir = at >= 0 ? args[at + 1] : runtimeEnv.configPath
   if (!configDir) {
-    throw new RuntimeError('CLI_USAGE', '--configs needs a folder: molecule-runtime prompt --configs ./configs.')
+    throw new RuntimeError(
+      'CLI_USAGE',
+      '--configs needs a folder: molecule-runtime prompt --configs ./configs.',
+    )
   }
   const { config } = await loadConfig(configDir, { env: runtimeEnv })
-  const skills = await WorkspaceSkills.open({ configDir, config, runtime: config.runtime, env, log: silentLogger })
+  const skills = await WorkspaceSkills.open({
+    configDir,
+    config,
+    runtime: config.runtime,
+    env,
+    log: silentLogger,
+  })
   const reserved = createPlatformTools({ env }).map((t) => t.name)
   const parts = skills.setupParts(reserved)
   return assembleSystemPrompt({

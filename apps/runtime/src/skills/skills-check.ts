@@ -1,12 +1,24 @@
 import { basename, resolve } from 'node:path'
-import { describeProblem, loadSkill, type SkillTool, skillCatalog, toolInputJsonSchema } from '@molecule/skills'
+import {
+  describeProblem,
+  loadSkill,
+  type SkillTool,
+  skillCatalog,
+  toolInputJsonSchema,
+} from '@molecule/skills'
 
 interface Output {
   out: (line: string) => void
   err: (line: string) => void
 }
 
-type JsonSchema = { type?: unknown; properties?: Record<string, JsonSchema>; required?: unknown; items?: JsonSchema; enum?: unknown[] }
+type JsonSchema = {
+  type?: unknown
+  properties?: Record<string, JsonSchema>
+  required?: unknown
+  items?: JsonSchema
+  enum?: unknown[]
+}
 
 function typeOf(schema: JsonSchema | undefined): string {
   if (!schema) return 'any'
@@ -34,7 +46,9 @@ export function toolSignature(tool: SkillTool): string {
  */
 export async function skillsCheck(dirs: readonly string[], io: Output): Promise<number> {
   if (dirs.length === 0) {
-    io.err('molecule-runtime skills check: name at least one skill folder (molecule-runtime skills check skills/my-skill).')
+    io.err(
+      'molecule-runtime skills check: name at least one skill folder (molecule-runtime skills check skills/my-skill).',
+    )
     return 2
   }
   let failed = false
@@ -53,9 +67,11 @@ export async function skillsCheck(dirs: readonly string[], io: Output): Promise<
     io.out(`  description: ${skill.description || '(none)'}`)
     io.out(`  runtimes: ${skill.runtime.join(', ')}`)
     if (!listed) io.out('  catalog: hidden (disable-model-invocation)')
-    io.out(`  tools: ${skill.tools.length === 0 ? '(none)' : ''}`)
+    io.out(`  tools:${skill.tools.length === 0 ? ' (none)' : ''}`)
     for (const tool of skill.tools) {
-      io.out(`    ${toolSignature(tool)}  [${tool.origin.file}]${tool.description ? ` — ${tool.description}` : ''}`)
+      io.out(
+        `    ${toolSignature(tool)}  [${tool.origin.file}]${tool.description ? ` — ${tool.description}` : ''}`,
+      )
     }
     if (skill.files.length > 0) io.out(`  files: ${skill.files.join(', ')}`)
   }

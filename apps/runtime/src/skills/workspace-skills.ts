@@ -81,7 +81,10 @@ export class WorkspaceSkills {
     const skills = this.loaded
     const catalog = skillCatalog(skills, { mode, maxChars: this.#config.prompt.skills_catalog_max_chars })
     if (catalog.shortened.length > 0) {
-      this.#log.info({ skills: catalog.shortened }, 'skill descriptions shortened to fit prompt.skills_catalog_max_chars')
+      this.#log.info(
+        { skills: catalog.shortened },
+        'skill descriptions shortened to fit prompt.skills_catalog_max_chars',
+      )
     }
     if (catalog.dropped.length > 0) {
       this.#log.warn(
