@@ -29,6 +29,14 @@ describe('parseCli', () => {
     })
   })
 
+  it('--no-console / MOLECULE_DEV_CONSOLE=0 turn the console off; --console-flush-ms sets its batching', () => {
+    expect(parseCli(['--no-console'], {}).options.console).toBe(false)
+    expect(parseCli([], { MOLECULE_DEV_CONSOLE: '0' }).options.console).toBe(false)
+    expect(parseCli([], { MOLECULE_DEV_CONSOLE: '1' }).options.console).toBeUndefined()
+    expect(parseCli(['--console-flush-ms', '40'], { MOLECULE_DEV_CONSOLE_FLUSH_MS: '70' }).options.consoleFlushMs).toBe(40)
+    expect(parseCli([], { MOLECULE_DEV_CONSOLE_FLUSH_MS: '70' }).options.consoleFlushMs).toBe(70)
+  })
+
   it('collects repeated --allow-origin and --allow-host flags', () => {
     const cmd = parseCli(
       [

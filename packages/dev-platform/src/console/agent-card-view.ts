@@ -1,4 +1,4 @@
-import { shownBlock, shownText } from './text-preview.js'
+import { shownJson, shownText } from './text-preview.js'
 
 export interface SkillView {
   id: string
@@ -49,6 +49,6 @@ export function cardView(card: unknown): CardView | null {
     url: text(c.url, 200),
     capabilities,
     skills: skillsOf(c.skills),
-    json: shownBlock(JSON.stringify(card, null, 2), 20_000),
+    json: shownJson(card, 20_000),
   }
 }

@@ -1,6 +1,6 @@
 import type { ApprovalRecord, MemoryRecord, PlatformState } from '../platform-state.js'
 import { type Party, partyOf } from './parties.js'
-import { shownBlock, shownText } from './text-preview.js'
+import { shownJson, shownText } from './text-preview.js'
 
 /** An approval request, pending or decided. */
 export interface ApprovalEntry {
@@ -38,7 +38,7 @@ export function approvalEntry(state: PlatformState, approval: ApprovalRecord): A
     context:
       approval.context === null || approval.context === undefined
         ? ''
-        : shownBlock(JSON.stringify(approval.context, null, 2), 2_000),
+        : shownJson(approval.context, 2_000),
     status: approval.status,
     decidedBy: shownText(approval.decided_by ?? '', 80),
     decidedAt: approval.decided_at,

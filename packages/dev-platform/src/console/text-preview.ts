@@ -16,6 +16,26 @@ export function shownBlock(text: string, max: number): string {
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean
 }
 
+/** Deeper than this, a value shows as `…` (cards and contexts are shallow; this bounds the walk). */
+const MAX_DEPTH = 12
+
+function maskedValue(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return maskSecrets(value)
+  if (value === null || typeof value !== 'object') return value
+  if (depth >= MAX_DEPTH) return '…'
+  if (Array.isArray(value)) return value.map((item) => maskedValue(item, depth + 1))
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskedValue(item, depth + 1)]))
+}
+
+/**
+ * A JSON value as indented JSON for display. Every string is masked before it is quoted (inside JSON a credential's
+ * context, `"password":"…"` in a string, is escaped beyond recognition), then the whole text once more (fields named
+ * like credentials).
+ */
+export function shownJson(value: unknown, max: number): string {
+  return shownBlock(JSON.stringify(maskedValue(value, 0), null, 2) ?? '', max)
+}
+
 type Part = { kind?: unknown; type?: unknown; text?: unknown }
 
 /** The text parts of an A2A message (parts read leniently: `kind`, `type` or neither), joined. */
