@@ -40,10 +40,15 @@ export interface ConsoleBatch {
  * `flush` turns the marks into one batch, so a burst of events costs one frame. A row is resent only when what it
  * shows changed: `lastSent` keeps the signature of every row the page holds.
  */
+/** The page shows heartbeat ages in whole seconds: a workspace's beat is sent at most once per this many ms. */
+const BEAT_RESOLUTION_MS = 1_000
+
 export class ConsoleFeed {
   private cursor: number
   private readonly dirty = new Set<string>()
   private readonly beats = new Map<string, number>()
+  /** Heartbeat time last sent per workspace. */
+  private readonly beatSent = new Map<string, number>()
   private readonly approvals = new Set<string>()
   private readonly delegations = new Set<string>()
   private memoriesDirty = false
@@ -72,8 +77,9 @@ export class ConsoleFeed {
     const approvalId = event.payload.approval_id
     const delegationId = event.payload.delegation_id
     if (event.event === 'WORKSPACE_HEARTBEAT') {
-      const ws = this.state.get(event.workspaceId)
-      if (ws?.last_heartbeat_at != null) this.beats.set(ws.id, ws.last_heartbeat_at)
+      const at = this.state.get(event.workspaceId)?.last_heartbeat_at
+      const sent = this.beatSent.get(event.workspaceId) ?? Number.NEGATIVE_INFINITY
+      if (at != null && at - sent >= BEAT_RESOLUTION_MS) this.beats.set(event.workspaceId, at)
     }
     if (typeof approvalId === 'string') this.approvals.add(approvalId)
     if (typeof delegationId === 'string') this.delegations.add(delegationId)
@@ -90,8 +96,11 @@ export class ConsoleFeed {
     const batch: ConsoleBatch = { now: this.state.now() }
     this.takeRows(batch)
     this.takeWorkspaces(batch)
-    if (this.beats.size > 0) batch.beats = Object.fromEntries(this.beats)
-    this.beats.clear()
+    if (this.beats.size > 0) {
+      batch.beats = Object.fromEntries(this.beats)
+      for (const [id, at] of this.beats) this.beatSent.set(id, at)
+      this.beats.clear()
+    }
     this.takeApprovals(batch)
     this.takeDelegations(batch)
     if (this.memoriesDirty) batch.memories = newestMemories(this.state)
@@ -128,6 +137,7 @@ export class ConsoleFeed {
     for (const id of this.dirty) {
       const ws = this.state.get(id)
       if (!ws || ws.status === 'removed') {
+        this.beatSent.delete(id)
         if (this.lastSent.delete(id)) removed.push(id)
         continue
       }

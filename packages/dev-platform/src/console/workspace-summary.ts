@@ -20,15 +20,30 @@ export interface WorkspaceSummary {
   queued: number
 }
 
+/** Masked texts by their source: names, runtimes and tasks repeat on every heartbeat, masking them again would not. */
+const SHOWN_CACHE = 2_000
+const shownCache = new Map<string, string>()
+
+function shown(text: string, max: number): string {
+  const key = `${max}:${text}`
+  let value = shownCache.get(key)
+  if (value === undefined) {
+    value = shownText(text, max)
+    if (shownCache.size >= SHOWN_CACHE) shownCache.clear()
+    shownCache.set(key, value)
+  }
+  return value
+}
+
 export function summarizeWorkspace(state: PlatformState, ws: Workspace, inbox: InboxCounter): WorkspaceSummary {
   const mode = deliveryModeOf(ws)
   return {
     id: ws.id,
-    name: shownText(ws.name, 80),
+    name: shown(ws.name, 80),
     status: ws.status,
-    runtime: shownText(ws.runtime, 40),
+    runtime: shown(ws.runtime, 40),
     deliveryMode: mode,
-    currentTask: shownText(ws.current_task, 120),
+    currentTask: shown(ws.current_task, 120),
     activeTasks: ws.active_tasks,
     maxTasks: ws.max_concurrent_tasks,
     lastHeartbeatAt: ws.last_heartbeat_at,
