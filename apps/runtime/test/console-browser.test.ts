@@ -5,7 +5,13 @@ import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platfor
 import { PlatformClient } from '@molecule/platform-client'
 import { launchChromium, type TestBrowser } from '@molecule/test-support'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { ECHO_CONFIG, type RuntimeProcess, runtimeBin, spawnRuntime, workspaceDirs } from './support/runtime-process.js'
+import {
+  ECHO_CONFIG,
+  type RuntimeProcess,
+  runtimeBin,
+  spawnRuntime,
+  workspaceDirs,
+} from './support/runtime-process.js'
 
 // The dev console in a real browser (Debian's chromium, driven by playwright-core): what a person sees while two
 // runtimes talk through the dev platform, and an approval decided with a click.
@@ -51,7 +57,11 @@ async function waitForDecision(url: string, workspaceId: string, token: string, 
         if (!chunk.startsWith('data: ')) continue
         const frame = JSON.parse(chunk.slice(6)) as { type: string; data: Record<string, unknown> }
         if (frame.data.approval_id !== approvalId) continue
-        if (frame.type === 'APPROVAL_APPROVED' || frame.type === 'APPROVAL_DENIED' || frame.type === 'APPROVAL_DECIDED') {
+        if (
+          frame.type === 'APPROVAL_APPROVED' ||
+          frame.type === 'APPROVAL_DENIED' ||
+          frame.type === 'APPROVAL_DECIDED'
+        ) {
           await reader.cancel()
           return String(frame.data.decision ?? frame.data.status)
         }
@@ -92,7 +102,11 @@ describe('the dev console in a browser', () => {
     const task = 'summarise the quarterly numbers for the board'
     const res = await fetch(`${p.url}/workspaces/${a.id}/delegate`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${tokenA}`, 'X-Workspace-ID': a.id },
+      headers: {
+        'Content-Type': 'application/json',
+        Authorization: `Bearer ${tokenA}`,
+        'X-Workspace-ID': a.id,
+      },
       body: JSON.stringify({ target_id: b.id, task }),
     })
     expect(res.status).toBe(202)
@@ -103,7 +117,9 @@ describe('the dev console in a browser', () => {
     expect(await out.first().locator('td').nth(3).textContent()).toContain(task)
     expect(await out.first().locator('td').nth(4).textContent()).toMatch(/^\d+ ms$/)
     // Hop two: the result comes back to alpha (the runtime wakes itself through the proxy with it).
-    const back = timeline.filter({ hasText: 'alpha → alpha' }).filter({ hasText: 'Delegation results are ready' })
+    const back = timeline
+      .filter({ hasText: 'alpha → alpha' })
+      .filter({ hasText: 'Delegation results are ready' })
     await expect.poll(() => back.count(), { timeout: 10_000 }).toBeGreaterThan(0)
     const delegation = page.locator('#delegations tbody tr').filter({ hasText: 'alpha → beta' })
     await expect.poll(() => delegation.locator('td.status-completed').count(), { timeout: 10_000 }).toBe(1)
@@ -152,7 +168,9 @@ describe('the dev console in a browser', () => {
         await new Promise((r) => setTimeout(r, 20))
       }
       const booted = performance.now()
-      const consoleUrl = /^molecule dev console: (http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(out.split('\n')[0] ?? '')?.[1]
+      const consoleUrl = /^molecule dev console: (http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(
+        out.split('\n')[0] ?? '',
+      )?.[1]
       expect(consoleUrl).toBeTruthy()
       const page = await browser.context.newPage()
       await page.goto(consoleUrl as string)

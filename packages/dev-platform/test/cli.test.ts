@@ -36,7 +36,13 @@ function start(args: string[], env: Record<string, string> = {}): Promise<Starte
           out,
         )
       if (match?.[1])
-        resolve({ child, url: match[1], stderr: () => err, stdout: () => out, startMs: performance.now() - began })
+        resolve({
+          child,
+          url: match[1],
+          stderr: () => err,
+          stdout: () => out,
+          startMs: performance.now() - began,
+        })
     })
     child.once('exit', (code) => reject(new Error(`exited ${code}: ${err}`)))
   })

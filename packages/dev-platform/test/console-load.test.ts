@@ -33,7 +33,12 @@ async function heartbeat(ws: { id: string; token: string }, task: string): Promi
   const res = await fetch(`${url}/registry/heartbeat`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${ws.token}` },
-    body: JSON.stringify({ workspace_id: ws.id, current_task: task, active_tasks: task ? 1 : 0, uptime_seconds: 1 }),
+    body: JSON.stringify({
+      workspace_id: ws.id,
+      current_task: task,
+      active_tasks: task ? 1 : 0,
+      uptime_seconds: 1,
+    }),
   })
   await res.arrayBuffer()
 }
@@ -55,7 +60,8 @@ async function phase(label: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(DIST)) throw new Error('dist/cli.js is missing: run `pnpm --filter @molecule/dev-platform build` first')
+  if (!existsSync(DIST))
+    throw new Error('dist/cli.js is missing: run `pnpm --filter @molecule/dev-platform build` first')
   browser = await launchChromium()
   child = spawn(process.execPath, [BIN, '--port', '0', '--log-level', 'silent'])
   url = await new Promise<string>((resolve, reject) => {
@@ -72,7 +78,11 @@ beforeAll(async () => {
     const res = await fetch(`${url}/registry/register`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ id, url: 'http://127.0.0.1:9', agent_card: { name: `ws-${String(i).padStart(3, '0')}` } }),
+      body: JSON.stringify({
+        id,
+        url: 'http://127.0.0.1:9',
+        agent_card: { name: `ws-${String(i).padStart(3, '0')}` },
+      }),
     })
     workspaces.push({ id, token: ((await res.json()) as { auth_token: string }).auth_token })
   }
@@ -104,9 +114,13 @@ describe('the dev console under 100 heartbeating workspaces', () => {
       }
       const live = await browser.context.newPage()
       await live.goto(`${url}/`)
-      await expect.poll(() => live.locator('#workspaces tbody tr').count(), { timeout: 5_000 }).toBe(WORKSPACES)
+      await expect
+        .poll(() => live.locator('#workspaces tbody tr').count(), { timeout: 5_000 })
+        .toBe(WORKSPACES)
       withPage.push(await phase('with'))
-      const seen = (await live.evaluate(() => (window as unknown as { moleculeConsole: unknown }).moleculeConsole)) as {
+      const seen = (await live.evaluate(
+        () => (globalThis as unknown as { moleculeConsole: unknown }).moleculeConsole,
+      )) as {
         frames: number
         maxApplyMs: number
       }

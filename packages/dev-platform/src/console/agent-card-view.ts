@@ -27,8 +27,20 @@ function skillsOf(skills: unknown): SkillView[] {
   return skills.slice(0, 100).flatMap((skill) => {
     if (skill === null || typeof skill !== 'object') return []
     const s = skill as Record<string, unknown>
-    const tags = Array.isArray(s.tags) ? s.tags.slice(0, 20).map((tag) => text(tag, 40)).filter(Boolean) : []
-    return [{ id: text(s.id, 80), name: text(s.name, 120) || text(s.id, 80), description: text(s.description, 400), tags }]
+    const tags = Array.isArray(s.tags)
+      ? s.tags
+          .slice(0, 20)
+          .map((tag) => text(tag, 40))
+          .filter(Boolean)
+      : []
+    return [
+      {
+        id: text(s.id, 80),
+        name: text(s.name, 120) || text(s.id, 80),
+        description: text(s.description, 400),
+        tags,
+      },
+    ]
   })
 }
 

@@ -117,7 +117,8 @@ export class ConsoleFeed {
     for (const row of rows) {
       activity.push(activityEntry(this.state, row))
       if (isTimelineRow(row)) timeline.push(timelineEntry(this.state, row))
-      if (isDelegationRow(row) || row.delegation_id !== undefined) this.delegations.add(row.delegation_id as string)
+      if (isDelegationRow(row) || row.delegation_id !== undefined)
+        this.delegations.add(row.delegation_id as string)
       this.markInbox(row)
     }
     if (activity.length > 0) batch.activity = activity

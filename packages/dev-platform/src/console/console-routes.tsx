@@ -77,7 +77,13 @@ export function consoleRoutes(ctx: RouteContext, closers: Set<() => void>): Hono
     const denied = gates.console(c)
     if (denied) return c.redirect('/', 302)
     const data = workspacePageData(state, inbox, c.req.param('id'))
-    if (!data) return c.html(<p>No such workspace. <a href="/">Back to the console</a></p>, 404)
+    if (!data)
+      return c.html(
+        <p>
+          No such workspace. <a href="/">Back to the console</a>
+        </p>,
+        404,
+      )
     return c.html(<WorkspacePage {...data} />, 200, NO_STORE)
   })
 

@@ -59,7 +59,9 @@ describe('dev console', () => {
     p = await startTestPlatform({ consoleFlushMs: 10 })
     const res = await fetch(`${p.url}/`)
     expect(res.headers.get('content-type')).toContain('text/html')
-    expect(res.headers.get('set-cookie')).toMatch(/^molecule_console=[\w-]{40,}; Path=\/; HttpOnly; SameSite=Strict$/)
+    expect(res.headers.get('set-cookie')).toMatch(
+      /^molecule_console=[\w-]{40,}; Path=\/; HttpOnly; SameSite=Strict$/,
+    )
     const html = await res.text()
     expect(html).toContain('<h2 id="approvals-title">Approvals</h2>')
     expect(html).toContain('<script type="module" src="/console/static/console.js">')
@@ -89,7 +91,12 @@ describe('dev console', () => {
           body: { workspace_id: a.id, current_task: 'writing the release notes', active_tasks: 1 },
         })
         await platform.call('POST', `/workspaces/${poll.id}/a2a`, {
-          body: { jsonrpc: '2.0', id: 1, method: 'message/send', params: { message: { parts: [{ kind: 'text', text: 'hi inbox' }] } } },
+          body: {
+            jsonrpc: '2.0',
+            id: 1,
+            method: 'message/send',
+            params: { message: { parts: [{ kind: 'text', text: 'hi inbox' }] } },
+          },
         })
         await platform.call('POST', `/workspaces/${a.id}/memories`, {
           token: a.token,
@@ -101,27 +108,43 @@ describe('dev console', () => {
         })
       },
     )
-    const snapshot = frames[0]?.data as { workspaces: Array<{ id: string; name: string; deliveryMode: string }> }
+    const snapshot = frames[0]?.data as {
+      workspaces: Array<{ id: string; name: string; deliveryMode: string }>
+    }
     expect(frames[0]?.event).toBe('snapshot')
     expect(snapshot.workspaces.map((w) => w.id).sort()).toEqual([a.id, poll.id].sort())
     const batches = frames.filter((f) => f.event === 'batch').map((f) => f.data)
     const merged = Object.assign({}, ...batches.map((b) => ({ ...b })))
     expect(batches.some((b) => (b.beats as Record<string, number> | undefined)?.[a.id])).toBe(true)
     const rows = batches.flatMap((b) => (b.workspaces as Array<Record<string, unknown>> | undefined) ?? [])
-    expect(rows).toContainEqual(expect.objectContaining({ id: a.id, currentTask: 'writing the release notes', activeTasks: 1 }))
+    expect(rows).toContainEqual(
+      expect.objectContaining({ id: a.id, currentTask: 'writing the release notes', activeTasks: 1 }),
+    )
     expect(rows).toContainEqual(expect.objectContaining({ id: poll.id, deliveryMode: 'poll', inboxDepth: 1 }))
     const timeline = batches.flatMap((b) => (b.timeline as Array<Record<string, unknown>> | undefined) ?? [])
     expect(timeline).toContainEqual(
-      expect.objectContaining({ from: { id: null, name: 'user' }, to: { id: poll.id, name: 'inbox' }, text: 'hi inbox', status: 'inbox' }),
+      expect.objectContaining({
+        from: { id: null, name: 'user' },
+        to: { id: poll.id, name: 'inbox' },
+        text: 'hi inbox',
+        status: 'inbox',
+      }),
     )
-    expect(merged.memories).toContainEqual(expect.objectContaining({ content: 'the release is on Friday', scope: 'LOCAL' }))
-    expect(merged.approvals).toContainEqual(expect.objectContaining({ action: 'deploy', reason: 'ship it', status: 'pending' }))
+    expect(merged.memories).toContainEqual(
+      expect.objectContaining({ content: 'the release is on Friday', scope: 'LOCAL' }),
+    )
+    expect(merged.approvals).toContainEqual(
+      expect.objectContaining({ action: 'deploy', reason: 'ship it', status: 'pending' }),
+    )
   })
 
   it('a console session decides an approval on the real route; without it the route still wants a token', async () => {
     p = await startTestPlatform({ consoleFlushMs: 10 })
     const a = await p.register()
-    const asked = await p.call('POST', `/workspaces/${a.id}/approvals`, { token: a.token, body: { action: 'deploy' } })
+    const asked = await p.call('POST', `/workspaces/${a.id}/approvals`, {
+      token: a.token,
+      body: { action: 'deploy' },
+    })
     const decidePath = `/workspaces/${a.id}/approvals/${asked.body.approval_id}/decide`
     expect((await p.call('POST', decidePath, { body: { decision: 'approved' } })).status).toBe(401)
     // A made-up cookie is no session.
@@ -132,7 +155,9 @@ describe('dev console', () => {
     expect(forged.status).toBe(401)
     // The session opens the decide route only, never the workspace's other routes.
     const { cookie } = await openConsole(p)
-    expect((await p.call('GET', `/workspaces/${a.id}/memories`, { headers: { Cookie: cookie } })).status).toBe(401)
+    expect(
+      (await p.call('GET', `/workspaces/${a.id}/memories`, { headers: { Cookie: cookie } })).status,
+    ).toBe(401)
     const decided = await p.call('POST', decidePath, {
       body: { decision: 'approved', decided_by: 'console' },
       headers: { Cookie: cookie },
@@ -195,7 +220,9 @@ describe('dev console', () => {
     expect(wire).toContain('use ')
     expect(wire).not.toContain(secret)
     expect(wire).not.toContain(a.token)
-    const page = await (await fetch(`${platform.url}/console/workspaces/${a.id}`, { headers: { Cookie: cookie } })).text()
+    const page = await (
+      await fetch(`${platform.url}/console/workspaces/${a.id}`, { headers: { Cookie: cookie } })
+    ).text()
     expect(page).toContain('alpha')
     for (const sample of samples) expect(leakedPiece(page, sample.secret), sample.kind).toBeUndefined()
     expect(page).not.toContain(a.token)
@@ -213,7 +240,9 @@ describe('dev console', () => {
       },
     })
     const { cookie } = await openConsole(p)
-    const html = await (await fetch(`${p.url}/console/workspaces/${a.id}`, { headers: { Cookie: cookie } })).text()
+    const html = await (
+      await fetch(`${p.url}/console/workspaces/${a.id}`, { headers: { Cookie: cookie } })
+    ).text()
     expect(html).toContain('<strong>Echo</strong> says it back')
     expect(html).toContain('Capabilities: streaming')
     expect(html).toContain('No tasks yet.')

@@ -38,8 +38,8 @@ export class InboxCounter {
       if (row.activity_type !== 'a2a_receive' || row.method === 'notify') continue
       const ws = this.state.get(row.workspace_id)
       if (!ws || deliveryModeOf(ws) !== 'poll') continue
-      let seqs = this.unread.get(ws.id)
-      if (!seqs) this.unread.set(ws.id, (seqs = []))
+      const seqs = this.unread.get(ws.id) ?? []
+      if (seqs.length === 0) this.unread.set(ws.id, seqs)
       seqs.push(row.seq)
       if (seqs.length > MAX_UNREAD) seqs.shift()
     }

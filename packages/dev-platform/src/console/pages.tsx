@@ -64,7 +64,16 @@ export function ConsolePage() {
           <LiveTable
             id="workspaces"
             caption="Every workspace the platform knows"
-            columns={['Name', 'Status', 'Runtime', 'Delivery', 'Current task', 'Active tasks', 'Inbox', 'Last heartbeat']}
+            columns={[
+              'Name',
+              'Status',
+              'Runtime',
+              'Delivery',
+              'Current task',
+              'Active tasks',
+              'Inbox',
+              'Last heartbeat',
+            ]}
           />
         </section>
         <section aria-labelledby="timeline-title">
@@ -166,7 +175,8 @@ export function WorkspacePage({ summary, card, tasks, approvals }: WorkspacePage
           {view ? (
             <>
               <p>
-                <strong>{view.name}</strong> {view.version ? `v${view.version}` : ''} — {view.description || 'no description'}
+                <strong>{view.name}</strong> {view.version ? `v${view.version}` : ''} —{' '}
+                {view.description || 'no description'}
               </p>
               <p>Capabilities: {view.capabilities.length > 0 ? view.capabilities.join(', ') : 'none'}</p>
               <h3>Skills</h3>

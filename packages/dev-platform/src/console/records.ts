@@ -36,9 +36,7 @@ export function approvalEntry(state: PlatformState, approval: ApprovalRecord): A
     reason: shownText(approval.reason ?? '', 400),
     taskId: shownText(approval.task_id ?? '', 80),
     context:
-      approval.context === null || approval.context === undefined
-        ? ''
-        : shownJson(approval.context, 2_000),
+      approval.context === null || approval.context === undefined ? '' : shownJson(approval.context, 2_000),
     status: approval.status,
     decidedBy: shownText(approval.decided_by ?? '', 80),
     decidedAt: approval.decided_at,

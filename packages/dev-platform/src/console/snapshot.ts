@@ -15,7 +15,13 @@ import {
 import { summarizeWorkspace, type WorkspaceSummary } from './workspace-summary.js'
 
 /** How many entries of each list a page holds (the client trims to the same numbers). */
-export const LIST_LIMITS = { timeline: 200, delegations: 50, approvals: 50, memories: 50, activity: 200 } as const
+export const LIST_LIMITS = {
+  timeline: 200,
+  delegations: 50,
+  approvals: 50,
+  memories: 50,
+  activity: 200,
+} as const
 
 /** Everything the console shows, as sent when a page connects. */
 export interface ConsoleSnapshot {
@@ -30,7 +36,11 @@ export interface ConsoleSnapshot {
 }
 
 /** The newest `limit` rows matching `keep`, oldest first (walks back from the newest row). */
-export function newestRows(state: PlatformState, keep: (row: ActivityRow) => boolean, limit: number): ActivityRow[] {
+export function newestRows(
+  state: PlatformState,
+  keep: (row: ActivityRow) => boolean,
+  limit: number,
+): ActivityRow[] {
   const rows = state.activity.rows
   const out: ActivityRow[] = []
   for (let i = rows.length - 1; i >= 0 && out.length < limit; i--) {
@@ -49,7 +59,9 @@ export function newestMemories(state: PlatformState): MemoryEntry[] {
 export function approvalList(state: PlatformState): ApprovalEntry[] {
   const all = [...state.approvals.values()]
   const pending = all.filter((a) => a.status === 'pending')
-  const decided = all.filter((a) => a.status !== 'pending').slice(-Math.max(0, LIST_LIMITS.approvals - pending.length))
+  const decided = all
+    .filter((a) => a.status !== 'pending')
+    .slice(-Math.max(0, LIST_LIMITS.approvals - pending.length))
   return [...decided, ...pending].map((approval) => approvalEntry(state, approval))
 }
 
@@ -71,7 +83,9 @@ export function buildSnapshot(state: PlatformState, inbox: InboxCounter): Consol
     now: state.now(),
     workspaces,
     timeline: newestRows(state, isTimelineRow, LIST_LIMITS.timeline).map((row) => timelineEntry(state, row)),
-    delegations: newestRows(state, isDelegationRow, LIST_LIMITS.delegations).map((row) => delegationEntry(state, row)),
+    delegations: newestRows(state, isDelegationRow, LIST_LIMITS.delegations).map((row) =>
+      delegationEntry(state, row),
+    ),
     approvals: approvalList(state),
     memories: newestMemories(state),
     activity: newestRows(state, () => true, LIST_LIMITS.activity).map((row) => activityEntry(state, row)),

@@ -24,9 +24,13 @@ function locate(name: string): string {
   }
   const found = tried.find((path) => existsSync(path))
   if (found) return found
-  throw new DevPlatformError('DEV_CONSOLE_FILES_MISSING', `the dev console's ${name} is missing (looked in ${tried.join(', ')})`, {
-    fix: 'Build @molecule/dev-platform (pnpm build), or start the platform with console: false (--no-console).',
-  })
+  throw new DevPlatformError(
+    'DEV_CONSOLE_FILES_MISSING',
+    `the dev console's ${name} is missing (looked in ${tried.join(', ')})`,
+    {
+      fix: 'Build @molecule/dev-platform (pnpm build), or start the platform with console: false (--no-console).',
+    },
+  )
 }
 
 /** Reads every file once (they are a few KB) and keeps them for the life of the process. */

@@ -35,7 +35,11 @@ function shown(text: string, max: number): string {
   return value
 }
 
-export function summarizeWorkspace(state: PlatformState, ws: Workspace, inbox: InboxCounter): WorkspaceSummary {
+export function summarizeWorkspace(
+  state: PlatformState,
+  ws: Workspace,
+  inbox: InboxCounter,
+): WorkspaceSummary {
   const mode = deliveryModeOf(ws)
   return {
     id: ws.id,
@@ -73,6 +77,7 @@ export function workspaceSignature(state: PlatformState, ws: Workspace, inbox: I
 
 function queuedFor(state: PlatformState, workspaceId: string): number {
   let queued = 0
-  for (const entry of state.queue) if (entry.workspace_id === workspaceId && entry.status === 'queued') queued++
+  for (const entry of state.queue)
+    if (entry.workspace_id === workspaceId && entry.status === 'queued') queued++
   return queued
 }

@@ -30,7 +30,9 @@ const td = (text, cls) => el('td', cls ? { class: cls } : undefined, text ?? '')
 const time = (ms) => new Date(ms).toLocaleTimeString([], { hour12: false })
 
 function partyNode(party) {
-  return party.id ? el('a', { href: `/console/workspaces/${encodeURIComponent(party.id)}` }, party.name) : party.name
+  return party.id
+    ? el('a', { href: `/console/workspaces/${encodeURIComponent(party.id)}` }, party.name)
+    : party.name
 }
 
 function fromTo(from, to) {
@@ -70,7 +72,7 @@ function timelineRow(entry) {
   return el(
     'tr',
     { 'data-id': entry.id },
-    td(time(entry.at)),
+    td(time(entry.at), 'time'),
     fromTo(entry.from, entry.to),
     td(entry.text),
     td(entry.reply || entry.error),
@@ -83,7 +85,7 @@ function delegationRow(entry) {
   return el(
     'tr',
     { 'data-id': entry.id },
-    td(time(entry.at)),
+    td(time(entry.at), 'time'),
     fromTo(entry.from, entry.to),
     td(entry.task),
     td(entry.status, `status-${entry.status}`),
@@ -95,7 +97,7 @@ function memoryRow(entry) {
   return el(
     'tr',
     { 'data-id': entry.id },
-    td(time(entry.at)),
+    td(time(entry.at), 'time'),
     el('td', null, partyNode(entry.workspace)),
     td(entry.scope),
     td(entry.namespace),
@@ -107,7 +109,7 @@ function activityRow(entry) {
   return el(
     'tr',
     { 'data-id': entry.id },
-    td(time(entry.at)),
+    td(time(entry.at), 'time'),
     el('td', null, partyNode(entry.workspace)),
     td(entry.type),
     td(entry.method),
@@ -142,7 +144,11 @@ function approvalRow(entry) {
   const cell = el('td')
   if (entry.status === 'pending') {
     const who = `${entry.action} from ${entry.workspace.name}`
-    const approve = el('button', { type: 'button', class: 'approve', 'aria-label': `Approve ${who}` }, 'Approve')
+    const approve = el(
+      'button',
+      { type: 'button', class: 'approve', 'aria-label': `Approve ${who}` },
+      'Approve',
+    )
     const deny = el('button', { type: 'button', class: 'deny', 'aria-label': `Deny ${who}` }, 'Deny')
     approve.addEventListener('click', () => decide(entry, 'approved', cell))
     deny.addEventListener('click', () => decide(entry, 'denied', cell))
@@ -150,11 +156,13 @@ function approvalRow(entry) {
   } else {
     cell.textContent = entry.decidedBy ? `by ${entry.decidedBy}` : ''
   }
-  const reason = entry.context ? el('details', null, el('summary', null, entry.reason || 'context'), el('pre', null, entry.context)) : entry.reason
+  const reason = entry.context
+    ? el('details', null, el('summary', null, entry.reason || 'context'), el('pre', null, entry.context))
+    : entry.reason
   return el(
     'tr',
     { 'data-id': entry.id, 'data-status': entry.status },
-    td(time(entry.at)),
+    td(time(entry.at), 'time'),
     el('td', null, partyNode(entry.workspace)),
     td(entry.action),
     el('td', null, reason),
@@ -236,7 +244,9 @@ function applyBatch(b) {
   for (const ws of b.workspaces ?? []) putWorkspace(ws)
   for (const id of b.removed ?? []) {
     workspaces.delete(id)
-    body('workspaces').querySelector(`tr[data-id="${CSS.escape(id)}"]`)?.remove()
+    body('workspaces')
+      .querySelector(`tr[data-id="${CSS.escape(id)}"]`)
+      ?.remove()
   }
   for (const [id, at] of Object.entries(b.beats ?? {})) beat(id, at)
   if (b.timeline) upsert('timeline', b.timeline, timelineRow, LIMITS.timeline)
@@ -277,8 +287,12 @@ function connect() {
   source.addEventListener('error', () => {
     status.textContent = 'reconnecting…'
   })
-  source.addEventListener('snapshot', (event) => measured('console-snapshot', () => applySnapshot(JSON.parse(event.data))))
-  source.addEventListener('batch', (event) => measured('console-apply', () => applyBatch(JSON.parse(event.data))))
+  source.addEventListener('snapshot', (event) =>
+    measured('console-snapshot', () => applySnapshot(JSON.parse(event.data))),
+  )
+  source.addEventListener('batch', (event) =>
+    measured('console-apply', () => applyBatch(JSON.parse(event.data))),
+  )
   // Local only: heartbeat ages move with the clock; nothing is fetched.
   setInterval(() => measured('console-ages', refreshAges), 1000)
 }
