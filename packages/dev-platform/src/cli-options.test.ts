@@ -38,7 +38,9 @@ describe('parseCli', () => {
     expect(options(['--no-console'], {}).console).toBe(false)
     expect(options([], { MOLECULE_DEV_CONSOLE: '0' }).console).toBe(false)
     expect(options([], { MOLECULE_DEV_CONSOLE: '1' }).console).toBeUndefined()
-    expect(options(['--console-flush-ms', '40'], { MOLECULE_DEV_CONSOLE_FLUSH_MS: '70' }).consoleFlushMs).toBe(40)
+    expect(
+      options(['--console-flush-ms', '40'], { MOLECULE_DEV_CONSOLE_FLUSH_MS: '70' }).consoleFlushMs,
+    ).toBe(40)
     expect(options([], { MOLECULE_DEV_CONSOLE_FLUSH_MS: '70' }).consoleFlushMs).toBe(70)
   })
 
