@@ -53,6 +53,9 @@ export class ConsoleFeed {
   private readonly delegations = new Set<string>()
   private memoriesDirty = false
   private readonly lastSent = new Map<string, string>()
+  /** Active task counts and queue length as of the latest heartbeats (what a heartbeat may change unannounced). */
+  private readonly activeSeen = new Map<string, number>()
+  private queueSeen = 0
 
   constructor(
     private readonly state: PlatformState,
@@ -76,14 +79,27 @@ export class ConsoleFeed {
   onEvent(event: PlatformEvent): void {
     const approvalId = event.payload.approval_id
     const delegationId = event.payload.delegation_id
-    if (event.event === 'WORKSPACE_HEARTBEAT') {
-      const at = this.state.get(event.workspaceId)?.last_heartbeat_at
-      const sent = this.beatSent.get(event.workspaceId) ?? Number.NEGATIVE_INFINITY
-      if (at != null && at - sent >= BEAT_RESOLUTION_MS) this.beats.set(event.workspaceId, at)
-    }
+    if (event.event === 'WORKSPACE_HEARTBEAT') return this.onHeartbeat(event.workspaceId)
     if (typeof approvalId === 'string') this.approvals.add(approvalId)
     if (typeof delegationId === 'string') this.delegations.add(delegationId)
     this.dirty.add(event.workspaceId)
+  }
+
+  /**
+   * The hot path: most heartbeats change nothing the row shows. A new current task comes with its own event
+   * (TASK_UPDATED); what a heartbeat can change silently is the active task count and the busy queue (a drain).
+   */
+  private onHeartbeat(workspaceId: string): void {
+    const ws = this.state.get(workspaceId)
+    if (!ws) return
+    const at = ws.last_heartbeat_at
+    const sent = this.beatSent.get(workspaceId) ?? Number.NEGATIVE_INFINITY
+    if (at !== null && at - sent >= BEAT_RESOLUTION_MS) this.beats.set(workspaceId, at)
+    if (this.activeSeen.get(workspaceId) !== ws.active_tasks || this.state.queue.length !== this.queueSeen) {
+      this.activeSeen.set(workspaceId, ws.active_tasks)
+      this.queueSeen = this.state.queue.length
+      this.dirty.add(workspaceId)
+    }
   }
 
   onChange(change: StateChange, workspaceId: string): void {
@@ -139,6 +155,7 @@ export class ConsoleFeed {
       const ws = this.state.get(id)
       if (!ws || ws.status === 'removed') {
         this.beatSent.delete(id)
+        this.activeSeen.delete(id)
         if (this.lastSent.delete(id)) removed.push(id)
         continue
       }

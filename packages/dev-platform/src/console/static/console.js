@@ -173,18 +173,32 @@ function approvalRow(entry) {
 
 // ── tables ───────────────────────────────────────────────────────────────────────────────────────────────────────
 
+const TABLES = ['workspaces', 'timeline', 'delegations', 'approvals', 'memories', 'activity']
 const body = (id) => $(id).tBodies[0]
+/** The rows of each table by entry id: a lookup per update, never a DOM query. */
+const rowsOf = Object.fromEntries(TABLES.map((table) => [table, new Map()]))
+
+function clear(table) {
+  body(table).replaceChildren()
+  rowsOf[table].clear()
+}
 
 /** Replaces the row with the same id, or adds the new one at the top (newest first); trims the oldest. */
 function upsert(table, entries, render, limit) {
   const tbody = body(table)
+  const rows = rowsOf[table]
   for (const entry of entries) {
     const row = render(entry)
-    const old = tbody.querySelector(`tr[data-id="${CSS.escape(entry.id)}"]`)
+    const old = rows.get(entry.id)
     if (old) old.replaceWith(row)
     else tbody.prepend(row)
+    rows.set(entry.id, row)
   }
-  while (tbody.rows.length > limit) tbody.deleteRow(tbody.rows.length - 1)
+  while (tbody.rows.length > limit) {
+    const last = tbody.rows[tbody.rows.length - 1]
+    rows.delete(last.dataset.id)
+    last.remove()
+  }
 }
 
 /** Pending approvals on top, then decided ones, newest first within each. */
@@ -199,16 +213,17 @@ function sortApprovals() {
 function putWorkspace(ws) {
   workspaces.set(ws.id, ws)
   const row = workspaceRow(ws)
-  const old = body('workspaces').querySelector(`tr[data-id="${CSS.escape(ws.id)}"]`)
+  const old = rowsOf.workspaces.get(ws.id)
   if (old) old.replaceWith(row)
   else body('workspaces').append(row)
+  rowsOf.workspaces.set(ws.id, row)
 }
 
 function beat(id, at) {
   const ws = workspaces.get(id)
   if (!ws) return
   ws.lastHeartbeatAt = at
-  const row = body('workspaces').querySelector(`tr[data-id="${CSS.escape(id)}"]`)
+  const row = rowsOf.workspaces.get(id)
   if (row) {
     row.beat = at
     row.cells[7].textContent = age(at)
@@ -227,9 +242,7 @@ function refreshAges() {
 function applySnapshot(s) {
   clockOffset = s.now - Date.now()
   workspaces.clear()
-  for (const id of ['workspaces', 'timeline', 'delegations', 'approvals', 'memories', 'activity']) {
-    body(id).replaceChildren()
-  }
+  for (const table of TABLES) clear(table)
   for (const ws of s.workspaces) putWorkspace(ws)
   upsert('timeline', s.timeline, timelineRow, LIMITS.timeline)
   upsert('delegations', s.delegations, delegationRow, LIMITS.delegations)
@@ -244,9 +257,8 @@ function applyBatch(b) {
   for (const ws of b.workspaces ?? []) putWorkspace(ws)
   for (const id of b.removed ?? []) {
     workspaces.delete(id)
-    body('workspaces')
-      .querySelector(`tr[data-id="${CSS.escape(id)}"]`)
-      ?.remove()
+    rowsOf.workspaces.get(id)?.remove()
+    rowsOf.workspaces.delete(id)
   }
   for (const [id, at] of Object.entries(b.beats ?? {})) beat(id, at)
   if (b.timeline) upsert('timeline', b.timeline, timelineRow, LIMITS.timeline)
@@ -256,7 +268,7 @@ function applyBatch(b) {
     sortApprovals()
   }
   if (b.memories) {
-    body('memories').replaceChildren()
+    clear('memories')
     upsert('memories', b.memories, memoryRow, LIMITS.memories)
   }
   if (b.activity) upsert('activity', b.activity, activityRow, LIMITS.activity)
