@@ -79,7 +79,10 @@ export class ConsoleFeed {
   onEvent(event: PlatformEvent): void {
     const approvalId = event.payload.approval_id
     const delegationId = event.payload.delegation_id
-    if (event.event === 'WORKSPACE_HEARTBEAT') return this.onHeartbeat(event.workspaceId)
+    if (event.event === 'WORKSPACE_HEARTBEAT') {
+      this.onHeartbeat(event.workspaceId)
+      return
+    }
     if (typeof approvalId === 'string') this.approvals.add(approvalId)
     if (typeof delegationId === 'string') this.delegations.add(delegationId)
     this.dirty.add(event.workspaceId)
