@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto'
+import type { AIMessageChunk, BaseMessage } from '@langchain/core/messages'
+import type { TaskEvents } from '@molecule/adapter-core'
+import type { AgentGraph } from './graph.js'
+import { ToolTrace, type ToolTraceEntry } from './tool-trace.js'
+
+/** Token counts of the last completed model call of the turn (the provider's own numbers). */
+export interface TokenUsage {
+  input_tokens: number
+  output_tokens: number
+}
+
+export interface TurnResult {
+  /** Every streamed text chunk of every model call, joined. */
+  text: string
+  toolTrace: ToolTraceEntry[]
+  usage: TokenUsage | undefined
+  modelCalls: number
+}
+
+export interface TurnOptions {
+  events: Pick<TaskEvents, 'artifact'>
+  signal: AbortSignal
+  recursionLimit: number
+  contextId: string
+}
+
+/** The text of a streamed chunk: a string, or the `text` blocks of a content list (tool_use blocks never). */
+export function chunkText(content: AIMessageChunk['content'] | undefined): string {
+  if (typeof content === 'string') return content
+  if (!Array.isArray(content)) return ''
+  let out = ''
+  for (const block of content) {
+    if (typeof block === 'string') out += block
+    else if (block && block.type === 'text' && typeof block.text === 'string') out += block.text
+  }
+  return out
+}
+
+function usageOf(output: unknown): TokenUsage | undefined {
+  const usage = (output as { usage_metadata?: { input_tokens?: unknown; output_tokens?: unknown } } | undefined)
+    ?.usage_metadata
+  if (typeof usage?.input_tokens !== 'number' || typeof usage.output_tokens !== 'number') return undefined
+  return { input_tokens: usage.input_tokens, output_tokens: usage.output_tokens }
+}
+
+/**
+ * Runs the graph once over `messages` and streams it: each model call's text goes out as chunks of its own
+ * artifact (a new artifact per model call, so a ReAct cycle's thoughts before a tool call stay apart from the
+ * answer); tool calls and tool results are recorded in the trace and never streamed.
+ */
+export async function streamTurn(graph: AgentGraph, messages: BaseMessage[], options: TurnOptions): Promise<TurnResult> {
+  const trace = new ToolTrace()
+  let text = ''
+  let usage: TokenUsage | undefined
+  let modelCalls = 0
+  const artifactOf = new Map<string, string>()
+  const stream = graph.streamEvents(
+    { messages },
+    {
+      version: 'v2',
+      signal: options.signal,
+      recursionLimit: options.recursionLimit,
+      configurable: { thread_id: options.contextId },
+      runName: `a2a-${options.contextId.slice(0, 8)}`,
+    },
+  )
+  for await (const event of stream) {
+    switch (event.event) {
+      case 'on_chat_model_start':
+        modelCalls += 1
+        break
+      case 'on_chat_model_stream': {
+        const piece = chunkText((event.data.chunk as AIMessageChunk | undefined)?.content)
+        if (!piece) break
+        let artifactId = artifactOf.get(event.run_id)
+        if (artifactId === undefined) {
+          artifactId = randomUUID()
+          artifactOf.set(event.run_id, artifactId)
+        }
+        text += piece
+        options.events.artifact({ artifactId, text: piece })
+        break
+      }
+      case 'on_chat_model_end':
+        usage = usageOf(event.data.output) ?? usage
+        break
+      case 'on_tool_start':
+        trace.start(event.run_id ?? '', event.name, event.data.input)
+        break
+      case 'on_tool_end':
+        trace.end(event.run_id ?? '', event.data.output)
+        break
+    }
+  }
+  return { text, toolTrace: trace.entries, usage, modelCalls }
+}
