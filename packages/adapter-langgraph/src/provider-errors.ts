@@ -46,8 +46,9 @@ function isContextLength(err: ErrorShape): boolean {
 }
 
 function isConnectionError(err: ErrorShape): boolean {
-  const name = typeof err.name === 'string' ? err.name : ''
-  if (name === 'APIConnectionError' || name === 'APIConnectionTimeoutError') return true
+  // The provider SDKs' connection errors, by class name (their `name` is often plain `Error`).
+  const names = [err.name, (err as object).constructor?.name]
+  if (names.some((n) => n === 'APIConnectionError' || n === 'APIConnectionTimeoutError')) return true
   const cause = err.cause as ErrorShape | undefined
   return typeof cause?.code === 'string' && /^(ECONNREFUSED|ENOTFOUND|ECONNRESET|ETIMEDOUT|EAI_AGAIN)$/.test(cause.code)
 }

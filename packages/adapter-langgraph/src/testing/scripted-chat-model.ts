@@ -112,11 +112,14 @@ export class ScriptedChatModel extends BaseChatModel {
         }),
       )
     })
-    if (this.usage)
+    // A provider streams at least one (maybe empty) chunk even for an empty reply.
+    if (pieces.length === 0 || this.usage)
       pieces.push(
         new AIMessageChunk({
           content: '',
-          usage_metadata: { ...this.usage, total_tokens: this.usage.input_tokens + this.usage.output_tokens },
+          ...(this.usage
+            ? { usage_metadata: { ...this.usage, total_tokens: this.usage.input_tokens + this.usage.output_tokens } }
+            : {}),
         }),
       )
     for (const message of pieces) {
