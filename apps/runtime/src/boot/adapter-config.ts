@@ -89,6 +89,7 @@ export async function adapterConfigFor(
     heartbeat: runtimeHeartbeatHandle(state.activity, state.wedge, log, state.pulse.fire),
     memory: platformMemory(platform, log.child({ component: 'memory' })),
     setup: { systemPrompt, loadedSkills: skills, tools, isCoordinator: false, children: [] },
+    env,
   }
   return { adapterConfig, skills, promptHasPlatformParts }
 }
