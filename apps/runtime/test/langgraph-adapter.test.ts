@@ -11,15 +11,17 @@ import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platfor
 import { sdkTextRequest } from '@molecule/test-support'
 import { afterEach, describe, expect, it } from 'vitest'
 import { builtinAdapters, type RunningRuntime, startRuntime } from '../src/index.js'
-import { inProcessEnv } from './support/runtime-process.js'
+import { inProcessEnv, type RuntimeProcess, spawnRuntime, workspaceDirs } from './support/runtime-process.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: test-only view of the SDK's stream events
 type Json = any
 
 let platform: RunningDevPlatform | undefined
 const runtimes: RunningRuntime[] = []
+const processes: RuntimeProcess[] = []
 
 afterEach(async () => {
+  await Promise.all(processes.splice(0).map((rt) => rt.stop('SIGKILL')))
   await Promise.all(runtimes.splice(0).map((rt) => rt.stop('test')))
   await platform?.close()
   platform = undefined
@@ -102,5 +104,20 @@ describe('runtime: langgraph, driven by a scripted chat model', () => {
       (row) => row.workspace_id === alpha.workspaceId && row.activity_type === 'a2a_send',
     )
     expect(sent?.target_id).toBe(beta.workspaceId)
+  })
+})
+
+describe('runtime: langgraph as a new user meets it (the built CLI, an empty config.yaml)', () => {
+  it('with ANTHROPIC_API_KEY set, the package is found, the workspace boots and registers', async () => {
+    const p = await startDevPlatform({ port: 0, logLevel: 'silent' })
+    platform = p
+    const { id } = await p.createWorkspace({ name: 'fresh' })
+    const rt = spawnRuntime(id, p.url, await workspaceDirs(''), { ANTHROPIC_API_KEY: 'test-anthropic-key-not-real' })
+    processes.push(rt)
+    const started = await rt.waitForMsg('Runtime: langgraph (LangGraph)')
+    expect(started.source).toBe('builtin:langgraph')
+    await rt.waitForMsg('registered')
+    expect(p.state.get(id)?.status).toBe('online')
+    expect(rt.stderr).not.toContain('test-anthropic-key-not-real')
   })
 })
