@@ -32,7 +32,11 @@ async function main() {
   const rounds = Number(values.rounds)
   const self = fileURLToPath(import.meta.url)
   const adapterModule = fileURLToPath(new URL('./langgraph-scripted-adapter.mjs', import.meta.url))
-  console.log(`node ${process.version}, ${cpus().length} cores, load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`)
+  console.log(
+    `node ${process.version}, ${cpus().length} cores, load average before: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  )
   const platform = await spawnPlatform(self)
   const started = []
   try {
@@ -43,8 +47,16 @@ async function main() {
     }
     const targets = [
       await spawn('echo', {}, 'probe'),
-      await spawn('langgraph answer', { runtime: 'langgraph', env: { ADAPTER_MODULE: adapterModule, BENCH_SCRIPT: 'answer' } }, expectedReply),
-      await spawn('langgraph tool+answer', { runtime: 'langgraph', env: { ADAPTER_MODULE: adapterModule, BENCH_SCRIPT: 'tool' } }, expectedReply),
+      await spawn(
+        'langgraph answer',
+        { runtime: 'langgraph', env: { ADAPTER_MODULE: adapterModule, BENCH_SCRIPT: 'answer' } },
+        expectedReply,
+      ),
+      await spawn(
+        'langgraph tool+answer',
+        { runtime: 'langgraph', env: { ADAPTER_MODULE: adapterModule, BENCH_SCRIPT: 'tool' } },
+        expectedReply,
+      ),
     ]
     const results = new Map(targets.map((t) => [t.name, []]))
     for (const t of targets) {
@@ -75,7 +87,11 @@ async function main() {
         `adapter overhead per task (${row.target} − echo): ${row['CPU µs/task'] - echo['CPU µs/task']} µs CPU, ` +
           `${(row['p50 ms'] - echo['p50 ms']).toFixed(2)} ms p50 latency at c=${connections}`,
       )
-    console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`)
+    console.log(
+      `load average after: ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    )
   } finally {
     await Promise.all(started.map((rt) => rt.stop()))
     platform.stop()

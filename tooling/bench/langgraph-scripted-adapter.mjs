@@ -10,7 +10,8 @@ const withTool = process.env.BENCH_SCRIPT === 'tool'
 
 function respond(messages) {
   const last = messages.at(-1)
-  if (withTool && last?.getType() === 'human') return { toolCalls: [{ name: 'get_runtime_identity', args: {} }] }
+  if (withTool && last?.getType() === 'human')
+    return { toolCalls: [{ name: 'get_runtime_identity', args: {} }] }
   return ANSWER
 }
 

@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ClientFactory } from '@a2a-js/sdk/client'
-import type { BaseMessage } from '@langchain/core/messages'
 import { LangGraphAdapter } from '@molecule/adapter-langgraph'
 import { ScriptedChatModel } from '@molecule/adapter-langgraph/testing'
 import { silentLogger } from '@molecule/core'
@@ -46,7 +44,8 @@ async function workspace(
   return runtime
 }
 
-const lastContent = (messages: BaseMessage[]): string => String(messages.at(-1)?.content ?? '')
+const lastContent = (messages: ReadonlyArray<{ content: unknown }>): string =>
+  String(messages.at(-1)?.content ?? '')
 
 describe('runtime: langgraph, driven by a scripted chat model', () => {
   it('calls list_peers, delegates to a second runtime through the platform, streams the answer to the SDK client', async () => {
@@ -59,7 +58,11 @@ describe('runtime: langgraph, driven by a scripted chat model', () => {
         { text: 'Looking for a peer. ', toolCalls: [{ name: 'list_peers', args: {} }] },
         (messages) => {
           const peerId = /ID: ([0-9a-f-]{36})/.exec(lastContent(messages))?.[1] ?? 'no-peer-listed'
-          return { toolCalls: [{ name: 'delegate_task', args: { workspace_id: peerId, task: 'say hello to alpha' } }] }
+          return {
+            toolCalls: [
+              { name: 'delegate_task', args: { workspace_id: peerId, task: 'say hello to alpha' } },
+            ],
+          }
         },
         (messages) => `Beta replied: ${lastContent(messages)}`,
       ],
@@ -72,17 +75,24 @@ describe('runtime: langgraph, driven by a scripted chat model', () => {
 
     const client = await new ClientFactory().createFromUrl(`http://127.0.0.1:${alpha.port}`)
     const events: Json[] = []
-    for await (const event of client.sendMessageStream(sdkTextRequest('ask a peer to greet me'))) events.push(event)
+    for await (const event of client.sendMessageStream(sdkTextRequest('ask a peer to greet me')))
+      events.push(event)
 
     // The runtime's built-in tools, bound with their schemas.
     expect(model.boundTools).toEqual(expect.arrayContaining(['list_peers', 'delegate_task', 'commit_memory']))
     const cases = events.map((e) => e.payload?.$case)
     expect(cases[0]).toBe('task')
-    const statuses = events.filter((e) => e.payload?.$case === 'statusUpdate').map((e) => e.payload.value.status.state)
+    const statuses = events
+      .filter((e) => e.payload?.$case === 'statusUpdate')
+      .map((e) => e.payload.value.status.state)
     expect(statuses[0]).toBe(2) // TASK_STATE_WORKING
     expect(statuses.at(-1)).toBe(3) // TASK_STATE_COMPLETED
-    const artifactEvents = events.filter((e) => e.payload?.$case === 'artifactUpdate').map((e) => e.payload.value)
-    const streamed = artifactEvents.flatMap((a) => a.artifact.parts.map((part: Json) => part.content?.value ?? part.text))
+    const artifactEvents = events
+      .filter((e) => e.payload?.$case === 'artifactUpdate')
+      .map((e) => e.payload.value)
+    const streamed = artifactEvents.flatMap((a) =>
+      a.artifact.parts.map((part: Json) => part.content?.value ?? part.text),
+    )
     expect(streamed.join('')).toContain('Looking for a peer.')
     expect(streamed.join('')).toContain('Beta replied:')
     expect(streamed.join('')).toContain('say hello to alpha')
@@ -112,7 +122,9 @@ describe('runtime: langgraph as a new user meets it (the built CLI, an empty con
     const p = await startDevPlatform({ port: 0, logLevel: 'silent' })
     platform = p
     const { id } = await p.createWorkspace({ name: 'fresh' })
-    const rt = spawnRuntime(id, p.url, await workspaceDirs(''), { ANTHROPIC_API_KEY: 'test-anthropic-key-not-real' })
+    const rt = spawnRuntime(id, p.url, await workspaceDirs(''), {
+      ANTHROPIC_API_KEY: 'test-anthropic-key-not-real',
+    })
     processes.push(rt)
     const started = await rt.waitForMsg('Runtime: langgraph (LangGraph)')
     expect(started.source).toBe('builtin:langgraph')

@@ -32,7 +32,8 @@ export interface LangGraphAdapterOptions {
 export class LangGraphAdapter implements Adapter {
   readonly name = 'langgraph'
   readonly displayName = 'LangGraph'
-  readonly description = 'A ReAct agent on LangGraph.js over Anthropic, OpenAI or any OpenAI-compatible chat model.'
+  readonly description =
+    'A ReAct agent on LangGraph.js over Anthropic, OpenAI or any OpenAI-compatible chat model.'
   readonly configSchema: Record<string, unknown> = langGraphConfigSchema
   private state: AgentState | undefined
 

@@ -55,7 +55,10 @@ export function createLangGraphExecutor(options: LangGraphExecutorOptions): Exec
     const input = `${ctx.text}${attachmentManifest(files)}`.trim()
     if (!input) return textMessage('agent', EMPTY_INPUT_REPLY)
     const limit = recursionLimit(options.env, (raw) =>
-      ctx.logger.warn({ value: raw }, 'LANGGRAPH_RECURSION_LIMIT is not a positive whole number; using the default'),
+      ctx.logger.warn(
+        { value: raw },
+        'LANGGRAPH_RECURSION_LIMIT is not a positive whole number; using the default',
+      ),
     )
     let turn: TurnResult
     try {
@@ -81,7 +84,10 @@ export function createLangGraphExecutor(options: LangGraphExecutorOptions): Exec
 }
 
 /** Credentials the model echoed are masked always; the compliance redactor, when given, runs after. */
-function redact(text: string, redactor: ReplyRedactor | undefined): { text: string; types: readonly string[] } {
+function redact(
+  text: string,
+  redactor: ReplyRedactor | undefined,
+): { text: string; types: readonly string[] } {
   const masked = maskSecrets(text)
   return redactor ? redactor(masked) : { text: masked, types: [] }
 }

@@ -69,10 +69,14 @@ export function parseModelSpec(value: string, env: Env): ModelSpec {
       },
     )
   if (!model)
-    throw new LangGraphAdapterError('LANGGRAPH_MODEL_MISSING', `model "${trimmed}" names no model after "${provider}:".`, {
-      path: 'model',
-      fix: `Write the model name after the prefix, e.g. ${provider}:<model>.`,
-    })
+    throw new LangGraphAdapterError(
+      'LANGGRAPH_MODEL_MISSING',
+      `model "${trimmed}" names no model after "${provider}:".`,
+      {
+        path: 'model',
+        fix: `Write the model name after the prefix, e.g. ${provider}:<model>.`,
+      },
+    )
   const keyVar = route.keyVars[0] as string
   let apiKey: string | undefined
   for (const name of route.keyVars) {

@@ -41,7 +41,8 @@ const CONTEXT_LENGTH =
   /context[_ ]length|context window|maximum context|prompt is too long|too many tokens|reduce the length/i
 
 function isContextLength(err: ErrorShape): boolean {
-  if (err.lc_error_code === 'MODEL_CONTEXT_WINDOW_EXCEEDED' || err.code === 'context_length_exceeded') return true
+  if (err.lc_error_code === 'MODEL_CONTEXT_WINDOW_EXCEEDED' || err.code === 'context_length_exceeded')
+    return true
   return typeof err.message === 'string' && CONTEXT_LENGTH.test(err.message)
 }
 
@@ -50,7 +51,10 @@ function isConnectionError(err: ErrorShape): boolean {
   const names = [err.name, (err as object).constructor?.name]
   if (names.some((n) => n === 'APIConnectionError' || n === 'APIConnectionTimeoutError')) return true
   const cause = err.cause as ErrorShape | undefined
-  return typeof cause?.code === 'string' && /^(ECONNREFUSED|ENOTFOUND|ECONNRESET|ETIMEDOUT|EAI_AGAIN)$/.test(cause.code)
+  return (
+    typeof cause?.code === 'string' &&
+    /^(ECONNREFUSED|ENOTFOUND|ECONNRESET|ETIMEDOUT|EAI_AGAIN)$/.test(cause.code)
+  )
 }
 
 /**
@@ -58,7 +62,10 @@ function isConnectionError(err: ErrorShape): boolean {
  * Never the raw exception text (it may quote request bodies or keys); the detail goes to the log instead.
  * Undefined for errors that are not the provider's (the caller reports those as a generic agent error).
  */
-export function providerErrorReply(error: unknown, spec: Pick<ModelSpec, 'provider' | 'model' | 'keyVar'>): string | undefined {
+export function providerErrorReply(
+  error: unknown,
+  spec: Pick<ModelSpec, 'provider' | 'model' | 'keyVar'>,
+): string | undefined {
   if (!error || typeof error !== 'object') return undefined
   const err = error as ErrorShape
   const status = statusOf(err)

@@ -10,10 +10,30 @@ export const DEFAULT_RECURSION_LIMIT = 500
 export const langGraphConfigSchema = {
   type: 'object',
   properties: {
-    max_tokens: { type: 'integer', minimum: 1, description: 'Largest reply per model call (default: MAX_TOKENS, else the provider default).' },
-    temperature: { type: 'number', minimum: 0, maximum: 2, description: 'Sampling temperature (default: the provider default).' },
-    max_retries: { type: 'integer', minimum: 0, maximum: 10, default: 2, description: 'Retries of rate-limited or failed model calls before the agent replies with the error.' },
-    request_timeout_seconds: { type: 'number', exclusiveMinimum: 0, default: 600, description: 'Longest wait for one model call.' },
+    max_tokens: {
+      type: 'integer',
+      minimum: 1,
+      description: 'Largest reply per model call (default: MAX_TOKENS, else the provider default).',
+    },
+    temperature: {
+      type: 'number',
+      minimum: 0,
+      maximum: 2,
+      description: 'Sampling temperature (default: the provider default).',
+    },
+    max_retries: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 10,
+      default: 2,
+      description: 'Retries of rate-limited or failed model calls before the agent replies with the error.',
+    },
+    request_timeout_seconds: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      default: 600,
+      description: 'Longest wait for one model call.',
+    },
   },
 } as const
 
@@ -30,10 +50,14 @@ export function readModelSettings(runtimeConfig: Readonly<Record<string, unknown
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     const key = issue?.path.join('.') ?? ''
-    throw new LangGraphAdapterError('LANGGRAPH_CONFIG_INVALID', `runtime_config.${key}: ${issue?.message ?? 'invalid'}.`, {
-      path: `runtime_config.${key}`,
-      fix: 'Fix or remove the value in config.yaml (see the adapter README for the keys and their ranges).',
-    })
+    throw new LangGraphAdapterError(
+      'LANGGRAPH_CONFIG_INVALID',
+      `runtime_config.${key}: ${issue?.message ?? 'invalid'}.`,
+      {
+        path: `runtime_config.${key}`,
+        fix: 'Fix or remove the value in config.yaml (see the adapter README for the keys and their ranges).',
+      },
+    )
   }
   const settings = parsed.data
   const envMax = Number.parseInt(env.MAX_TOKENS ?? '', 10)

@@ -38,8 +38,9 @@ export function chunkText(content: AIMessageChunk['content'] | undefined): strin
 }
 
 function usageOf(output: unknown): TokenUsage | undefined {
-  const usage = (output as { usage_metadata?: { input_tokens?: unknown; output_tokens?: unknown } } | undefined)
-    ?.usage_metadata
+  const usage = (
+    output as { usage_metadata?: { input_tokens?: unknown; output_tokens?: unknown } } | undefined
+  )?.usage_metadata
   if (typeof usage?.input_tokens !== 'number' || typeof usage.output_tokens !== 'number') return undefined
   return { input_tokens: usage.input_tokens, output_tokens: usage.output_tokens }
 }
@@ -49,7 +50,11 @@ function usageOf(output: unknown): TokenUsage | undefined {
  * artifact (a new artifact per model call, so a ReAct cycle's thoughts before a tool call stay apart from the
  * answer); tool calls and tool results are recorded in the trace and never streamed.
  */
-export async function streamTurn(graph: AgentGraph, messages: BaseMessage[], options: TurnOptions): Promise<TurnResult> {
+export async function streamTurn(
+  graph: AgentGraph,
+  messages: BaseMessage[],
+  options: TurnOptions,
+): Promise<TurnResult> {
   const trace = new ToolTrace()
   let text = ''
   let usage: TokenUsage | undefined

@@ -13,7 +13,8 @@ const OUTPUT_CHARS = 300
 
 function text(value: unknown): string {
   if (typeof value === 'string') return value
-  if (value && typeof value === 'object' && 'content' in value) return text((value as { content: unknown }).content)
+  if (value && typeof value === 'object' && 'content' in value)
+    return text((value as { content: unknown }).content)
   try {
     return JSON.stringify(value) ?? String(value)
   } catch {

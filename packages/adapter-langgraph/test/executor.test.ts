@@ -26,14 +26,21 @@ describe('the LangGraph executor', () => {
         },
       ],
     })
-    const executor = await new LangGraphAdapter({ chatModel: model }).createExecutor(adapterConfig({ tools: [lookup] }))
+    const executor = await new LangGraphAdapter({ chatModel: model }).createExecutor(
+      adapterConfig({ agentTools: [lookup] }),
+    )
     const run = await drive(executor, 'what is the weather?')
 
     expect(lookup.calls).toEqual([{ query: 'the weather' }])
     expect(model.boundTools).toEqual(['lookup'])
     // The system prompt first, then the user's message; the second call also sees the tool call and its result.
     expect(model.calls[0]?.map((m) => m.constructor)).toEqual([SystemMessage, HumanMessage])
-    expect(model.calls[1]?.map((m) => m.constructor)).toEqual([SystemMessage, HumanMessage, AIMessage, ToolMessage])
+    expect(model.calls[1]?.map((m) => m.constructor)).toEqual([
+      SystemMessage,
+      HumanMessage,
+      AIMessage,
+      ToolMessage,
+    ])
 
     const ids = [...new Set(run.artifacts.map((a) => a.artifactId))]
     expect(ids).toHaveLength(2)
@@ -77,9 +84,9 @@ describe('the LangGraph executor', () => {
   })
 
   it('replies "(no response generated)" when the model says nothing', async () => {
-    const executor = await new LangGraphAdapter({ chatModel: new ScriptedChatModel({ turns: [''] }) }).createExecutor(
-      adapterConfig(),
-    )
+    const executor = await new LangGraphAdapter({
+      chatModel: new ScriptedChatModel({ turns: [''] }),
+    }).createExecutor(adapterConfig())
     expect(reply((await drive(executor, 'hello')).outcome).text).toBe(NO_RESPONSE_REPLY)
   })
 
@@ -95,7 +102,9 @@ describe('the LangGraph executor', () => {
     const { text } = reply(run.outcome)
     expect(text).not.toContain(secret)
     expect(text).toContain('[REDACTED:email]')
-    expect(run.logs.lines.find((l) => l.msg === 'redacted the final reply')?.obj).toEqual({ piiTypes: ['email'] })
+    expect(run.logs.lines.find((l) => l.msg === 'redacted the final reply')?.obj).toEqual({
+      piiTypes: ['email'],
+    })
   })
 
   it('hot-reloaded skills: the next task binds the new tools and prompt, no new executor', async () => {
@@ -103,7 +112,9 @@ describe('the LangGraph executor', () => {
       turns: ['first', { toolCalls: [{ name: 'weather', args: { query: 'Oslo' } }] }, 'second'],
     })
     const adapter = new LangGraphAdapter({ chatModel: model })
-    const executor = await adapter.createExecutor(adapterConfig({ tools: [agentTool('lookup', () => 'x')] }))
+    const executor = await adapter.createExecutor(
+      adapterConfig({ agentTools: [agentTool('lookup', () => 'x')] }),
+    )
     await drive(executor, 'one')
     expect(model.boundTools).toEqual(['lookup'])
     const weather = agentTool('weather', () => 'sunny')
@@ -122,7 +133,11 @@ describe('the LangGraph executor', () => {
   })
 
   it('cancel aborts the model call mid-stream', async () => {
-    const model = new ScriptedChatModel({ turns: ['a long answer that streams slowly'], chunkChars: 1, delayMs: 20 })
+    const model = new ScriptedChatModel({
+      turns: ['a long answer that streams slowly'],
+      chunkChars: 1,
+      delayMs: 20,
+    })
     const executor = await new LangGraphAdapter({ chatModel: model }).createExecutor(adapterConfig())
     const abort = new AbortController()
     const running = drive(executor, 'go', { signal: abort.signal })
@@ -141,9 +156,14 @@ describe('the LangGraph executor', () => {
       throw new Error('disk on fire')
     })
     const model = new ScriptedChatModel({
-      turns: [{ toolCalls: [{ name: 'broken', args: { query: 'x' } }] }, (m) => `saw: ${String(m.at(-1)?.content)}`],
+      turns: [
+        { toolCalls: [{ name: 'broken', args: { query: 'x' } }] },
+        (m) => `saw: ${String(m.at(-1)?.content)}`,
+      ],
     })
-    const executor = await new LangGraphAdapter({ chatModel: model }).createExecutor(adapterConfig({ tools: [broken] }))
+    const executor = await new LangGraphAdapter({ chatModel: model }).createExecutor(
+      adapterConfig({ agentTools: [broken] }),
+    )
     const { text, metadata } = reply((await drive(executor, 'try it')).outcome)
     expect(text).toMatch(/^saw: Error/)
     expect(metadata?.tool_trace).toEqual([expect.objectContaining({ tool: 'broken' })])

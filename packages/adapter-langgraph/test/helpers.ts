@@ -24,8 +24,10 @@ export function agentTool(
   }
 }
 
-export function adapterConfig(overrides: Partial<AdapterConfig> & { tools?: AgentTool[] } = {}): AdapterConfig {
-  const { tools = [], ...rest } = overrides
+export function adapterConfig(
+  overrides: Partial<Omit<AdapterConfig, 'tools'>> & { agentTools?: AgentTool[] } = {},
+): AdapterConfig {
+  const { agentTools: tools = [], ...rest } = overrides
   return {
     model: 'anthropic:claude-opus-4-7',
     tools: [],
@@ -35,7 +37,13 @@ export function adapterConfig(overrides: Partial<AdapterConfig> & { tools?: Agen
     promptFiles: [],
     a2aPort: 0,
     env: {},
-    setup: { systemPrompt: 'You are a test agent.', loadedSkills: [], tools, isCoordinator: false, children: [] },
+    setup: {
+      systemPrompt: 'You are a test agent.',
+      loadedSkills: [],
+      tools,
+      isCoordinator: false,
+      children: [],
+    },
     ...rest,
   }
 }
@@ -59,7 +67,12 @@ export async function drive(
   text: string,
   options: { metadata?: Record<string, unknown>; signal?: AbortSignal; contextId?: string } = {},
 ): Promise<DrivenRun> {
-  const message: Message = { kind: 'message', messageId: 'm1', role: 'user', parts: text ? [{ kind: 'text', text }] : [] }
+  const message: Message = {
+    kind: 'message',
+    messageId: 'm1',
+    role: 'user',
+    parts: text ? [{ kind: 'text', text }] : [],
+  }
   const logs = recordingLogger()
   const ctx: RequestContext = {
     taskId: 't1',
@@ -92,7 +105,8 @@ export async function drive(
 
 /** The reply text and metadata of a completed outcome. */
 export function reply(outcome: TaskOutcome): { text: string; metadata: Record<string, unknown> | undefined } {
-  if (outcome.state !== 'completed' || !outcome.message) throw new Error(`not a completed reply: ${JSON.stringify(outcome)}`)
+  if (outcome.state !== 'completed' || !outcome.message)
+    throw new Error(`not a completed reply: ${JSON.stringify(outcome)}`)
   const part = outcome.message.parts[0]
   return { text: part?.kind === 'text' ? part.text : '', metadata: outcome.message.metadata }
 }

@@ -1,6 +1,12 @@
 import { isMoleculeError } from '@molecule/core'
 import { describe, expect, it } from 'vitest'
-import { LangGraphAdapter, parseModelSpec, readModelSettings, retryAfterSeconds, providerErrorReply } from '../src/index.js'
+import {
+  LangGraphAdapter,
+  parseModelSpec,
+  providerErrorReply,
+  readModelSettings,
+  retryAfterSeconds,
+} from '../src/index.js'
 import { recursionLimit } from '../src/settings.js'
 
 describe('config model → provider, key and endpoint', () => {
@@ -13,7 +19,10 @@ describe('config model → provider, key and endpoint', () => {
       apiKey: 'k1',
       baseUrl: undefined,
     })
-    expect(parseModelSpec('claude-sonnet-4', {})).toMatchObject({ provider: 'anthropic', model: 'claude-sonnet-4' })
+    expect(parseModelSpec('claude-sonnet-4', {})).toMatchObject({
+      provider: 'anthropic',
+      model: 'claude-sonnet-4',
+    })
     expect(parseModelSpec('openai:gpt-4o', { OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1' })).toMatchObject({
       client: 'openai',
       model: 'gpt-4o',
@@ -45,7 +54,8 @@ describe('config model → provider, key and endpoint', () => {
 
 describe('preflight of the adapter', () => {
   const adapter = new LangGraphAdapter()
-  const check = (model: string, env: Record<string, string>) => adapter.preflight({ model, runtimeConfig: {}, env })
+  const check = (model: string, env: Record<string, string>) =>
+    adapter.preflight({ model, runtimeConfig: {}, env })
 
   it('fails naming the key variable of the provider when it is unset', () => {
     expect(check('anthropic:claude-opus-4-7', {})).toEqual([
@@ -56,7 +66,9 @@ describe('preflight of the adapter', () => {
         fix: 'Set ANTHROPIC_API_KEY through the platform secrets API, or change `model` in config.yaml.',
       },
     ])
-    expect(check('openai:gpt-4o', { ANTHROPIC_API_KEY: 'x' })[0]?.detail).toMatch(/^OPENAI_API_KEY is not set/)
+    expect(check('openai:gpt-4o', { ANTHROPIC_API_KEY: 'x' })[0]?.detail).toMatch(
+      /^OPENAI_API_KEY is not set/,
+    )
   })
 
   it('passes with the key, and for an own OpenAI-compatible server without one', () => {
@@ -72,9 +84,17 @@ describe('preflight of the adapter', () => {
 
 describe('runtime_config and LANGGRAPH_RECURSION_LIMIT', () => {
   it('reads the model settings with defaults, MAX_TOKENS as fallback', () => {
-    expect(readModelSettings({}, {})).toEqual({ maxTokens: undefined, temperature: undefined, maxRetries: 2, timeoutMs: 600_000 })
+    expect(readModelSettings({}, {})).toEqual({
+      maxTokens: undefined,
+      temperature: undefined,
+      maxRetries: 2,
+      timeoutMs: 600_000,
+    })
     expect(
-      readModelSettings({ temperature: 0.2, max_retries: 0, request_timeout_seconds: 1.5, other_adapter_key: 1 }, { MAX_TOKENS: '2048' }),
+      readModelSettings(
+        { temperature: 0.2, max_retries: 0, request_timeout_seconds: 1.5, other_adapter_key: 1 },
+        { MAX_TOKENS: '2048' },
+      ),
     ).toEqual({ maxTokens: 2048, temperature: 0.2, maxRetries: 0, timeoutMs: 1500 })
   })
 
@@ -106,11 +126,18 @@ describe('provider errors as replies', () => {
     const text = providerErrorReply(leaky, spec)
     expect(text).toContain('ANTHROPIC_API_KEY')
     expect(text).not.toContain('sk-ant')
-    expect(providerErrorReply(Object.assign(new Error('x'), { status: 429 }), spec)).toMatch(/Try again in a minute\.$/)
-    expect(providerErrorReply(Object.assign(new Error('prompt is too long: 300000 tokens'), { status: 400 }), spec)).toMatch(
-      /context window of claude-opus-4-7/,
+    expect(providerErrorReply(Object.assign(new Error('x'), { status: 429 }), spec)).toMatch(
+      /Try again in a minute\.$/,
     )
-    expect(providerErrorReply(Object.assign(new Error('overloaded'), { status: 529 }), spec)).toMatch(/HTTP 529/)
+    expect(
+      providerErrorReply(
+        Object.assign(new Error('prompt is too long: 300000 tokens'), { status: 400 }),
+        spec,
+      ),
+    ).toMatch(/context window of claude-opus-4-7/)
+    expect(providerErrorReply(Object.assign(new Error('overloaded'), { status: 529 }), spec)).toMatch(
+      /HTTP 529/,
+    )
     expect(providerErrorReply(new TypeError('undefined is not a function'), spec)).toBeUndefined()
   })
 })

@@ -38,7 +38,11 @@ async function fakeOpenAI(handlers: Handler[]): Promise<{ baseUrl: string; seen:
   const seen: Seen[] = []
   server = createServer((req, res) => {
     void readBody(req).then((raw) => {
-      const entry: Seen = { path: req.url ?? '', auth: req.headers.authorization, body: JSON.parse(raw) as Seen['body'] }
+      const entry: Seen = {
+        path: req.url ?? '',
+        auth: req.headers.authorization,
+        body: JSON.parse(raw) as Seen['body'],
+      }
       seen.push(entry)
       const handler = handlers[seen.length - 1]
       if (!handler) {
@@ -84,7 +88,7 @@ async function executorFor(baseUrl: string, env: Record<string, string> = {}) {
     model: 'openai:local-model',
     env: { OPENAI_BASE_URL: baseUrl, OPENAI_API_KEY: 'local-test-key', ...env },
     runtimeConfig: { max_retries: 0, temperature: 0 },
-    tools: [search],
+    agentTools: [search],
   })
   return { executor: await new LangGraphAdapter().createExecutor(config), search }
 }
@@ -97,7 +101,12 @@ describe('the model client over HTTP (an OpenAI-compatible server through OPENAI
           completionChunk({ role: 'assistant', content: 'Checking. ' }),
           completionChunk({
             tool_calls: [
-              { index: 0, id: 'call_1', type: 'function', function: { name: 'search_docs', arguments: '{"que' } },
+              {
+                index: 0,
+                id: 'call_1',
+                type: 'function',
+                function: { name: 'search_docs', arguments: '{"que' },
+              },
             ],
           }),
           completionChunk({ tool_calls: [{ index: 0, function: { arguments: 'ry":"zod"}' } }] }),
@@ -108,7 +117,11 @@ describe('the model client over HTTP (an OpenAI-compatible server through OPENAI
           completionChunk({ role: 'assistant', content: 'Zod has ' }),
           completionChunk({ content: '3 pages.' }),
           completionChunk({}, 'stop'),
-          { ...completionChunk({}), choices: [], usage: { prompt_tokens: 42, completion_tokens: 7, total_tokens: 49 } },
+          {
+            ...completionChunk({}),
+            choices: [],
+            usage: { prompt_tokens: 42, completion_tokens: 7, total_tokens: 49 },
+          },
         ]),
     ])
     const { executor, search } = await executorFor(baseUrl)
@@ -131,13 +144,17 @@ describe('the model client over HTTP (an OpenAI-compatible server through OPENAI
     const { text, metadata } = reply(run.outcome)
     expect(text).toBe('Checking. Zod has 3 pages.')
     expect(metadata).toEqual({
-      tool_trace: [{ tool: 'search_docs', input: expect.stringContaining('zod'), output_preview: '3 pages about zod' }],
+      tool_trace: [
+        { tool: 'search_docs', input: expect.stringContaining('zod'), output_preview: '3 pages about zod' },
+      ],
       usage: { input_tokens: 42, output_tokens: 7 },
     })
   })
 
   it('a 401 becomes a reply naming the key variable, never the provider text', async () => {
-    const body = { error: { message: 'Incorrect API key provided: local-te**-key', type: 'invalid_request_error' } }
+    const body = {
+      error: { message: 'Incorrect API key provided: local-te**-key', type: 'invalid_request_error' },
+    }
     const { baseUrl } = await fakeOpenAI([errorReply(401, body)])
     const { executor } = await executorFor(baseUrl)
     const run = await drive(executor, 'hello')
@@ -150,7 +167,11 @@ describe('the model client over HTTP (an OpenAI-compatible server through OPENAI
 
   it('a 429 says when to retry (Retry-After)', async () => {
     const { baseUrl } = await fakeOpenAI([
-      errorReply(429, { error: { message: 'Rate limit reached', type: 'requests' } }, { 'Retry-After': '17' }),
+      errorReply(
+        429,
+        { error: { message: 'Rate limit reached', type: 'requests' } },
+        { 'Retry-After': '17' },
+      ),
     ])
     const { executor } = await executorFor(baseUrl)
     expect(reply((await drive(executor, 'hello')).outcome).text).toBe(
@@ -162,7 +183,8 @@ describe('the model client over HTTP (an OpenAI-compatible server through OPENAI
     const { baseUrl } = await fakeOpenAI([
       errorReply(400, {
         error: {
-          message: "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens.",
+          message:
+            "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens.",
           type: 'invalid_request_error',
           code: 'context_length_exceeded',
         },
@@ -181,6 +203,8 @@ describe('the model client over HTTP (an OpenAI-compatible server through OPENAI
     server?.closeAllConnections()
     const { executor } = await executorFor(baseUrl)
     const { text } = reply((await drive(executor, 'hello')).outcome)
-    expect(text).toBe('Agent error: could not reach the openai API. Check the network and the base URL setting.')
+    expect(text).toBe(
+      'Agent error: could not reach the openai API. Check the network and the base URL setting.',
+    )
   })
 })

@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { loadAdapter } from '@molecule/adapter-core/runtime'
 import { isMoleculeError } from '@molecule/core'
 import { describe, expect, it } from 'vitest'
-import { loadAdapter } from '@molecule/adapter-core/runtime'
 import { ADAPTER_PACKAGES, loadAdapterPackage } from './adapter-packages.js'
 import { builtinAdapters } from './index.js'
 
@@ -40,8 +40,14 @@ describe('adapters that ship as packages', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'adapter-packages-'))
     const dir = join(cwd, 'node_modules', '@acme', 'agent')
     mkdirSync(dir, { recursive: true })
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: '@acme/agent', type: 'module', main: 'index.js' }))
-    writeFileSync(join(dir, 'index.js'), "export class Adapter { name = 'acme'; createExecutor() { return async () => 'hi' } }")
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: '@acme/agent', type: 'module', main: 'index.js' }),
+    )
+    writeFileSync(
+      join(dir, 'index.js'),
+      "export class Adapter { name = 'acme'; createExecutor() { return async () => 'hi' } }",
+    )
     const adapter = await loadAdapterPackage('acme', '@acme/agent', {
       importer: async (specifier) => {
         throw notFound(specifier)

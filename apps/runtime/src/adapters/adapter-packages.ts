@@ -63,6 +63,9 @@ export async function loadAdapterPackage(
 /** Built-in entries for `ADAPTER_PACKAGES`: each a lazy factory, so nothing is imported unless chosen. */
 export function adapterPackageBuiltins(): Record<string, () => Promise<Adapter>> {
   return Object.fromEntries(
-    Object.entries(ADAPTER_PACKAGES).map(([runtime, pkg]) => [runtime, () => loadAdapterPackage(runtime, pkg)]),
+    Object.entries(ADAPTER_PACKAGES).map(([runtime, pkg]) => [
+      runtime,
+      () => loadAdapterPackage(runtime, pkg),
+    ]),
   )
 }

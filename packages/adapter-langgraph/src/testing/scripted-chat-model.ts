@@ -86,8 +86,19 @@ export class ScriptedChatModel extends BaseChatModel {
     const reply = this.next(messages)
     const message = new AIMessage({
       content: reply.text ?? '',
-      tool_calls: (reply.toolCalls ?? []).map((call) => ({ ...call, id: call.id ?? randomUUID(), type: 'tool_call' as const })),
-      ...(this.usage ? { usage_metadata: { ...this.usage, total_tokens: this.usage.input_tokens + this.usage.output_tokens } } : {}),
+      tool_calls: (reply.toolCalls ?? []).map((call) => ({
+        ...call,
+        id: call.id ?? randomUUID(),
+        type: 'tool_call' as const,
+      })),
+      ...(this.usage
+        ? {
+            usage_metadata: {
+              ...this.usage,
+              total_tokens: this.usage.input_tokens + this.usage.output_tokens,
+            },
+          }
+        : {}),
     })
     return { generations: [{ text: reply.text ?? '', message }] }
   }
@@ -107,7 +118,13 @@ export class ScriptedChatModel extends BaseChatModel {
         new AIMessageChunk({
           content: '',
           tool_call_chunks: [
-            { name: call.name, args: JSON.stringify(call.args), id: call.id ?? randomUUID(), index, type: 'tool_call_chunk' },
+            {
+              name: call.name,
+              args: JSON.stringify(call.args),
+              id: call.id ?? randomUUID(),
+              index,
+              type: 'tool_call_chunk',
+            },
           ],
         }),
       )
@@ -118,7 +135,12 @@ export class ScriptedChatModel extends BaseChatModel {
         new AIMessageChunk({
           content: '',
           ...(this.usage
-            ? { usage_metadata: { ...this.usage, total_tokens: this.usage.input_tokens + this.usage.output_tokens } }
+            ? {
+                usage_metadata: {
+                  ...this.usage,
+                  total_tokens: this.usage.input_tokens + this.usage.output_tokens,
+                },
+              }
             : {}),
         }),
       )
