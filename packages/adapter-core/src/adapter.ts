@@ -28,6 +28,11 @@ export interface AdapterConfig {
   setup?: SetupResult | undefined
   /** The environment the runtime resolved (provider API keys, base URLs); adapters fall back to `process.env`. */
   env?: Readonly<Record<string, string | undefined>> | undefined
+  /**
+   * The workspace's compliance redaction of an agent's final reply (PII under `compliance.mode: owasp_agentic`),
+   * when the runtime has one: returns the redacted text and the kinds of data removed, and records the audit event.
+   */
+  redactReply?: ((text: string) => { text: string; types: readonly string[] }) | undefined
 }
 
 /** What an adapter's own preflight check sees: the effective model, `runtime_config` and the environment. */

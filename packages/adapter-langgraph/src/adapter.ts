@@ -20,7 +20,7 @@ export interface LangGraphAdapterOptions {
    * function receives the parsed model spec. With it, preflight does not ask for a provider key.
    */
   chatModel?: BaseChatModel | ((spec: ModelSpec) => BaseChatModel | Promise<BaseChatModel>)
-  /** Compliance redaction of the final reply (PII); credentials are masked regardless. */
+  /** Compliance redaction of the final reply (PII); default `AdapterConfig.redactReply`. Credentials are masked regardless. */
   redactReply?: ReplyRedactor
 }
 
@@ -71,7 +71,7 @@ export class LangGraphAdapter implements Adapter {
       state: this.state,
       env,
       workspaceDir: config.workspaceDir,
-      redactReply: this.options.redactReply,
+      redactReply: this.options.redactReply ?? config.redactReply,
     })
   }
 

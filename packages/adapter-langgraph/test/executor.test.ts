@@ -107,6 +107,18 @@ describe('the LangGraph executor', () => {
     })
   })
 
+  it("uses the runtime's compliance redactor from AdapterConfig.redactReply", async () => {
+    const model = new ScriptedChatModel({ turns: ['call 555-12-3456'] })
+    const redactReply = (text: string) => ({
+      text: text.replace(/\d{3}-\d{2}-\d{4}/, '[REDACTED:ssn]'),
+      types: ['ssn'],
+    })
+    const executor = await new LangGraphAdapter({ chatModel: model }).createExecutor(
+      adapterConfig({ redactReply }),
+    )
+    expect(reply((await drive(executor, 'number?')).outcome).text).toBe('call [REDACTED:ssn]')
+  })
+
   it('hot-reloaded skills: the next task binds the new tools and prompt, no new executor', async () => {
     const model = new ScriptedChatModel({
       turns: ['first', { toolCalls: [{ name: 'weather', args: { query: 'Oslo' } }] }, 'second'],
