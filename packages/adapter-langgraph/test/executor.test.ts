@@ -83,6 +83,23 @@ describe('the LangGraph executor', () => {
     ])
   })
 
+  it('runs the graph with thread_id = the A2A context id', async () => {
+    const threads: unknown[] = []
+    class Recording extends ScriptedChatModel {
+      override invoke(...args: Parameters<ScriptedChatModel['invoke']>) {
+        threads.push(
+          (args[1] as { configurable?: { thread_id?: unknown } } | undefined)?.configurable?.thread_id,
+        )
+        return super.invoke(...args)
+      }
+    }
+    const executor = await new LangGraphAdapter({
+      chatModel: new Recording({ turns: ['hi'] }),
+    }).createExecutor(adapterConfig())
+    await drive(executor, 'hello', { contextId: 'ctx-thread-42' })
+    expect(threads).toEqual(['ctx-thread-42'])
+  })
+
   it('replies "(no response generated)" when the model says nothing', async () => {
     const executor = await new LangGraphAdapter({
       chatModel: new ScriptedChatModel({ turns: [''] }),
