@@ -88,13 +88,17 @@ export function spawnPlatform(entry) {
 }
 
 /**
- * Spawns `molecule-runtime` with the echo adapter, registered with the platform at `platformUrl`; resolves once it
- * logged `registered`, with { port, pid, stop() }. `a2a` is extra YAML of the config's `a2a` block.
+ * Spawns `molecule-runtime` (default: the echo adapter), registered with the platform at `platformUrl`; resolves once
+ * it logged `registered`, with { port, pid, stop() }. `a2a` is extra YAML of the config's `a2a` block; `runtime` the
+ * config's `runtime`.
  */
-export async function spawnRuntime(platformUrl, { a2a = '', env = {} } = {}) {
+export async function spawnRuntime(platformUrl, { a2a = '', env = {}, runtime = 'echo' } = {}) {
   const root = await mkdtemp(join(tmpdir(), 'molecule-product-bench-'))
   await mkdir(join(root, 'workspace'), { recursive: true })
-  await writeFile(join(root, 'config.yaml'), `name: bench-echo\nruntime: echo\na2a:\n  port: 8000\n${a2a}`)
+  await writeFile(
+    join(root, 'config.yaml'),
+    `name: bench-${runtime}\nruntime: ${runtime}\na2a:\n  port: 8000\n${a2a}`,
+  )
   // BENCH_NODE_ARGS: node flags for the runtime, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it under the
   // bench's load (NODE_OPTIONS refuses --cpu-prof).
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []

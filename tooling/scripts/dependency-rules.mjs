@@ -10,10 +10,16 @@ export const FORBIDDEN_IN_CLOSURE = {
     '@molecule/skills',
     '@molecule/plugins',
     '@molecule/a2a-server',
+    // The default agent and LangChain: heavy, and only a runtime that chose `runtime: langgraph` loads them.
+    '@molecule/adapter-langgraph',
+    '@langchain/core',
+    '@langchain/langgraph',
   ],
   '@molecule/platform-client': ['hono', '@hono/node-server', 'chokidar', 'pino'],
   // The plugins package and third-party loaders install it: no server, no logger implementation.
   '@molecule/skills': ['hono', '@hono/node-server', 'pino', '@molecule/a2a-server'],
+  // The runtime imports the LangGraph adapter only when config chooses it (an optional peer, never a dependency).
+  '@molecule/runtime': ['@molecule/adapter-langgraph', '@langchain/core', '@langchain/langgraph'],
 }
 
 /** Production closures that must be exactly these package names (templates install adapter-core: zod alone). */

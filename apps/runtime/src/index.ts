@@ -1,8 +1,10 @@
 export {
+  ADAPTER_PACKAGES,
   builtinAdapters,
   cliRuntimeConfigSchema,
   createCliAdapter,
   echoAdapter,
+  loadAdapterPackage,
   runCommand,
 } from './adapters/index.js'
 export type { CommandRunOptions, CommandRunResult } from './adapters/run-command.js'

@@ -43,9 +43,25 @@ describe('bad configuration: clear report on stderr, exit 1, no stack trace', ()
   })
 
   it('reports an unknown built-in runtime, listing the built-ins', async () => {
-    const { exit, stderr } = await bootFails('name: X\nruntime: langgraph\n')
+    const { exit, stderr } = await bootFails('name: X\nruntime: crewai\n')
     expect(exit.code).toBe(1)
-    expect(stderr).toMatch(/\[FAIL\] Runtime: .*built-ins: echo, cli/)
+    expect(stderr).toMatch(/\[FAIL\] Runtime: .*built-ins: echo, cli, langgraph/)
+  })
+
+  it('an empty config.yaml is runtime langgraph with anthropic:claude-opus-4-7: without ANTHROPIC_API_KEY it fails preflight on one line naming it', async () => {
+    const { exit, stderr } = await bootFails('')
+    expect(exit.code).toBe(1)
+    const failures = stderr.split('\n').filter((line) => line.includes('[FAIL]'))
+    expect(failures).toEqual([
+      '  [FAIL] Model: ANTHROPIC_API_KEY is not set; model "anthropic:claude-opus-4-7" needs it.',
+    ])
+    expect(stderr).not.toMatch(STACK_LINE)
+  })
+
+  it('an unknown model provider fails preflight naming `model`', async () => {
+    const { exit, stderr } = await bootFails('model: mystery:m1\n')
+    expect(exit.code).toBe(1)
+    expect(stderr).toMatch(/\[FAIL\] Model: model "mystery:m1": provider "mystery" is not supported/)
   })
 
   it('names the line of a YAML syntax error', async () => {

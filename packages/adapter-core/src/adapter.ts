@@ -26,6 +26,28 @@ export interface AdapterConfig {
   memory?: MemoryHandle | undefined
   /** The runtime's setup result (prompt, skills, tools), when it ran the shared pipeline. */
   setup?: SetupResult | undefined
+  /** The environment the runtime resolved (provider API keys, base URLs); adapters fall back to `process.env`. */
+  env?: Readonly<Record<string, string | undefined>> | undefined
+  /**
+   * The workspace's compliance redaction of an agent's final reply (PII under `compliance.mode: owasp_agentic`),
+   * when the runtime has one: returns the redacted text and the kinds of data removed, and records the audit event.
+   */
+  redactReply?: ((text: string) => { text: string; types: readonly string[] }) | undefined
+}
+
+/** What an adapter's own preflight check sees: the effective model, `runtime_config` and the environment. */
+export interface AdapterPreflightContext {
+  model: string
+  runtimeConfig: Readonly<Record<string, unknown>>
+  env: Readonly<Record<string, string | undefined>>
+}
+
+/** One finding of an adapter's preflight check; a `fail` aborts the boot. */
+export interface AdapterPreflightIssue {
+  level: 'fail' | 'warn'
+  title: string
+  detail: string
+  fix: string
 }
 
 export interface HeartbeatHandle {
@@ -150,6 +172,13 @@ export interface Adapter {
   readonly description?: string
   /** JSON Schema of adapter-specific `runtime_config` keys (shown in the platform's Config tab). */
   readonly configSchema?: Record<string, unknown>
+  /**
+   * Checks what the adapter needs before boot goes on (credentials for the configured model, a reachable binary).
+   * Its failures join the preflight report; it must not call the network.
+   */
+  preflight?(
+    context: AdapterPreflightContext,
+  ): readonly AdapterPreflightIssue[] | Promise<readonly AdapterPreflightIssue[]>
   /** One-time preparation; throwing aborts boot. */
   setup?(config: AdapterConfig): void | Promise<void>
   createExecutor(config: AdapterConfig): Executor | ExecuteFn | Promise<Executor | ExecuteFn>

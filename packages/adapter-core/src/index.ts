@@ -6,6 +6,8 @@ export type { DataPart, FilePart, Message, Metadata, Part, Role, TextPart } from
 export type {
   Adapter,
   AdapterConfig,
+  AdapterPreflightContext,
+  AdapterPreflightIssue,
   ChildWorkspace,
   HeartbeatHandle,
   MemoryHandle,

@@ -92,6 +92,7 @@ export async function adapterConfigFor(
     heartbeat: runtimeHeartbeatHandle(state.activity, state.wedge, log, state.pulse.fire),
     memory: platformMemory(platform, log.child({ component: 'memory' })),
     setup,
+    env,
   }
   return { adapterConfig, skills, builtinTools: tools, promptHasPlatformParts }
 }

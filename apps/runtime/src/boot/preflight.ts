@@ -6,16 +6,18 @@ import { BootFailure } from './boot-failure.js'
 import type { ResolvedSettings } from './resolve-settings.js'
 
 /**
- * Phase 2. Checks adapter discovery, the A2A port, required env, prompt files and skills; writes `AGENTS.md` into the
+ * Phase 2. Checks adapter discovery (and the adapter's own checks), the A2A port, required env, prompt files and skills; writes `AGENTS.md` into the
  * workspace directory first (a failing report still leaves it for the operator); then a report with a failure aborts
  * the boot, and any other report is printed on stderr.
  */
 export async function preflight(resolved: ResolvedSettings): Promise<void> {
-  const { config, configDir, runtimeEnv, settings, log, adapterQuery } = resolved
+  const { config, configDir, runtimeEnv, settings, log, adapterQuery, env } = resolved
+  // The adapter checks what it needs itself (the model's API key, …) with the effective model and environment.
+  const adapterContext = { model: config.model, runtimeConfig: config.runtime_config, env }
   const report = await runPreflight(config, {
     configDir,
     env: runtimeEnv,
-    checkAdapter: async () => checkAdapterForPreflight(adapterQuery),
+    checkAdapter: async () => checkAdapterForPreflight({ ...adapterQuery, preflight: adapterContext }),
   })
   const rendered = renderPreflightReport(report)
   try {

@@ -7,6 +7,7 @@ export type AdapterLoadErrorCode =
   | 'ADAPTER_IMPORT_FAILED'
   | 'ADAPTER_EXPORT_MISSING'
   | 'ADAPTER_EXPORT_INVALID'
+  | 'ADAPTER_PACKAGE_MISSING'
 
 /** A `MoleculeError` about the `ADAPTER_MODULE` setting (or config `runtime`), always with a fix. */
 export class AdapterLoadError extends MoleculeError {

@@ -141,4 +141,39 @@ describe('checkAdapterForPreflight', () => {
     const runtime = report.issues.filter((i) => i.title === 'Runtime')
     expect(runtime).toEqual([expect.objectContaining({ level: 'warn', severity: 'warn' })])
   })
+
+  it("runs the adapter's own preflight with the model and environment, after the drift check", async () => {
+    const keyed = defineAdapter({
+      name: 'keyed',
+      createExecutor: () => async () => 'k',
+      preflight: ({ model, env }) =>
+        env.KEYED_API_KEY
+          ? []
+          : [{ level: 'fail', title: 'Model', detail: `${model} needs KEYED_API_KEY.`, fix: 'Set it.' }],
+    })
+    const query = { runtime: 'other', builtins: { other: keyed } }
+    const context = { model: 'keyed:m1', runtimeConfig: {}, env: {} }
+    const issues = await checkAdapterForPreflight({ ...query, preflight: context })
+    expect(issues.map((i) => [i.severity, i.title])).toEqual([
+      ['warn', 'Runtime'],
+      ['fail', 'Model'],
+    ])
+    expect(issues[1]?.detail).toBe('keyed:m1 needs KEYED_API_KEY.')
+    const withKey = { ...context, env: { KEYED_API_KEY: 'k' } }
+    expect(await checkAdapterForPreflight({ ...query, preflight: withKey })).toHaveLength(1)
+    // Without a context (callers that only check discovery) the adapter's check is not run.
+    expect(await checkAdapterForPreflight(query)).toHaveLength(1)
+  })
+
+  it("a built-in factory's AdapterLoadError (a package that is not installed) is reported as is", async () => {
+    const missing = new AdapterLoadError('ADAPTER_PACKAGE_MISSING', 'needs @acme/x', 'npm install @acme/x')
+    const builtins = {
+      acme: () => {
+        throw missing
+      },
+    }
+    await expect(loadAdapter({ runtime: 'acme', builtins })).rejects.toBe(missing)
+    const [fail] = await checkAdapterForPreflight({ runtime: 'acme', builtins })
+    expect(fail).toMatchObject({ level: 'fail', detail: 'needs @acme/x', fix: 'npm install @acme/x' })
+  })
 })

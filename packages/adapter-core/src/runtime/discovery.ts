@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import type { Adapter } from '../adapter.js'
+import type { Adapter, AdapterPreflightContext } from '../adapter.js'
 import { AdapterLoadError } from './adapter-load-error.js'
 
 /** One preflight finding about the adapter, in the shape `@molecule/config`'s preflight report takes. */
@@ -259,6 +259,8 @@ export async function loadAdapter(options: LoadAdapterOptions): Promise<LoadedAd
     try {
       value = await (builtin as () => Adapter | Promise<Adapter>)()
     } catch (err) {
+      // A factory that imports a separately installed package says itself what is missing.
+      if (err instanceof AdapterLoadError) throw err
       throw new AdapterLoadError(
         'ADAPTER_IMPORT_FAILED',
         `${where}: its factory threw: ${err instanceof Error ? err.message : String(err)}`,
@@ -272,28 +274,35 @@ export async function loadAdapter(options: LoadAdapterOptions): Promise<LoadedAd
 
 /**
  * Preflight's "Runtime" check: loads the adapter and reports a failure per discovery error mode, or a
- * drift warning when the adapter's name differs from config `runtime` (the adapter wins).
+ * drift warning when the adapter's name differs from config `runtime` (the adapter wins). With `preflight` given,
+ * the adapter's own `preflight` check runs too (credentials for the model, …) and its findings follow.
  * Resolves with no issues when everything matches. Plug it into @molecule/config:
  * `runPreflight(config, { configDir, checkAdapter: () => checkAdapterForPreflight({...}) })`.
  */
-export async function checkAdapterForPreflight(options: LoadAdapterOptions): Promise<AdapterCheckIssue[]> {
+export async function checkAdapterForPreflight(
+  options: LoadAdapterOptions & { preflight?: AdapterPreflightContext },
+): Promise<AdapterCheckIssue[]> {
+  let adapter: Adapter
   try {
-    const { adapter } = await loadAdapter(options)
-    const runtime = options.runtime?.trim()
-    if (runtime && adapter.name !== runtime)
-      return [
-        {
-          level: 'warn',
-          severity: 'warn',
-          title: 'Runtime',
-          detail: `config.yaml says runtime "${runtime}" but the adapter is "${adapter.name}"; the adapter wins.`,
-          fix: `Set \`runtime: ${adapter.name}\` in config.yaml.`,
-        },
-      ]
-    return []
+    adapter = (await loadAdapter(options)).adapter
   } catch (err) {
     if (err instanceof AdapterLoadError)
       return [{ level: 'fail', severity: 'fail', title: 'Runtime', detail: err.message, fix: err.fix }]
     throw err
   }
+  const issues: AdapterCheckIssue[] = []
+  const runtime = options.runtime?.trim()
+  if (runtime && adapter.name !== runtime)
+    issues.push({
+      level: 'warn',
+      severity: 'warn',
+      title: 'Runtime',
+      detail: `config.yaml says runtime "${runtime}" but the adapter is "${adapter.name}"; the adapter wins.`,
+      fix: `Set \`runtime: ${adapter.name}\` in config.yaml.`,
+    })
+  if (options.preflight && adapter.preflight) {
+    for (const found of await adapter.preflight(options.preflight))
+      issues.push({ ...found, severity: found.level })
+  }
+  return issues
 }
