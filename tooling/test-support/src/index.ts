@@ -1,5 +1,6 @@
 export { sdkTextRequest } from './a2a-sdk.js'
 export { freePort } from './ports.js'
+export { PG_URL_VARIABLE, type TestPostgres, testPostgres } from './postgres.js'
 export { prng, seededInts } from './prng.js'
 export { type LogLine, type RecordingLogger, recordingLogger } from './recording-logger.js'
 export {
