@@ -3,6 +3,8 @@ import { join } from 'node:path'
 import { type Adapter, defineExecutor, type Executor } from '@molecule/adapter-core'
 import { loadAdapter } from '@molecule/adapter-core/runtime'
 import { describeError } from '@molecule/core'
+import type { Governance } from '../governance/governance.js'
+import { governExecutor } from '../governance/governed-executor.js'
 import type { LoadedSkill } from '../skills.js'
 import { type AdapterConfigWithSetup, adapterConfigFor } from './adapter-config.js'
 import { bootFailure } from './boot-failure.js'
@@ -18,15 +20,19 @@ export interface PreparedAdapter {
   adapterConfig: AdapterConfigWithSetup
   /** False until the platform parts are in the system prompt (see complete-prompt.ts). */
   promptHasPlatformParts: boolean
+  /** Audit log, compliance, approvals and ledger; the executor above already runs inside them. */
+  governance: Governance
 }
 
 /**
- * Phase 4. Loads the adapter, runs `setup()` and `createExecutor()` with its `AdapterConfig`, makes sure the
+ * Phase 4. Loads the adapter, runs `setup()` and `createExecutor()` with its `AdapterConfig` (the executor wrapped in
+ * the workspace's governance), makes sure the
  * workspace directories exist and hands the adapter the pre-stop snapshot of the previous run, if any.
  */
 export async function prepareAdapter(
   resolved: ResolvedSettings,
   state: WorkspaceState,
+  governance: Governance,
 ): Promise<PreparedAdapter> {
   const { config, settings, log } = resolved
   const { adapter, source } = await loadAdapter(resolved.adapterQuery).catch((err: unknown) => {
@@ -36,11 +42,16 @@ export async function prepareAdapter(
     { adapter: adapter.name, source },
     `Runtime: ${config.runtime} (${adapter.displayName ?? adapter.name})`,
   )
-  const { adapterConfig, skills, promptHasPlatformParts } = await adapterConfigFor(resolved, state, adapter)
+  const { adapterConfig, skills, promptHasPlatformParts } = await adapterConfigFor(
+    resolved,
+    state,
+    adapter,
+    governance,
+  )
   let executor: Executor
   try {
     await adapter.setup?.(adapterConfig)
-    executor = defineExecutor(await adapter.createExecutor(adapterConfig))
+    executor = governExecutor(defineExecutor(await adapter.createExecutor(adapterConfig)), governance)
   } catch (err) {
     throw bootFailure(
       err,
@@ -54,7 +65,7 @@ export async function prepareAdapter(
       log.warn({ err: err.message, dir: settings.workspaceDir }, 'workspace directory is not writable'),
   )
   await restorePreviousRun(adapter, resolved, state)
-  return { adapter, executor, skills, adapterConfig, promptHasPlatformParts }
+  return { adapter, executor, skills, adapterConfig, promptHasPlatformParts, governance }
 }
 
 /** A snapshot the adapter cannot restore is logged and skipped: the workspace starts fresh rather than not at all. */

@@ -24,8 +24,9 @@ export interface ServedA2A {
 export async function serveA2A(
   resolved: ResolvedSettings,
   state: WorkspaceState,
-  { adapter, executor, skills }: PreparedAdapter,
+  prepared: PreparedAdapter,
 ): Promise<ServedA2A> {
+  const { adapter, executor, skills } = prepared
   const { config, settings, runtimeEnv, log } = resolved
   const { activity, tokens, inboundSecret } = state
   const { a2a } = config
@@ -59,6 +60,7 @@ export async function serveA2A(
     maxPartBytes: a2a.max_part_bytes,
     maxConcurrentTasks: a2a.max_concurrent_tasks,
     maxQueuedTasks: a2a.max_queued_tasks,
+    health: () => ({ compliance: prepared.governance.posture() }),
     onTaskStart: (task) => activity.start(task.summary || 'task'),
     onTaskEnd: (task) => {
       activity.recordOutcome(task.state)
