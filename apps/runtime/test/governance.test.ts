@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { RunningDevPlatform } from '@molecule/dev-platform'
 import { type TestPostgres, testPostgres } from '@molecule/test-support'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -32,8 +32,11 @@ export const Adapter = {
 
 /** The verifier bin of @molecule/audit-ledger, as the runtime's dependency installs it. */
 const VERIFY_BIN = join(
-  createRequire(import.meta.url).resolve('@molecule/audit-ledger/package.json', { paths: [process.cwd()] }),
+  dirname(fileURLToPath(import.meta.url)),
   '..',
+  'node_modules',
+  '@molecule',
+  'audit-ledger',
   'bin',
   'molecule-audit-verify.js',
 )
