@@ -10,7 +10,12 @@ export const FORBIDDEN_IN_CLOSURE = {
     '@molecule/skills',
     '@molecule/plugins',
     '@molecule/a2a-server',
+    // The audit ledger and its database drivers belong to the runtime only.
+    '@molecule/audit-ledger',
+    'better-sqlite3',
+    'pg',
   ],
+  '@molecule/tools': ['@molecule/audit-ledger', 'better-sqlite3', 'pg'],
   '@molecule/platform-client': ['hono', '@hono/node-server', 'chokidar', 'pino'],
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { type TestPostgres, testPostgres } from '@molecule/test-support'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -11,10 +12,6 @@ import { SECRET } from './scenarios.js'
 let server: TestPostgres
 beforeAll(async () => {
   server = await testPostgres()
-  const client = new pg.Client({ connectionString: server.url })
-  await client.connect()
-  await client.query('DROP TABLE IF EXISTS audit_events, audit_checkpoints')
-  await client.end()
 }, 120_000)
 afterAll(async () => server?.stop())
 
@@ -36,13 +33,14 @@ ledgerDriverSuite('PostgreSQL', {
 describe('PostgreSQL ledger details', () => {
   it('two writers (two pools, as two processes) build one valid chain per agent', async () => {
     const key = deriveLedgerKey(SECRET)
+    const sharedAgent = `shared-agent-${randomUUID()}`
     const stores = [await PostgresLedgerStore.open(server.url), await PostgresLedgerStore.open(server.url)]
     const ledgers = stores.map((store) => new AuditLedger({ store, key }))
     await Promise.all(
       ledgers.flatMap((ledger, w) =>
         Array.from({ length: 15 }, (_, i) =>
           ledger.append({
-            agentId: 'shared-agent',
+            agentId: sharedAgent,
             sessionId: `w${w}`,
             operation: 'tool_call',
             modelUsed: `t${i}`,
@@ -50,7 +48,7 @@ describe('PostgreSQL ledger details', () => {
         ),
       ),
     )
-    const rows = await stores[0]?.rows('shared-agent')
+    const rows = await stores[0]?.rows(sharedAgent)
     expect(rows).toHaveLength(30)
     expect(verifyRows(key, rows ?? [])).toEqual({ valid: true, events: 30 })
     for (const ledger of ledgers) await ledger.close()
