@@ -1,5 +1,6 @@
 import { ApprovalService } from './approvals/approval-service.js'
 import { approvalTools } from './approvals/approval-tools.js'
+import { withAudit } from './audit/audited-tools.js'
 import { type DelegationOptions, delegationTools } from './delegation-tools.js'
 import { memoryTools } from './memory-tools.js'
 import { messagingTools } from './messaging-tools.js'
@@ -42,7 +43,7 @@ export function withPermission(tool: Tool): Tool {
 
 /**
  * The platform tools both the container runtime and the MCP bridge expose, in `tools/list` order, each gated
- * by its RBAC action.
+ * by its RBAC action and audited (see `withAudit`).
  */
 export function createPlatformTools(options: PlatformToolsOptions = {}): Tool[] {
   const delegation: DelegationOptions = {
@@ -73,5 +74,5 @@ export function createPlatformTools(options: PlatformToolsOptions = {}): Tool[] 
     recallMemory,
     requestApproval,
     checkApproval,
-  ].map((tool) => withPermission(tool as Tool))
+  ].map((tool) => withPermission(withAudit(tool as Tool)))
 }
