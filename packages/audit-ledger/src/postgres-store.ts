@@ -79,7 +79,9 @@ export class PostgresLedgerStore implements LedgerStore {
     pool.on('error', () => {}) // an idle client's lost connection: the next query reconnects or reports it
     try {
       // Writers starting together would race on CREATE TABLE IF NOT EXISTS (a duplicate-type error): one at a time.
-      await pool.query(`BEGIN; SELECT pg_advisory_xact_lock(hashtext('audit_events:schema')); ${SCHEMA} COMMIT;`)
+      await pool.query(
+        `BEGIN; SELECT pg_advisory_xact_lock(hashtext('audit_events:schema')); ${SCHEMA} COMMIT;`,
+      )
     } catch (err) {
       await pool.end().catch(() => {})
       throw new LedgerStoreError(

@@ -4,8 +4,8 @@ import type { Logger } from '@molecule/core'
 import {
   ApprovalService,
   createPlatformTools,
-  JsonlAuditLog,
   inputJsonSchema,
+  JsonlAuditLog,
   type Tool,
   type ToolContext,
   ToolRegistry,
