@@ -9,7 +9,7 @@ import { deriveLedgerKey } from '../src/canonical.js'
 import type { LedgerStore } from '../src/ledger-store.js'
 
 export const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'molecule-audit-verify.js')
-export const SECRET = 'scenario-secret-5c1f0e2a'
+export const SECRET = 'scenario-secret-5c1f0e2a' // secret-scan: allow
 
 export function assertBuilt(): void {
   if (!existsSync(join(dirname(BIN), '..', 'dist', 'verify-cli.js'))) {
