@@ -89,7 +89,8 @@ export function governExecutor(inner: Executor, governance: Governance): Executo
     }
     return finish(output)
   }
-  return { ...inner, execute }
+  // Methods are called on `inner` itself: an executor may be a class instance whose methods use `this`.
+  return inner.cancel ? { execute, cancel: (ctx) => inner.cancel?.(ctx) } : { execute }
 }
 
 async function* governStream(
