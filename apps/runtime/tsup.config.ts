@@ -8,7 +8,9 @@ export default [
   // their own, loaded only when asked for.
   packageBuild({
     entry: { cli: 'src/cli.ts' },
-    noExternal: [/.*/],
+    noExternal: [/^(?!@molecule\/audit-ledger$)/],
+    // The ledger (native SQLite driver, PostgreSQL client) stays a package of its own, loaded only when it is on.
+    external: ['@molecule/audit-ledger'],
     splitting: true,
     minify: true,
     clean: false,

@@ -14,7 +14,12 @@ export const FORBIDDEN_IN_CLOSURE = {
     '@molecule/adapter-langgraph',
     '@langchain/core',
     '@langchain/langgraph',
+    // The audit ledger and its database drivers belong to the runtime only.
+    '@molecule/audit-ledger',
+    'better-sqlite3',
+    'pg',
   ],
+  '@molecule/tools': ['@molecule/audit-ledger', 'better-sqlite3', 'pg'],
   '@molecule/platform-client': ['hono', '@hono/node-server', 'chokidar', 'pino'],
   // The plugins package and third-party loaders install it: no server, no logger implementation.
   '@molecule/skills': ['hono', '@hono/node-server', 'pino', '@molecule/a2a-server'],

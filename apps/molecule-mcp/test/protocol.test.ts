@@ -30,6 +30,8 @@ const TOOL_NAMES = [
   'chat_history',
   'commit_memory',
   'recall_memory',
+  'request_approval',
+  'check_approval',
   'wait_for_message',
   'inbox_peek',
   'inbox_pop',

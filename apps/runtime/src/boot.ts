@@ -9,11 +9,13 @@ import { stopRuntime } from './boot/stop-runtime.js'
 import type { RunningRuntime, StartRuntimeOptions } from './boot/types.js'
 import { watchSkills } from './boot/watch-skills.js'
 import { workspaceState } from './boot/workspace-state.js'
+import { openGovernance } from './governance/governance.js'
 
 /**
  * Boots one workspace runtime, phase by phase (the README's boot sequence lists the same steps): resolve the
- * environment and config.yaml, preflight (a failing report aborts), the shared workspace state, the adapter, the A2A
- * server, the skills watcher, the platform connection (registration retried in the background while A2A already serves, heartbeats,
+ * environment and config.yaml, preflight (a failing report aborts), the shared workspace state, governance (audit
+ * log, compliance, approvals, ledger), the adapter, the A2A server, the skills watcher, the platform connection
+ * (registration retried in the background while A2A already serves, heartbeats,
  * delegation results), the platform parts of the prompt once there is a token, the self-prompts. Does not install
  * signal handlers: the CLI and `dev` own the process.
  */
@@ -21,7 +23,8 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
   const resolved = await resolveSettings(options)
   await preflight(resolved)
   const state = workspaceState(resolved)
-  const prepared = await prepareAdapter(resolved, state)
+  const governance = await openGovernance(resolved)
+  const prepared = await prepareAdapter(resolved, state, governance)
   const served = await serveA2A(resolved, state, prepared)
   const skillsWatch = await watchSkills(resolved, state, prepared, served)
   const connection = connectPlatform(resolved, state, prepared, served)

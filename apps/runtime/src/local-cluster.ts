@@ -82,6 +82,7 @@ export class LocalCluster {
       MOLECULE_A2A_PORT: '0',
       MOLECULE_WORKSPACE_DIR: join(dir, 'workspace'),
       DELEGATION_RESULTS_FILE: join(dir, 'delegation_results.jsonl'),
+      AUDIT_LOG_PATH: process.env.AUDIT_LOG_PATH ?? join(dir, 'audit.jsonl'),
       MOLECULE_HEARTBEAT_INTERVAL_MS: process.env.MOLECULE_HEARTBEAT_INTERVAL_MS ?? '5000',
       ...spec.extraEnv,
     }

@@ -58,6 +58,8 @@ export interface A2AServerOptions {
   maxQueuedTasks?: number
   onTaskStart?: (activity: TaskActivity) => void
   onTaskEnd?: (activity: TaskActivity) => void
+  /** Extra fields of the `/health` answer (read per request), beside `status` and `activeTasks`. */
+  health?: () => Record<string, unknown>
 }
 
 export interface A2AServer {

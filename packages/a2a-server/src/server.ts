@@ -118,7 +118,11 @@ export function createA2AServer(options: A2AServerOptions): A2AServer {
     '/health',
     route(true, () =>
       jsonAnswer(
-        JSON.stringify({ status: engine.accepting ? 'ok' : 'draining', activeTasks: engine.runs.size }),
+        JSON.stringify({
+          ...options.health?.(),
+          status: engine.accepting ? 'ok' : 'draining',
+          activeTasks: engine.runs.size,
+        }),
       ),
     ),
   )

@@ -20,6 +20,23 @@ function blocking() {
 }
 
 describe('server lifecycle', () => {
+  it('/health carries the fields of the health option, read per request, never over status and activeTasks', async () => {
+    let calls = 0
+    const srv = await start(async () => 'ok', {
+      health: () => ({ compliance: { enabled: true, reads: ++calls }, status: 'forged' }),
+    })
+    try {
+      expect(await (await fetch(`${srv.url}/health`)).json()).toEqual({
+        compliance: { enabled: true, reads: 1 },
+        status: 'ok',
+        activeTasks: 0,
+      })
+      expect(((await (await fetch(`${srv.url}/health`)).json()) as Json).compliance.reads).toBe(2)
+    } finally {
+      await srv.close()
+    }
+  })
+
   it('counts active tasks and emits taskStart/taskEnd', async () => {
     const { executor } = blocking()
     const events: string[] = []

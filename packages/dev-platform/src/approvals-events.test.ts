@@ -128,6 +128,35 @@ describe('approvals', () => {
   })
 })
 
+describe('approval expiry without an operator', () => {
+  it('the sweep denies a request nobody decided as auto-expired, visible to the requesting workspace', async () => {
+    p = await startTestPlatform({ approvalExpiryMs: 60, sweepIntervalMs: 10 })
+    const events = collectEvents(p)
+    const ws = await p.register()
+    const created = await p.call('POST', `/workspaces/${ws.id}/approvals`, {
+      body: { action: 'x' },
+      token: ws.token,
+    })
+    const approvalId = created.body.approval_id
+    const deadline = Date.now() + 5_000
+    let row: Record<string, unknown> | undefined
+    while (Date.now() < deadline) {
+      row = (await p.call('GET', `/workspaces/${ws.id}/approvals`, { token: ws.token })).body[0]
+      if (row?.status !== 'pending') break
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    expect(row).toMatchObject({ id: approvalId, status: 'denied', decided_by: 'auto-expired' })
+    expect(events.filter((e) => e.event === 'APPROVAL_DENIED').map((e) => e.payload)).toEqual([
+      { approval_id: approvalId, decision: 'denied', decided_by: 'auto-expired' },
+    ])
+    const late = await p.call('POST', `/workspaces/${ws.id}/approvals/${approvalId}/decide`, {
+      body: { decision: 'approved' },
+      token: ws.token,
+    })
+    expect(late.status).toBe(404)
+  })
+})
+
 describe('GET /workspaces/:id/events/stream (SSE)', () => {
   it('starts with a ping and delivers this workspace’s events only', async () => {
     p = await startTestPlatform()

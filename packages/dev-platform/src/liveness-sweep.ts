@@ -1,10 +1,13 @@
 import type { Logger } from '@molecule/core'
+import { expireApprovals } from './approval-decisions.js'
 import type { ResolvedOptions } from './options.js'
 import type { PlatformState } from './platform-state.js'
 
 /**
  * Periodic checks that upstream spreads over a Redis TTL, a health sweep, a provisioning sweep and an
- * activity purge: stale heartbeats → degraded → offline, stuck provisioning → failed, old rows pruned.
+ * activity purge: stale heartbeats → degraded → offline, stuck provisioning → failed, old rows pruned; and approvals
+ * nobody decided within `approvalExpiryMs` denied as `auto-expired` (the platform does it only when
+ * `/approvals/pending` is read; here an agent waiting for its decision sees the expiry without an operator).
  */
 export class LivenessSweep {
   private timer: NodeJS.Timeout | undefined
@@ -27,6 +30,8 @@ export class LivenessSweep {
   }
 
   tick(): void {
+    const expired = expireApprovals(this.state, this.options.approvalExpiryMs)
+    if (expired > 0) this.logger.info({ expired }, 'approvals nobody decided were denied as auto-expired')
     const now = this.state.now()
     const { degradedAfterMs, offlineAfterMs, provisionTimeoutMs } = this.options
     for (const ws of this.state.workspaces.values()) {

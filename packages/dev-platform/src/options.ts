@@ -43,7 +43,10 @@ export interface DevPlatformOptions {
   activityRetentionMs?: number
   /** `Retry-After` seconds sent with busy 503 answers; default 30. */
   busyRetryAfterSeconds?: number
-  /** Pending approvals older than this are auto-denied when `GET /approvals/pending` is read; default 10 min. */
+  /**
+   * Pending approvals older than this are denied as `auto-expired` (by the sweep, and when `GET /approvals/pending`
+   * is read); default 10 min.
+   */
   approvalExpiryMs?: number
   /**
    * Dev fail-open (upstream `MOLECULE_ENV=dev` without `ADMIN_TOKEN`): credential-less calls pass the

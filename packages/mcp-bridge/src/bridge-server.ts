@@ -2,8 +2,10 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js'
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js'
 import type { Logger } from '@molecule/core'
 import {
+  ApprovalService,
   createPlatformTools,
   inputJsonSchema,
+  JsonlAuditLog,
   type Tool,
   type ToolContext,
   ToolRegistry,
@@ -26,6 +28,12 @@ export interface BridgeServerOptions {
   tools?: Tool[]
 }
 
+/**
+ * The longest an approval tool call waits for a human: MCP clients give up on a call after about 60 s, so an
+ * undecided request answers `pending` with its id before that, and `check_approval` picks the decision up later.
+ */
+export const APPROVAL_WAIT_BUDGET_MS = 50_000
+
 function parseTier(raw: string | undefined): number | undefined {
   if (raw === undefined || raw.trim() === '') return undefined
   const tier = Number(raw)
@@ -39,12 +47,18 @@ function parseTier(raw: string | undefined): number | undefined {
 export function createBridgeServer(options: BridgeServerOptions): Server {
   const { pool, logger, env } = options
   const config = pool.config
+  const approvals = new ApprovalService({ env, waitBudgetMs: APPROVAL_WAIT_BUDGET_MS })
+  // The JSONL audit log only where the operator asked for one: the default path is a container's, not a laptop's.
+  const audit = env.AUDIT_LOG_PATH?.trim()
+    ? new JsonlAuditLog({ path: env.AUDIT_LOG_PATH.trim(), workspaceId: pool.primary.id, logger })
+    : undefined
   const registry = new ToolRegistry([
     ...(options.tools ??
       createPlatformTools({
         env: config.runtimeEnv,
         syncViaDelegations: config.delegationSyncViaInbox,
         delegationTimeoutMs: config.delegationTimeoutMs,
+        approvals,
       })),
     ...inboxTools(pool),
   ])
@@ -89,6 +103,7 @@ export function createBridgeServer(options: BridgeServerOptions): Server {
       workspaces: pool,
       ...(tier !== undefined ? { tier } : {}),
       ...(roles && roles.length > 0 ? { roles } : {}),
+      ...(audit ? { audit } : {}),
     }
     const result = await registry.call(request.params.name, ctx, request.params.arguments ?? {})
     return { content: [{ type: 'text', text: result.text }], ...(result.isError ? { isError: true } : {}) }

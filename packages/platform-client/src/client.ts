@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { DEFAULT_RETRY, type RetryPolicy } from './backoff.js'
-import { callEndpoint, type Endpoint, endpoint } from './endpoint.js'
+import { callEndpoint, type Endpoint, endpoint, route } from './endpoint.js'
 import * as approvals from './endpoints/approvals.js'
 import * as bootContext from './endpoints/boot-context.js'
 import * as checkpoints from './endpoints/checkpoints.js'
@@ -9,6 +9,7 @@ import * as memory from './endpoints/memory.js'
 import * as messaging from './endpoints/messaging.js'
 import * as registry from './endpoints/registry.js'
 import { PlatformClientError } from './errors.js'
+import { type PlatformStreamEvent, readEventStream } from './event-stream.js'
 import { type Logger, silentLogger } from './logger.js'
 import { PlatformHttp } from './platform-http.js'
 import type {
@@ -336,6 +337,15 @@ export class PlatformClient {
   /** `GET /workspaces/:id/approvals` — newest 50. */
   listApprovals(opts?: CallOptions): Promise<Approval[]> {
     return this.call(approvals.listApprovals(this.workspaceId), opts)
+  }
+
+  /**
+   * `GET /workspaces/:id/events/stream` (SSE): this workspace's events as they happen, until `signal` aborts or the
+   * platform closes the stream. Opening it throws `PlatformError` like any call (401, 404, unreachable).
+   */
+  async streamEvents(opts: { signal: AbortSignal }): Promise<AsyncIterable<PlatformStreamEvent>> {
+    const path = route('/workspaces/:id/events/stream', { id: this.workspaceId })
+    return readEventStream(await this.http.openStream(path, opts.signal), opts.signal)
   }
 
   // ── boot-time context ───────────────────────────────────────────────────────────────────────────────────────

@@ -16,6 +16,7 @@ export {
   PlatformError,
   type PlatformErrorCode,
 } from './errors.js'
+export { type PlatformStreamEvent, parseEventFrame, readEventStream } from './event-stream.js'
 export { FailureLog, type FailureLogOptions } from './failure-log.js'
 export { buildHeartbeatBody, type HeartbeatState } from './heartbeat-body.js'
 export { HeartbeatLoop, type HeartbeatLoopOptions } from './heartbeat-loop.js'

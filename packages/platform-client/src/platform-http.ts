@@ -176,6 +176,44 @@ export class PlatformHttp {
     }
   }
 
+  /**
+   * Opens a long-lived streamed GET (the SSE event stream) with the same headers as every call, one token re-read
+   * on 401, and no timeout: it lasts until `signal` aborts or the platform closes it. Non-2xx answers throw.
+   */
+  async openStream(path: string, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+    const endpoint = `GET ${path}`
+    let reauthorized = false
+    for (;;) {
+      const token = this.opts.tokens.read()
+      const headers = { ...this.headersFor({ method: 'GET', path } as RequestSpec<unknown>, token) }
+      headers.accept = 'text/event-stream'
+      let response: TransportResponse
+      try {
+        response = await this.fetch(this.base + path, { method: 'GET', headers, signal })
+      } catch (err) {
+        if (signal.aborted) throw signal.reason
+        throw new PlatformError({
+          code: 'PLATFORM_UNREACHABLE',
+          endpoint,
+          message: `${endpoint}: cannot reach the platform at ${this.base} (${describeNetworkError(err)})`,
+          cause: err,
+        })
+      }
+      if (response.status === 401 && !reauthorized) {
+        reauthorized = true
+        const fresh = this.opts.tokens.reload()
+        if (fresh && fresh !== token) {
+          await response.body?.cancel().catch(() => {})
+          continue
+        }
+      }
+      if (response.status < 200 || response.status >= 300 || !response.body) {
+        throw this.httpError(endpoint, response, await response.text(), token)
+      }
+      return response.body
+    }
+  }
+
   /** Injected fetch carries everything; otherwise fetch only where node's client is not used (forms, bytes). */
   private usesFetch(spec: RequestSpec<unknown>): boolean {
     return this.opts.fetch !== undefined || spec.form !== undefined || spec.binary !== undefined

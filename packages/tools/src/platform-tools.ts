@@ -1,3 +1,6 @@
+import { ApprovalService } from './approvals/approval-service.js'
+import { approvalTools } from './approvals/approval-tools.js'
+import { withAudit } from './audit/audited-tools.js'
 import { type DelegationOptions, delegationTools } from './delegation-tools.js'
 import { memoryTools } from './memory-tools.js'
 import { messagingTools } from './messaging-tools.js'
@@ -11,9 +14,14 @@ export interface PlatformToolsOptions extends Partial<DelegationOptions> {
    * variables (resolved through `loadEnv` on first use). Default: `loadEnv(process.env)` on first use.
    */
   env?: IdentitySource
+  /**
+   * Serves `request_approval` and `check_approval` (and the `requiresApproval` gates built on the same instance).
+   * Default: a service with the default settings.
+   */
+  approvals?: ApprovalService
 }
 
-/** Wraps a tool so its RBAC action is checked before it runs. */
+/** Wraps a tool so its RBAC action is checked before it runs; a refusal is audited (`rbac / rbac.deny`). */
 export function withPermission(tool: Tool): Tool {
   const action = TOOL_PERMISSIONS[tool.name]
   if (!action) return tool
@@ -22,6 +30,10 @@ export function withPermission(tool: Tool): Tool {
     async run(ctx, input) {
       const roles = ctx.roles ?? DEFAULT_ROLES
       if (!checkPermission(action, roles, ctx.customRoles)) {
+        ctx.audit?.log('rbac', 'rbac.deny', tool.name, 'denied', {
+          attempted_action: action,
+          roles: [...roles],
+        })
         return { text: permissionDeniedText(action, roles), isError: true }
       }
       return tool.run(ctx, input)
@@ -31,7 +43,7 @@ export function withPermission(tool: Tool): Tool {
 
 /**
  * The platform tools both the container runtime and the MCP bridge expose, in `tools/list` order, each gated
- * by its RBAC action.
+ * by its RBAC action and audited (see `withAudit`).
  */
 export function createPlatformTools(options: PlatformToolsOptions = {}): Tool[] {
   const delegation: DelegationOptions = {
@@ -46,6 +58,7 @@ export function createPlatformTools(options: PlatformToolsOptions = {}): Tool[] 
   const [listPeers, getWorkspaceInfo, getRuntimeIdentity, updateAgentCard] = workspaceTools(options.env)
   const [broadcastMessage, sendMessageToUser, chatHistory] = messagingTools()
   const [commitMemory, recallMemory] = memoryTools()
+  const [requestApproval, checkApproval] = approvalTools(options.approvals ?? new ApprovalService())
   return [
     delegateTask,
     delegateTaskAsync,
@@ -59,5 +72,7 @@ export function createPlatformTools(options: PlatformToolsOptions = {}): Tool[] 
     chatHistory,
     commitMemory,
     recallMemory,
-  ].map((tool) => withPermission(tool as Tool))
+    requestApproval,
+    checkApproval,
+  ].map((tool) => withPermission(withAudit(tool as Tool)))
 }

@@ -19,6 +19,8 @@ export const TOOL_PERMISSIONS: Readonly<Record<string, RbacAction>> = {
   commit_memory: 'memory.write',
   update_agent_card: 'memory.write',
   recall_memory: 'memory.read',
+  request_approval: 'approve',
+  check_approval: 'approve',
 }
 
 export const DEFAULT_ROLES: readonly string[] = ['operator']

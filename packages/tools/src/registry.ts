@@ -1,6 +1,7 @@
 import { type Logger, MoleculeError } from '@molecule/core'
 import type { PlatformClient } from '@molecule/platform-client'
 import { z } from 'zod'
+import type { AuditSink } from './audit/audit-log.js'
 
 /**
  * Where a peer id is known on one tenant (platform URL): the served workspace there it is reachable from. A
@@ -63,6 +64,8 @@ export interface ToolContext {
   /** Multi-workspace routing; absent for a single workspace. */
   workspaces?: WorkspaceDirectory
   identity?: RuntimeIdentity
+  /** Where the tools record their decisions (the JSONL audit log); none when absent. */
+  audit?: AuditSink
 }
 
 export type ToolResult = string | { text: string; isError?: boolean; data?: unknown }

@@ -41,6 +41,9 @@ const CONTRACT: Record<
     required: [],
     enums: { scope: ['LOCAL', 'TEAM', 'GLOBAL', ''] },
   },
+  request_approval: { properties: ['action', 'reason'], required: ['action', 'reason'] },
+  // Ours: picks up the decision of a request that answered pending (an MCP call cannot wait out a human).
+  check_approval: { properties: ['approval_id', 'wait_secs'], required: ['approval_id'] },
 }
 
 describe('tool contract (the upstream MCP bridge tool names and arguments)', () => {

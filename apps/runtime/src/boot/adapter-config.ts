@@ -1,6 +1,7 @@
 import type { Adapter, AdapterConfig, AgentTool, SetupResult } from '@molecule/adapter-core'
 import { createPlatformTools, type ToolContext } from '@molecule/tools'
 import { bindTools } from '../bind-tools.js'
+import type { Governance } from '../governance/governance.js'
 import { platformMemory } from '../memory-handle.js'
 import { runtimeHeartbeatHandle } from '../runtime-heartbeat-handle.js'
 import { type SkillSetupParts, WorkspaceSkills } from '../skills/workspace-skills.js'
@@ -56,6 +57,7 @@ export async function adapterConfigFor(
   resolved: ResolvedSettings,
   state: WorkspaceState,
   adapter: Adapter,
+  governance: Governance,
 ): Promise<PreparedAdapterConfig> {
   const { env, config, configDir, runtimeEnv, settings, workspaceId, log } = resolved
   const { platform } = state
@@ -72,8 +74,13 @@ export async function adapterConfigFor(
       ),
     ),
     identity: { model: config.model, runtime: adapter.name },
+    audit: governance.audit,
   }
-  const tools = bindTools(createPlatformTools({ env }), toolContext)
+  const tools = bindTools(
+    [...createPlatformTools({ env, approvals: governance.approvals }), ...governance.hitlTools],
+    toolContext,
+    governance.ledger,
+  )
   const skills = await WorkspaceSkills.open({ configDir, config, runtime: adapter.name, env, log })
   // A token on disk (a provisioned workspace, or a restart): the platform answers now. Else it waits for the register.
   const promptHasPlatformParts = state.tokens.read() !== undefined

@@ -3,6 +3,8 @@ import { join } from 'node:path'
 import { type Adapter, type AgentTool, defineExecutor, type Executor } from '@molecule/adapter-core'
 import { loadAdapter } from '@molecule/adapter-core/runtime'
 import { describeError } from '@molecule/core'
+import type { Governance } from '../governance/governance.js'
+import { governExecutor } from '../governance/governed-executor.js'
 import type { WorkspaceSkills } from '../skills/workspace-skills.js'
 import { type AdapterConfigWithSetup, adapterConfigFor } from './adapter-config.js'
 import { bootFailure } from './boot-failure.js'
@@ -20,15 +22,19 @@ export interface PreparedAdapter {
   adapterConfig: AdapterConfigWithSetup
   /** False until the platform parts are in the system prompt (see complete-prompt.ts). */
   promptHasPlatformParts: boolean
+  /** Audit log, compliance, approvals and ledger; the executor above already runs inside them. */
+  governance: Governance
 }
 
 /**
- * Phase 4. Loads the adapter, runs `setup()` and `createExecutor()` with its `AdapterConfig`, makes sure the
+ * Phase 4. Loads the adapter, runs `setup()` and `createExecutor()` with its `AdapterConfig` (the executor wrapped in
+ * the workspace's governance), makes sure the
  * workspace directories exist and hands the adapter the pre-stop snapshot of the previous run, if any.
  */
 export async function prepareAdapter(
   resolved: ResolvedSettings,
   state: WorkspaceState,
+  governance: Governance,
 ): Promise<PreparedAdapter> {
   const { config, settings, log } = resolved
   const { adapter, source } = await loadAdapter(resolved.adapterQuery).catch((err: unknown) => {
@@ -42,11 +48,12 @@ export async function prepareAdapter(
     resolved,
     state,
     adapter,
+    governance,
   )
   let executor: Executor
   try {
     await adapter.setup?.(adapterConfig)
-    executor = defineExecutor(await adapter.createExecutor(adapterConfig))
+    executor = governExecutor(defineExecutor(await adapter.createExecutor(adapterConfig)), governance)
   } catch (err) {
     throw bootFailure(
       err,
@@ -60,7 +67,7 @@ export async function prepareAdapter(
       log.warn({ err: err.message, dir: settings.workspaceDir }, 'workspace directory is not writable'),
   )
   await restorePreviousRun(adapter, resolved, state)
-  return { adapter, executor, skills, builtinTools, adapterConfig, promptHasPlatformParts }
+  return { adapter, executor, skills, builtinTools, adapterConfig, promptHasPlatformParts, governance }
 }
 
 /** A snapshot the adapter cannot restore is logged and skipped: the workspace starts fresh rather than not at all. */

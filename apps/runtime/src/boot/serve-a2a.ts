@@ -26,10 +26,10 @@ export async function serveA2A(
   state: WorkspaceState,
   prepared: PreparedAdapter,
 ): Promise<ServedA2A> {
+  const { adapter, executor } = prepared
   const { config, settings, runtimeEnv, log } = resolved
   const { activity, tokens, inboundSecret } = state
   const { a2a } = config
-  const { adapter, executor } = prepared
   const cardInput = (url: string): CardInput => ({
     name: config.name,
     description: config.description,
@@ -61,6 +61,7 @@ export async function serveA2A(
     maxPartBytes: a2a.max_part_bytes,
     maxConcurrentTasks: a2a.max_concurrent_tasks,
     maxQueuedTasks: a2a.max_queued_tasks,
+    health: () => ({ compliance: prepared.governance.posture() }),
     onTaskStart: (task) => activity.start(task.summary || 'task'),
     onTaskEnd: (task) => {
       activity.recordOutcome(task.state)

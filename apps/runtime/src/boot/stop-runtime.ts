@@ -63,6 +63,8 @@ export async function stopRuntime(parts: RuntimeParts, reason: string): Promise<
     promptCompleted,
   ])
   await served.server.close()
+  // The ledger's final checkpoint covers every task that ran, so it is signed after the last one finished.
+  await prepared.governance.close()
   log.info({ cancelled }, 'stopped')
   return { cancelled }
 }

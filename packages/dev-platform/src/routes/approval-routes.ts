@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
+import { decideApproval, expireApprovals } from '../approval-decisions.js'
 import { isoTime, newId } from '../ids.js'
 import type { ApprovalRecord } from '../platform-state.js'
 import { adminAuth } from './auth-middleware.js'
@@ -18,29 +19,13 @@ const RequestBody = z.object({
 
 const DecideBody = z.object({ decision: z.enum(['approved', 'denied']), decided_by: someText() })
 
-/** Human approvals: an agent asks (`POST /workspaces/:id/approvals`), a human decides; stale requests expire. */
+/**
+ * Human approvals: an agent asks (`POST /workspaces/:id/approvals`), a human decides (`…/decide`, the route the
+ * runtime's Slack and e-mail notifications and the dev console use); requests nobody decides expire as denied.
+ */
 export function approvalRoutes(ctx: RouteContext): Hono {
   const { state, options } = ctx
   const app = new Hono()
-
-  function decide(approval: ApprovalRecord, decision: 'approved' | 'denied', decidedBy: string): void {
-    approval.status = decision
-    approval.decided_by = decidedBy
-    approval.decided_at = state.now()
-    const payload = { approval_id: approval.id, decision, decided_by: decidedBy }
-    state.events.emit(
-      decision === 'approved' ? 'APPROVAL_APPROVED' : 'APPROVAL_DENIED',
-      approval.workspace_id,
-      payload,
-    )
-    // Compatibility name the upstream runtime waits for (upstream never sent it).
-    state.events.emit(
-      'APPROVAL_DECIDED',
-      approval.workspace_id,
-      { approval_id: approval.id, status: decision, decided_by: decidedBy },
-      false,
-    )
-  }
 
   // POST /workspaces/:id/approvals: ask for a human decision; the parent workspace hears of it too.
   app.post(
@@ -112,18 +97,14 @@ export function approvalRoutes(ctx: RouteContext): Hono {
       if (!approval || approval.workspace_id !== c.req.param('id') || approval.status !== 'pending') {
         return errorJson(c, 404, 'approval not found or already decided')
       }
-      decide(approval, decision, decided_by ?? 'human')
+      decideApproval(state, approval, decision, decided_by ?? 'human')
       return c.json({ status: decision, approval_id: approval.id })
     },
   )
 
   // GET /approvals/pending: pending approvals of every workspace (operator view); stale ones are auto-denied first.
   app.get('/approvals/pending', adminAuth(ctx), (c) => {
-    const cutoff = state.now() - options.approvalExpiryMs
-    for (const approval of state.approvals.values()) {
-      if (approval.status === 'pending' && approval.created_at < cutoff)
-        decide(approval, 'denied', 'auto-expired')
-    }
+    expireApprovals(state, options.approvalExpiryMs)
     const rows = [...state.approvals.values()]
       .filter((a) => a.status === 'pending')
       .reverse()
