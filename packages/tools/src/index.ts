@@ -14,6 +14,7 @@ export {
   TOOL_PERMISSIONS,
 } from './rbac.js'
 export { redactSecrets } from './redact.js'
+export { runCodeTool, SANDBOX_OUTPUT_MARKER } from './run-code-tool.js'
 export {
   defineTool,
   describeInputIssues,

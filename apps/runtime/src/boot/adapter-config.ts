@@ -6,6 +6,7 @@ import { runtimeHeartbeatHandle } from '../runtime-heartbeat-handle.js'
 import { type LoadedSkill, loadSkills } from '../skills.js'
 import { assembleSystemPrompt } from '../system-prompt.js'
 import type { ResolvedSettings } from './resolve-settings.js'
+import { sandboxTool } from './sandbox-tool.js'
 import type { WorkspaceState } from './workspace-state.js'
 
 /** The runtime always runs the shared setup pipeline, so its adapters' config always carries `setup`. */
@@ -70,7 +71,8 @@ export async function adapterConfigFor(
     ),
     identity: { model: config.model, runtime: adapter.name },
   }
-  const tools = bindTools(createPlatformTools({ env }), toolContext)
+  const sandboxLog = log.child({ component: 'sandbox' })
+  const tools = bindTools([...createPlatformTools({ env }), sandboxTool(config.sandbox, sandboxLog)], toolContext)
   const skills = await loadSkills(configDir, config.skills, adapter.name, log)
   // A token on disk (a provisioned workspace, or a restart): the platform answers now. Else it waits for the register.
   const promptHasPlatformParts = state.tokens.read() !== undefined
