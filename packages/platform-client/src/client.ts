@@ -10,7 +10,7 @@ import * as messaging from './endpoints/messaging.js'
 import * as registry from './endpoints/registry.js'
 import { PlatformClientError } from './errors.js'
 import { type Logger, silentLogger } from './logger.js'
-import { PlatformHttp } from './platform-http.js'
+import { PlatformHttp, type RequestTracer } from './platform-http.js'
 import type {
   ActivityRow,
   Approval,
@@ -84,6 +84,8 @@ export interface PlatformClientOptions {
   headers?: Record<string, string>
   /** Jitter source, for deterministic tests. */
   random?: () => number
+  /** Trace context for every request (see `RequestTracer`); default none: requests carry no trace headers. */
+  tracer?: RequestTracer
 }
 
 /**
@@ -121,6 +123,7 @@ export class PlatformClient {
       logger: this.logger,
       headers,
       ...(options.random ? { random: options.random } : {}),
+      ...(options.tracer ? { tracer: options.tracer } : {}),
     })
   }
 

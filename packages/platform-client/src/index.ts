@@ -20,6 +20,7 @@ export { FailureLog, type FailureLogOptions } from './failure-log.js'
 export { buildHeartbeatBody, type HeartbeatState } from './heartbeat-body.js'
 export { HeartbeatLoop, type HeartbeatLoopOptions } from './heartbeat-loop.js'
 export { InboxCursorFile } from './inbox-cursor-file.js'
+export type { RequestTracer, TracedRequest } from './platform-http.js'
 export {
   extractAttachments,
   extractMessageText,

@@ -24,6 +24,29 @@ export interface PlatformHttpOptions {
   logger: Logger
   headers: Record<string, string>
   random?: () => number
+  /** Wraps each request in a trace span; absent when tracing is off (then nothing of it runs). */
+  tracer?: RequestTracer | undefined
+}
+
+/** One platform request as a tracer sees it, before it is sent. */
+export interface TracedRequest {
+  method: string
+  path: string
+  /** The JSON body (an A2A envelope for `POST /workspaces/:id/a2a`). */
+  json: unknown
+}
+
+/**
+ * Carries the caller's trace context to the platform: `trace` runs the request (every attempt of it) inside a
+ * client span, handing `send` the headers to add (`traceparent`, `tracestate`) and the body to send instead (the
+ * A2A proxy forwards no headers, so the context also rides in `params.metadata`). The runtime supplies one when
+ * OpenTelemetry is configured; this package does not depend on OpenTelemetry.
+ */
+export interface RequestTracer {
+  trace<R extends { status: number }>(
+    request: TracedRequest,
+    send: (headers: Record<string, string>, json: unknown) => Promise<R>,
+  ): Promise<R>
 }
 
 export interface RequestSpec<T> {
@@ -76,7 +99,15 @@ export class PlatformHttp {
     return this.base
   }
 
-  async request<T>(spec: RequestSpec<T>): Promise<PlatformResponse<T>> {
+  request<T>(spec: RequestSpec<T>): Promise<PlatformResponse<T>> {
+    const tracer = this.opts.tracer
+    if (tracer === undefined) return this.send(spec)
+    return tracer.trace({ method: spec.method, path: spec.path, json: spec.json }, (headers, json) =>
+      this.send({ ...spec, json, headers: { ...spec.headers, ...headers } }),
+    )
+  }
+
+  private async send<T>(spec: RequestSpec<T>): Promise<PlatformResponse<T>> {
     const endpoint = `${spec.method} ${spec.path}`
     const pathAndQuery = this.pathAndQuery(spec)
     const attempts = spec.idempotent && spec.retry !== false ? Math.max(1, this.opts.retry.attempts) : 1
