@@ -8,6 +8,7 @@ import { startSelfPrompts } from './boot/start-self-prompts.js'
 import { stopRuntime } from './boot/stop-runtime.js'
 import type { RunningRuntime, StartRuntimeOptions } from './boot/types.js'
 import { workspaceState } from './boot/workspace-state.js'
+import { loadTelemetry } from './telemetry/load-telemetry.js'
 
 /**
  * Boots one workspace runtime, phase by phase (the README's boot sequence lists the same steps): resolve the
@@ -19,7 +20,7 @@ import { workspaceState } from './boot/workspace-state.js'
 export async function startRuntime(options: StartRuntimeOptions = {}): Promise<RunningRuntime> {
   const resolved = await resolveSettings(options)
   await preflight(resolved)
-  const state = workspaceState(resolved)
+  const state = workspaceState(resolved, await loadTelemetry(resolved))
   const prepared = await prepareAdapter(resolved, state)
   const served = await serveA2A(resolved, state, prepared)
   const connection = connectPlatform(resolved, state, prepared, served)

@@ -41,6 +41,7 @@ export async function prepareAdapter(
   try {
     await adapter.setup?.(adapterConfig)
     executor = defineExecutor(await adapter.createExecutor(adapterConfig))
+    if (state.telemetry) executor = state.telemetry.traceExecutor(executor)
   } catch (err) {
     throw bootFailure(
       err,
