@@ -10,8 +10,12 @@ export const FORBIDDEN_IN_CLOSURE = {
     '@molecule/skills',
     '@molecule/plugins',
     '@molecule/a2a-server',
+    // Tracing is the runtime's: the libraries the bridge uses offer hooks and never load OpenTelemetry.
+    '@opentelemetry/api',
+    '@opentelemetry/sdk-trace-node',
+    '@opentelemetry/exporter-trace-otlp-http',
   ],
-  '@molecule/platform-client': ['hono', '@hono/node-server', 'chokidar', 'pino'],
+  '@molecule/platform-client': ['hono', '@hono/node-server', 'chokidar', 'pino', '@opentelemetry/api'],
 }
 
 /** Production closures that must be exactly these package names (templates install adapter-core: zod alone). */

@@ -8,7 +8,7 @@ import { startSelfPrompts } from './boot/start-self-prompts.js'
 import { stopRuntime } from './boot/stop-runtime.js'
 import type { RunningRuntime, StartRuntimeOptions } from './boot/types.js'
 import { workspaceState } from './boot/workspace-state.js'
-import { loadTelemetry } from './telemetry/load-telemetry.js'
+import { loadTelemetry } from './boot/load-telemetry.js'
 
 /**
  * Boots one workspace runtime, phase by phase (the README's boot sequence lists the same steps): resolve the

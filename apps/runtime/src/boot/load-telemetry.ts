@@ -1,8 +1,8 @@
-import type { ResolvedSettings } from '../boot/resolve-settings.js'
-import type { RuntimeTelemetry } from './start-telemetry.js'
-import { telemetrySettings } from './telemetry-settings.js'
+import type { ResolvedSettings } from './resolve-settings.js'
+import type { RuntimeTelemetry } from '../telemetry/start-telemetry.js'
+import { telemetrySettings } from '../telemetry/telemetry-settings.js'
 
-export type { RuntimeTelemetry } from './start-telemetry.js'
+export type { RuntimeTelemetry } from '../telemetry/start-telemetry.js'
 
 /**
  * Boot phase between preflight and the workspace state: with no tracing variable set it answers undefined at once
@@ -12,7 +12,7 @@ export type { RuntimeTelemetry } from './start-telemetry.js'
 export async function loadTelemetry(resolved: ResolvedSettings): Promise<RuntimeTelemetry | undefined> {
   const settings = telemetrySettings(resolved.env)
   if (settings === undefined) return undefined
-  const { startTelemetry } = await import('./start-telemetry.js')
+  const { startTelemetry } = await import('../telemetry/start-telemetry.js')
   return startTelemetry(
     settings,
     { workspaceId: resolved.workspaceId, agentName: resolved.config.name || resolved.workspaceId },
