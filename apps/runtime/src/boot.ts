@@ -1,5 +1,6 @@
 import { completePromptWhenConnected } from './boot/complete-prompt.js'
 import { connectPlatform } from './boot/connect-platform.js'
+import { loadTelemetry } from './boot/load-telemetry.js'
 import { preflight } from './boot/preflight.js'
 import { prepareAdapter } from './boot/prepare-adapter.js'
 import { resolveSettings } from './boot/resolve-settings.js'
@@ -8,7 +9,6 @@ import { startSelfPrompts } from './boot/start-self-prompts.js'
 import { stopRuntime } from './boot/stop-runtime.js'
 import type { RunningRuntime, StartRuntimeOptions } from './boot/types.js'
 import { workspaceState } from './boot/workspace-state.js'
-import { loadTelemetry } from './boot/load-telemetry.js'
 
 /**
  * Boots one workspace runtime, phase by phase (the README's boot sequence lists the same steps): resolve the

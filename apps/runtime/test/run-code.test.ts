@@ -28,7 +28,10 @@ const runtimes: RunningRuntime[] = []
 
 async function coder(env: Record<string, string>) {
   const root = await mkdtemp(join(tmpdir(), 'molecule-run-code-'))
-  await writeFile(join(root, 'config.yaml'), 'name: Coder\nruntime: coder\na2a:\n  push_notifications: false\n')
+  await writeFile(
+    join(root, 'config.yaml'),
+    'name: Coder\nruntime: coder\na2a:\n  push_notifications: false\n',
+  )
   await writeFile(join(root, 'coder.mjs'), CODE_ADAPTER)
   const log = recordingLogger()
   const runtime = await startRuntime({
@@ -77,7 +80,11 @@ describe('run_code in the runtime', () => {
   it('SANDBOX_BACKEND=subprocess works and warns at boot that it is not an isolation boundary', async () => {
     const { log, send } = await coder({ SANDBOX_BACKEND: 'subprocess' })
     expect(log.at('warn').some((line) => line.msg === SUBPROCESS_WARNING)).toBe(true)
-    expect(await send('echo $((40+2))')).toMatchObject({ exit_code: 0, stdout: '42\n', backend: 'subprocess' })
+    expect(await send('echo $((40+2))')).toMatchObject({
+      exit_code: 0,
+      stdout: '42\n',
+      backend: 'subprocess',
+    })
   })
 
   it('a bad SANDBOX_MEMORY_LIMIT stops the boot naming the setting', async () => {

@@ -2,8 +2,9 @@
  * One trace across two workspaces: a user message to A, which delegates to B through the dev platform's A2A proxy;
  * B runs a tool. Both runtimes export OTLP/HTTP JSON to a receiver in this test.
  */
-import { createServer, type Server } from 'node:http'
+
 import { writeFile } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
 import { join } from 'node:path'
 import type { RunningDevPlatform } from '@molecule/dev-platform'
 import { until } from '@molecule/test-support'
@@ -131,7 +132,9 @@ describe('OpenTelemetry across workspaces', () => {
         const aClient = find((s) => s.name === `invoke_agent ${b.id}` && s.kind === SPAN_KIND.CLIENT)
         const bServer = find((s) => s.name === 'invoke_agent Beta' && s.kind === SPAN_KIND.SERVER)
         const bTool = find((s) => s.name === 'execute_tool run_code')
-        return aServer && aTool && aClient && bServer && bTool ? { aServer, aTool, aClient, bServer, bTool } : undefined
+        return aServer && aTool && aClient && bServer && bTool
+          ? { aServer, aTool, aClient, bServer, bTool }
+          : undefined
       },
       10_000,
       'the five spans of the delegation exported',

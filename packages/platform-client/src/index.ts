@@ -20,7 +20,6 @@ export { FailureLog, type FailureLogOptions } from './failure-log.js'
 export { buildHeartbeatBody, type HeartbeatState } from './heartbeat-body.js'
 export { HeartbeatLoop, type HeartbeatLoopOptions } from './heartbeat-loop.js'
 export { InboxCursorFile } from './inbox-cursor-file.js'
-export type { RequestTracer, TracedRequest } from './platform-http.js'
 export {
   extractAttachments,
   extractMessageText,
@@ -32,6 +31,7 @@ export {
 } from './inbox-message.js'
 export { InboxPoller, type InboxPollerOptions } from './inbox-poller.js'
 export { type Logger, silentLogger } from './logger.js'
+export type { RequestTracer, TracedRequest } from './platform-http.js'
 export { RegistrationLoop, type RegistrationLoopOptions } from './registration-loop.js'
 export type {
   ActivityRow,

@@ -17,7 +17,9 @@ beforeAll(async () => {
     req.on('end', () => {
       received.push({ headers: req.headers, body })
       res.setHeader('content-type', 'application/json')
-      res.end(JSON.stringify({ jsonrpc: '2.0', id: 1, result: { kind: 'message', role: 'agent', parts: [] } }))
+      res.end(
+        JSON.stringify({ jsonrpc: '2.0', id: 1, result: { kind: 'message', role: 'agent', parts: [] } }),
+      )
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

@@ -13,7 +13,13 @@ import { createWorkDir } from './work-dir.js'
 
 const TOP_LEVEL_SYSTEM_DIRS = ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32']
 /** The few files of /etc dynamic linking and interpreters read; the rest of /etc stays out of sight. */
-const ETC_FILES = ['/etc/alternatives', '/etc/ld.so.cache', '/etc/ld.so.conf', '/etc/ld.so.conf.d', '/etc/localtime']
+const ETC_FILES = [
+  '/etc/alternatives',
+  '/etc/ld.so.cache',
+  '/etc/ld.so.conf',
+  '/etc/ld.so.conf.d',
+  '/etc/localtime',
+]
 const SANDBOX_PATH = '/usr/local/bin:/usr/bin:/bin'
 
 /** Mounts of the system: /usr read-only, the merged-/usr symlinks (or read-only binds), the node install. */
@@ -93,17 +99,26 @@ export class BwrapBackend implements Backend {
     )
     if (outcome.exitCode === 0) return
     const why = (outcome.stderr || outcome.spawnError?.message || 'no output').trim()
-    throw new SandboxError('SANDBOX_UNAVAILABLE', `bwrap cannot create the sandbox's namespaces here: ${why}`, {
-      path: this.bwrapPath,
-      fix:
-        'allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1, user.max_user_namespaces > 0; in a container, a seccomp/AppArmor profile that permits them), or set SANDBOX_BACKEND=subprocess to accept running code without isolation.',
-    })
+    throw new SandboxError(
+      'SANDBOX_UNAVAILABLE',
+      `bwrap cannot create the sandbox's namespaces here: ${why}`,
+      {
+        path: this.bwrapPath,
+        fix: 'allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1, user.max_user_namespaces > 0; in a container, a seccomp/AppArmor profile that permits them), or set SANDBOX_BACKEND=subprocess to accept running code without isolation.',
+      },
+    )
   }
 
-  async run(code: string, language: Language, limits: SandboxLimits, signal?: AbortSignal): Promise<RunCodeResult> {
+  async run(
+    code: string,
+    language: Language,
+    limits: SandboxLimits,
+    signal?: AbortSignal,
+  ): Promise<RunCodeResult> {
     const spec = languageSpec(language)
     const interpreter = spec.interpreter()
-    if (!interpreter) return { error: `No interpreter for ${language}: install ${spec.install}`, exit_code: -1 }
+    if (!interpreter)
+      return { error: `No interpreter for ${language}: install ${spec.install}`, exit_code: -1 }
     const prlimit = requirePrlimit()
     await this.probe(limits)
     const user = sandboxUser(limits.maxProcesses)

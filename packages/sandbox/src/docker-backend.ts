@@ -24,7 +24,12 @@ export class DockerBackend implements Backend {
 
   constructor(private readonly dockerPath: string) {}
 
-  async run(code: string, language: Language, limits: SandboxLimits, signal?: AbortSignal): Promise<RunCodeResult> {
+  async run(
+    code: string,
+    language: Language,
+    limits: SandboxLimits,
+    signal?: AbortSignal,
+  ): Promise<RunCodeResult> {
     const spec = languageSpec(language)
     const { image, command } = IMAGES[language]
     const work = createWorkDir(spec.fileName, code, {})
@@ -66,7 +71,8 @@ export class DockerBackend implements Backend {
         limits.maxOutputChars,
         signal,
       )
-      if (outcome.timedOut) spawn(this.dockerPath, ['rm', '-f', name], { stdio: 'ignore' }).on('error', () => {})
+      if (outcome.timedOut)
+        spawn(this.dockerPath, ['rm', '-f', name], { stdio: 'ignore' }).on('error', () => {})
       const result = finishRun(outcome, language, 'docker', limits.timeoutSeconds)
       return 'error' in result ? result : { ...result, image }
     } finally {

@@ -7,7 +7,11 @@ const SBIN_DIRS = [...SYSTEM_BIN_DIRS, '/usr/sbin', '/sbin']
 export function requirePrlimit(): string {
   const found = findExecutable('prlimit', SBIN_DIRS)
   if (found) return found
-  throw new SandboxError('SANDBOX_TOOL_MISSING', 'prlimit was not found; run_code needs it to limit the code it runs', {
-    fix: 'install util-linux (Debian: apt-get install util-linux).',
-  })
+  throw new SandboxError(
+    'SANDBOX_TOOL_MISSING',
+    'prlimit was not found; run_code needs it to limit the code it runs',
+    {
+      fix: 'install util-linux (Debian: apt-get install util-linux).',
+    },
+  )
 }

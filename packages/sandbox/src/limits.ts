@@ -11,10 +11,14 @@ export function parseMemoryLimit(value: string, setting = 'sandbox.memory_limit'
   const unit = match ? UNITS[(match[2] ?? '').toLowerCase()] : undefined
   const bytes = match && unit !== undefined ? Math.floor(Number(match[1]) * unit) : Number.NaN
   if (!Number.isFinite(bytes) || bytes < 16 * 1024 ** 2) {
-    throw new SandboxError('SANDBOX_LIMIT_INVALID', `${setting} '${value}' is not a memory size of at least 16m`, {
-      path: setting,
-      fix: `set ${setting} to a size such as 256m or 1g.`,
-    })
+    throw new SandboxError(
+      'SANDBOX_LIMIT_INVALID',
+      `${setting} '${value}' is not a memory size of at least 16m`,
+      {
+        path: setting,
+        fix: `set ${setting} to a size such as 256m or 1g.`,
+      },
+    )
   }
   return bytes
 }

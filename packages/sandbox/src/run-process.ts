@@ -85,8 +85,7 @@ export function runProcess(
     child.on('close', (code, killedBy) => {
       clearTimeout(timer)
       signal?.removeEventListener('abort', onAbort)
-      const exitCode =
-        code ?? (killedBy ? 128 + (SIGNAL_NUMBERS[killedBy] ?? 0) : spawnError ? undefined : 0)
+      const exitCode = code ?? (killedBy ? 128 + (SIGNAL_NUMBERS[killedBy] ?? 0) : spawnError ? undefined : 0)
       const outcome: ProcessOutcome = {
         exitCode: timedOut ? undefined : exitCode,
         timedOut,

@@ -26,10 +26,14 @@ export interface Sandbox {
 }
 
 function unavailable(backend: BackendName, what: string, fix: string): Backend {
-  const error = new SandboxError('SANDBOX_UNAVAILABLE', `the ${backend} sandbox backend is unavailable: ${what}`, {
-    path: 'sandbox.backend',
-    fix,
-  })
+  const error = new SandboxError(
+    'SANDBOX_UNAVAILABLE',
+    `the ${backend} sandbox backend is unavailable: ${what}`,
+    {
+      path: 'sandbox.backend',
+      fix,
+    },
+  )
   return {
     name: backend,
     run: () => Promise.reject(error),

@@ -19,10 +19,16 @@ export const SUBPROCESS_WARNING =
 export class SubprocessBackend implements Backend {
   readonly name = 'subprocess' as const
 
-  async run(code: string, language: Language, limits: SandboxLimits, signal?: AbortSignal): Promise<RunCodeResult> {
+  async run(
+    code: string,
+    language: Language,
+    limits: SandboxLimits,
+    signal?: AbortSignal,
+  ): Promise<RunCodeResult> {
     const spec = languageSpec(language)
     const interpreter = spec.interpreter()
-    if (!interpreter) return { error: `No interpreter for ${language}: install ${spec.install}`, exit_code: -1 }
+    if (!interpreter)
+      return { error: `No interpreter for ${language}: install ${spec.install}`, exit_code: -1 }
     const prlimit = requirePrlimit()
     const user = sandboxUser(limits.maxProcesses)
     const work = createWorkDir(spec.fileName, code, user)

@@ -10,7 +10,11 @@ export interface WorkDir {
   remove(): void
 }
 
-export function createWorkDir(fileName: string, code: string, user: Pick<SandboxUser, 'uid' | 'gid'>): WorkDir {
+export function createWorkDir(
+  fileName: string,
+  code: string,
+  user: Pick<SandboxUser, 'uid' | 'gid'>,
+): WorkDir {
   const path = mkdtempSync(join(tmpdir(), 'molecule-sandbox-'))
   const codeFile = join(path, fileName)
   writeFileSync(codeFile, code, { mode: 0o600 })

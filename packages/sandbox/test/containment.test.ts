@@ -40,7 +40,8 @@ describe.each(['bwrap', 'subprocess'] as const)('run_code containment: %s backen
   const isolated = backend === 'bwrap'
   const sandbox = createSandbox({ backend, limits: { timeoutSeconds: 5, maxProcesses: 32 } })
   const token = workspaceTokens(1, 0x5a4d)[0] as string
-  const apiKey = (credentialSamples().find((s) => s.kind.includes('anthropic')) ?? credentialSamples()[0])!.secret
+  const apiKey = (credentialSamples().find((s) => s.kind.includes('anthropic')) ?? credentialSamples()[0])!
+    .secret
   let configsDir = ''
   let server: Server
   let port = 0
@@ -178,9 +179,7 @@ print("connected", s.recv(5))
       await sandbox.run('echo one > note.txt && echo two > "$TMPDIR/scratch.txt" && cat note.txt', 'shell'),
     )
     expect(write.stdout).toBe('one\n')
-    const read = ok(
-      await sandbox.run('ls note.txt "$TMPDIR/scratch.txt" 2>&1; echo "exit=$?"', 'shell'),
-    )
+    const read = ok(await sandbox.run('ls note.txt "$TMPDIR/scratch.txt" 2>&1; echo "exit=$?"', 'shell'))
     expect(read.stdout).not.toMatch(/^(note|.*scratch)\.txt$/m)
     expect(read.stdout).toContain('exit=2')
   })

@@ -14,7 +14,6 @@ export {
   TOOL_PERMISSIONS,
 } from './rbac.js'
 export { redactSecrets } from './redact.js'
-export { runCodeTool, SANDBOX_OUTPUT_MARKER } from './run-code-tool.js'
 export {
   defineTool,
   describeInputIssues,
@@ -29,3 +28,4 @@ export {
   type ToolResult,
   type WorkspaceDirectory,
 } from './registry.js'
+export { runCodeTool, SANDBOX_OUTPUT_MARKER } from './run-code-tool.js'

@@ -10,10 +10,7 @@ export const SANDBOX_OUTPUT_MARKER = '[sandbox_output]'
 
 const input = z.object({
   code: z.string().describe('The program to run.'),
-  language: z
-    .string()
-    .default('python')
-    .describe('python (default), javascript, shell or bash.'),
+  language: z.string().default('python').describe('python (default), javascript, shell or bash.'),
 })
 
 /**
@@ -29,7 +26,11 @@ export function runCodeTool(sandbox: Sandbox): Tool<typeof input> {
     input,
     async run(ctx, { code, language }) {
       const result = await sandbox.run(code, language, ctx.signal)
-      return { text: `${SANDBOX_OUTPUT_MARKER} ${JSON.stringify(result)}`, isError: 'error' in result, data: result }
+      return {
+        text: `${SANDBOX_OUTPUT_MARKER} ${JSON.stringify(result)}`,
+        isError: 'error' in result,
+        data: result,
+      }
     },
   })
 }

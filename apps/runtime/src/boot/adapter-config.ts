@@ -72,7 +72,10 @@ export async function adapterConfigFor(
     identity: { model: config.model, runtime: adapter.name },
   }
   const sandboxLog = log.child({ component: 'sandbox' })
-  const bound = bindTools([...createPlatformTools({ env }), sandboxTool(config.sandbox, sandboxLog)], toolContext)
+  const bound = bindTools(
+    [...createPlatformTools({ env }), sandboxTool(config.sandbox, sandboxLog)],
+    toolContext,
+  )
   const tools = state.telemetry ? state.telemetry.traceTools(bound) : bound
   const skills = await loadSkills(configDir, config.skills, adapter.name, log)
   // A token on disk (a provisioned workspace, or a restart): the platform answers now. Else it waits for the register.

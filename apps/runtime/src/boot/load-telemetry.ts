@@ -1,6 +1,6 @@
-import type { ResolvedSettings } from './resolve-settings.js'
 import type { RuntimeTelemetry } from '../telemetry/start-telemetry.js'
 import { telemetrySettings } from '../telemetry/telemetry-settings.js'
+import type { ResolvedSettings } from './resolve-settings.js'
 
 export type { RuntimeTelemetry } from '../telemetry/start-telemetry.js'
 

@@ -61,7 +61,9 @@ export async function stopRuntime(parts: RuntimeParts, reason: string): Promise<
   ])
   await served.server.close()
   // Last, so the spans of the final tasks and requests are exported too.
-  await state.telemetry?.shutdown().catch((err: Error) => log.warn({ err: err.message }, 'trace export failed'))
+  await state.telemetry
+    ?.shutdown()
+    .catch((err: Error) => log.warn({ err: err.message }, 'trace export failed'))
   log.info({ cancelled }, 'stopped')
   return { cancelled }
 }

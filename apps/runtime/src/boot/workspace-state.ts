@@ -1,8 +1,8 @@
 import { rememberSecret } from '@molecule/core'
 import { PlatformClient, type TokenSource, TokenStore } from '@molecule/platform-client'
 import { PreStopSnapshot } from '../snapshot/pre-stop-snapshot.js'
-import type { RuntimeTelemetry } from '../telemetry/start-telemetry.js'
 import { TaskActivity, WedgeState } from '../task-activity.js'
+import type { RuntimeTelemetry } from '../telemetry/start-telemetry.js'
 import type { ResolvedSettings } from './resolve-settings.js'
 
 /**

@@ -1,5 +1,12 @@
 import type { RequestTracer } from '@molecule/platform-client'
-import { context, defaultTextMapSetter, SpanKind, type TextMapPropagator, type Tracer, trace } from '@opentelemetry/api'
+import {
+  context,
+  defaultTextMapSetter,
+  SpanKind,
+  type TextMapPropagator,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api'
 import { ATTR } from './gen-ai.js'
 import { endSpan } from './traced-executor.js'
 

@@ -35,19 +35,31 @@ function processors(settings: TelemetrySettings, log: Logger): SpanProcessor[] {
     try {
       out.push(make())
     } catch (err) {
-      log.warn({ err: (err as Error).message, exporter: what }, 'trace exporter could not start; spans skip it')
+      log.warn(
+        { err: (err as Error).message, exporter: what },
+        'trace exporter could not start; spans skip it',
+      )
     }
   }
   const { otlpTracesUrl, langfuse } = settings
   if (otlpTracesUrl) {
-    add('otlp', () => new BatchSpanProcessor(new OTLPTraceExporter({ url: otlpTracesUrl, headers: settings.otlpHeaders }), batch))
+    add(
+      'otlp',
+      () =>
+        new BatchSpanProcessor(
+          new OTLPTraceExporter({ url: otlpTracesUrl, headers: settings.otlpHeaders }),
+          batch,
+        ),
+    )
   }
   if (langfuse) {
-    add('langfuse', () =>
-      new BatchSpanProcessor(
-        new OTLPTraceExporter({ url: langfuse.url, headers: { Authorization: langfuse.authorization } }),
-        batch,
-      ),
+    add(
+      'langfuse',
+      () =>
+        new BatchSpanProcessor(
+          new OTLPTraceExporter({ url: langfuse.url, headers: { Authorization: langfuse.authorization } }),
+          batch,
+        ),
     )
   }
   if (settings.console) add('console', () => new SimpleSpanProcessor(new ConsoleSpanExporter()))
@@ -59,7 +71,11 @@ function processors(settings: TelemetrySettings, log: Logger): SpanProcessor[] {
  * exporter, Langfuse's OTLP endpoint when its keys are set, the console when `OTEL_DEBUG` is. The provider and the
  * W3C propagators are registered globally, so an adapter using `@opentelemetry/api` joins the same traces.
  */
-export function startTelemetry(settings: TelemetrySettings, agent: AgentIdentity, log: Logger): RuntimeTelemetry {
+export function startTelemetry(
+  settings: TelemetrySettings,
+  agent: AgentIdentity,
+  log: Logger,
+): RuntimeTelemetry {
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({
       'service.name': settings.serviceName ?? `molecule-${agent.workspaceId}`,
@@ -77,7 +93,11 @@ export function startTelemetry(settings: TelemetrySettings, agent: AgentIdentity
   provider.register({ propagator })
   const tracer = provider.getTracer(TRACER_NAME)
   log.info(
-    { otlp: Boolean(settings.otlpTracesUrl), langfuse: Boolean(settings.langfuse), console: settings.console },
+    {
+      otlp: Boolean(settings.otlpTracesUrl),
+      langfuse: Boolean(settings.langfuse),
+      console: settings.console,
+    },
     'tracing on',
   )
   return {

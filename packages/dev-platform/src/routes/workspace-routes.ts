@@ -184,7 +184,10 @@ export function workspaceRoutes({ state, proxy }: RouteContext): Hono {
 }
 
 /** The W3C trace context headers of a request, to forward with it (nothing else of the caller's is forwarded). */
-function traceHeadersOf(traceparent: string | undefined, tracestate: string | undefined): Record<string, string> {
+function traceHeadersOf(
+  traceparent: string | undefined,
+  tracestate: string | undefined,
+): Record<string, string> {
   const headers: Record<string, string> = {}
   if (traceparent) headers.traceparent = traceparent
   if (traceparent && tracestate) headers.tracestate = tracestate
