@@ -52,6 +52,8 @@ export const Adapter = {
 `
 
 const spans: OtlpSpan[] = []
+/** Every export request: its path, its Authorization header and the spans it carried. */
+const exportRequests: Array<{ path: string; authorization: string | undefined; spans: OtlpSpan[] }> = []
 let receiver: Server
 let receiverUrl = ''
 let platform: RunningDevPlatform
@@ -87,8 +89,15 @@ beforeAll(async () => {
       raw += chunk.toString('utf8')
     })
     req.on('end', () => {
-      if (req.url === '/v1/traces' && String(req.headers['content-type']).includes('json'))
-        spans.push(...flatten(JSON.parse(raw)))
+      if (String(req.headers['content-type']).includes('json')) {
+        const received = flatten(JSON.parse(raw))
+        exportRequests.push({
+          path: req.url ?? '',
+          authorization: req.headers.authorization,
+          spans: received,
+        })
+        if (req.url === '/v1/traces') spans.push(...received)
+      }
       res.writeHead(200, { 'content-type': 'application/json' })
       res.end('{}')
     })
@@ -176,5 +185,31 @@ describe('OpenTelemetry across workspaces', () => {
     await new Promise((resolve) => setTimeout(resolve, 300))
     expect(spans.slice(before).filter((s) => s.resource['workspace.id'] === quiet.id)).toEqual([])
     expect(quiet.rt.stderr).not.toContain('tracing on')
+  })
+  it("Langfuse's OTLP endpoint works by configuration alone: LANGFUSE_HOST and the two keys, HTTP Basic", async () => {
+    const keys = { LANGFUSE_PUBLIC_KEY: 'pk-lf-test', LANGFUSE_SECRET_KEY: 'sk-lf-test-value' }
+    const lf = await start('Langfused', CODER, {
+      LANGFUSE_HOST: receiverUrl,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      ...keys,
+    })
+    await fetch(`${platform.url}/workspaces/${lf.id}/a2a`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(sendBody('echo to-langfuse')),
+    })
+    const toLangfuse = () => exportRequests.filter((e) => e.path === '/api/public/otel/v1/traces')
+    const task = await until(
+      () =>
+        toLangfuse()
+          .flatMap((e) => e.spans)
+          .find((s) => s.name === 'invoke_agent Langfused' && s.resource['workspace.id'] === lf.id),
+      10_000,
+      "the task's span exported to the Langfuse path",
+    )
+    expect(task.kind).toBe(SPAN_KIND.SERVER)
+    const basic = `Basic ${Buffer.from(`${keys.LANGFUSE_PUBLIC_KEY}:${keys.LANGFUSE_SECRET_KEY}`).toString('base64')}`
+    expect(new Set(toLangfuse().map((e) => e.authorization))).toEqual(new Set([basic]))
+    expect(lf.rt.stderr).not.toContain(keys.LANGFUSE_SECRET_KEY)
   })
 })
