@@ -22,7 +22,7 @@ export function runCodeTool(sandbox: Sandbox): Tool<typeof input> {
   return defineTool({
     name: 'run_code',
     description:
-      'Run a short program in the workspace's code sandbox, under a time and memory limit, and get its exit code, stdout and stderr. Languages: python, javascript, shell, bash. Files do not persist between calls.',
+      'Run a short program in the code sandbox, under a time and memory limit, and get its exit code, stdout and stderr. Languages: python, javascript, shell, bash. Files do not persist between calls.',
     input,
     async run(ctx, { code, language }) {
       const result = await sandbox.run(code, language, ctx.signal)
