@@ -1,7 +1,6 @@
 import type { Executor } from '@molecule/adapter-core'
 import type { Logger } from '@molecule/core'
 import type { RequestTracer } from '@molecule/platform-client'
-import type { Tool } from '@molecule/tools'
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core'
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
 import { resourceFromAttributes } from '@opentelemetry/resources'
@@ -16,14 +15,14 @@ import { TRACER_NAME } from './gen-ai.js'
 import { platformRequestTracer } from './request-tracer.js'
 import type { TelemetrySettings } from './telemetry-settings.js'
 import { type AgentIdentity, tracedExecutor } from './traced-executor.js'
-import { tracedTools } from './traced-tools.js'
+import { type RunnableTool, tracedTools } from './traced-tools.js'
 
 /** What the boot phases use when tracing is on. */
 export interface RuntimeTelemetry {
   /** For the platform client: a client span and the trace headers on every request. */
   requestTracer: RequestTracer
   traceExecutor(executor: Executor): Executor
-  traceTools(tools: readonly Tool[]): Tool[]
+  traceTools<T extends RunnableTool>(tools: readonly T[]): T[]
   /** Exports what is buffered and stops the exporters (called last when the runtime stops). */
   shutdown(): Promise<void>
 }
