@@ -18,9 +18,13 @@ export const FORBIDDEN_IN_CLOSURE = {
     '@molecule/audit-ledger',
     'better-sqlite3',
     'pg',
+    // Tracing is the runtime's: the libraries the bridge uses offer hooks and never load OpenTelemetry.
+    '@opentelemetry/api',
+    '@opentelemetry/sdk-trace-node',
+    '@opentelemetry/exporter-trace-otlp-http',
   ],
   '@molecule/tools': ['@molecule/audit-ledger', 'better-sqlite3', 'pg'],
-  '@molecule/platform-client': ['hono', '@hono/node-server', 'chokidar', 'pino'],
+  '@molecule/platform-client': ['hono', '@hono/node-server', 'chokidar', 'pino', '@opentelemetry/api'],
   // The plugins package and third-party loaders install it: no server, no logger implementation.
   '@molecule/skills': ['hono', '@hono/node-server', 'pino', '@molecule/a2a-server'],
   // The runtime imports the LangGraph adapter only when config chooses it (an optional peer, never a dependency).

@@ -1,5 +1,6 @@
 import { completePromptWhenConnected } from './boot/complete-prompt.js'
 import { connectPlatform } from './boot/connect-platform.js'
+import { loadTelemetry } from './boot/load-telemetry.js'
 import { preflight } from './boot/preflight.js'
 import { prepareAdapter } from './boot/prepare-adapter.js'
 import { resolveSettings } from './boot/resolve-settings.js'
@@ -22,7 +23,7 @@ import { openGovernance } from './governance/governance.js'
 export async function startRuntime(options: StartRuntimeOptions = {}): Promise<RunningRuntime> {
   const resolved = await resolveSettings(options)
   await preflight(resolved)
-  const state = workspaceState(resolved)
+  const state = workspaceState(resolved, await loadTelemetry(resolved))
   const governance = await openGovernance(resolved)
   const prepared = await prepareAdapter(resolved, state, governance)
   const served = await serveA2A(resolved, state, prepared)

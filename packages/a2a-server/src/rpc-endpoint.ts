@@ -119,6 +119,7 @@ export function createRpcEndpoint({ guard, methods, bodyLimit, logger }: RpcEndp
         id,
         params: envelope.params,
         traceparent: validTraceparent(req.header('traceparent')),
+        tracestate: req.header('tracestate') || undefined,
         version,
         caller: callerOf(req.header('x-workspace-id')),
       })

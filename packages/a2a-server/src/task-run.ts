@@ -34,6 +34,7 @@ export interface RunRequest {
   message: Message
   metadata: Metadata | undefined
   traceparent: string | undefined
+  tracestate?: string | undefined
 }
 
 /** One execution of the executor for a task (a task may run again after input-required). */
@@ -126,6 +127,7 @@ export class RunContext implements RequestContext, TaskEventSink {
   readonly message: Message
   readonly metadata: Metadata | undefined
   readonly traceparent: string | undefined
+  readonly tracestate: string | undefined
 
   constructor(
     sink: RunSink,
@@ -140,6 +142,7 @@ export class RunContext implements RequestContext, TaskEventSink {
     this.message = request.message
     this.metadata = request.metadata
     this.traceparent = request.traceparent
+    this.tracestate = request.tracestate
   }
 
   get taskId(): string {

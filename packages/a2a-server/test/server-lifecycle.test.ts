@@ -147,6 +147,22 @@ describe('server lifecycle', () => {
     }
   })
 
+  it('takes traceparent and tracestate from params.metadata when no header carries them (the proxy forwards none)', async () => {
+    const seen: RequestContext[] = []
+    const srv = await start(((ctx) => {
+      seen.push(ctx)
+      return 'ok'
+    }) as ExecuteFn)
+    try {
+      const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'
+      await srv.rpc(sendBody('hi', { metadata: { traceparent, tracestate: 'a=1' } }))
+      expect(seen[0]?.traceparent).toBe(traceparent)
+      expect(seen[0]?.tracestate).toBe('a=1')
+    } finally {
+      await srv.close()
+    }
+  })
+
   it('passes traceparent, metadata and history to the executor; input-required resumes the task', async () => {
     const seen: RequestContext[] = []
     const srv = await start(
@@ -159,12 +175,17 @@ describe('server lifecycle', () => {
     )
     try {
       const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'
-      const first = await srv.rpc(sendBody('start', { metadata: { parent_task_id: 'p1' } }), { traceparent })
+      const tracestate = 'vendor=opaque'
+      const first = await srv.rpc(sendBody('start', { metadata: { parent_task_id: 'p1' } }), {
+        traceparent,
+        tracestate,
+      })
       expect(first.json.result.status).toMatchObject({
         state: 'input-required',
         message: { parts: [{ text: 'which one?' }] },
       })
       expect(seen[0]?.traceparent).toBe(traceparent)
+      expect(seen[0]?.tracestate).toBe(tracestate)
       expect(seen[0]?.metadata).toEqual({ parent_task_id: 'p1' })
       const taskId = first.json.result.id
       const second = await srv.rpc({

@@ -20,6 +20,8 @@ export interface RequestContext {
   readonly signal: AbortSignal
   /** W3C trace context of the incoming request, when the caller sent one. */
   readonly traceparent?: string | undefined
+  /** The W3C `tracestate` that came with `traceparent`, when the caller sent one. */
+  readonly tracestate?: string | undefined
   /**
    * Who sent the request: the calling workspace as the platform asserts it (`X-Workspace-ID`), or `''` for a
    * platform user and for anything that came through the platform's proxy (which forwards no identity). Servers that

@@ -62,7 +62,8 @@ export interface RuntimeEnv {
 /** Where a resolved value came from: the environment variable, or the built-in default. */
 export type EnvSource = 'env' | 'default'
 
-export const SANDBOX_BACKENDS = ['subprocess', 'docker', 'e2b'] as const
+/** `auto` picks bwrap when it is on PATH, else subprocess (see @molecule/sandbox). */
+export const SANDBOX_BACKENDS = ['auto', 'bwrap', 'subprocess', 'docker', 'e2b'] as const
 export type SandboxBackend = (typeof SANDBOX_BACKENDS)[number]
 
 export interface LoadEnvOptions {

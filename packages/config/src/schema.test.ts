@@ -71,7 +71,7 @@ describe('nested defaults', () => {
     ['delegation.retry_delay', 5],
     ['delegation.timeout', 120],
     ['delegation.escalate', true],
-    ['sandbox.backend', 'subprocess'],
+    ['sandbox.backend', 'auto'],
     ['sandbox.memory_limit', '256m'],
     ['sandbox.timeout', 30],
     ['rbac.roles', ['operator']],

@@ -142,7 +142,7 @@ export const delegationConfigSchema = z.object(
 
 export const sandboxConfigSchema = z.object(
   {
-    backend: oneOf(['subprocess', 'docker', 'e2b'], 'subprocess'),
+    backend: oneOf(['auto', 'bwrap', 'subprocess', 'docker', 'e2b'], 'auto'),
     memory_limit: text('256m'),
     timeout: seconds(30),
   },

@@ -52,6 +52,25 @@ describe('A2A proxy, push mode', () => {
     expect(events.map((e) => e.event)).toContain('A2A_RESPONSE')
   })
 
+  it('forwards the W3C trace context headers (traceparent, tracestate) and no other header of the caller', async () => {
+    p = await startTestPlatform()
+    agent = await startFakeAgent()
+    const target = await pushWorkspace(agent.url)
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'
+    await p.call('POST', `/workspaces/${target.id}/a2a`, {
+      body: sendBody('traced', 'm-t'),
+      headers: { traceparent, tracestate: 'vendor=1', 'x-private': 'not forwarded' },
+    })
+    await p.call('POST', `/workspaces/${target.id}/a2a`, {
+      body: sendBody('state alone', 'm-s'),
+      headers: { tracestate: 'orphan=1' },
+    })
+    expect(agent.receivedHeaders[0]).toMatchObject({ traceparent, tracestate: 'vendor=1' })
+    expect(agent.receivedHeaders[0]).not.toHaveProperty('x-private')
+    expect(agent.receivedHeaders[1]).not.toHaveProperty('traceparent')
+    expect(agent.receivedHeaders[1]).not.toHaveProperty('tracestate')
+  })
+
   it('normalises bodies: wraps non-JSON-RPC bodies and inserts a messageId', async () => {
     p = await startTestPlatform()
     agent = await startFakeAgent()

@@ -91,7 +91,14 @@ export class A2aProxy {
     targetId: string,
     callerId: string | null,
     parsedBody: unknown,
-    { bypassHierarchy = false }: { bypassHierarchy?: boolean } = {},
+    {
+      bypassHierarchy = false,
+      traceHeaders,
+    }: {
+      bypassHierarchy?: boolean
+      /** W3C `traceparent` / `tracestate` of the caller's request, forwarded to the agent as they came. */
+      traceHeaders?: Record<string, string>
+    } = {},
   ): Promise<ProxyResult> {
     if (callerId && RESERVED_CALLER_PREFIXES.some((prefix) => callerId.startsWith(prefix))) {
       return { status: 403, body: { error: 'invalid caller ID' } }
@@ -133,7 +140,7 @@ export class A2aProxy {
       return { status: 502, body: { error: 'workspace URL is not publicly routable' } }
     }
 
-    const outcome = await this.forward(target, body)
+    const outcome = await this.forward(target, body, traceHeaders)
     if (outcome.kind === 'busy') {
       if (target.capabilities.session) {
         return this.busy503({ native_session: true })
@@ -219,7 +226,11 @@ export class A2aProxy {
    * POSTs to the agent. The timeout is an *idle* timeout, as upstream: any event of the target (a heartbeat,
    * an activity row…) restarts it, so a long task of an agent that keeps heart-beating is never cut off.
    */
-  private async forward(target: Workspace, body: Record<string, unknown>): Promise<ForwardOutcome> {
+  private async forward(
+    target: Workspace,
+    body: Record<string, unknown>,
+    traceHeaders: Record<string, string> = {},
+  ): Promise<ForwardOutcome> {
     const started = performance.now()
     const elapsed = () => Math.round(performance.now() - started)
     const controller = new AbortController()
@@ -240,7 +251,7 @@ export class A2aProxy {
     try {
       response = await fetch(target.url, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: { ...traceHeaders, 'Content-Type': 'application/json' },
         body: JSON.stringify(body),
         signal: controller.signal,
       })

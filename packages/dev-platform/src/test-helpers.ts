@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { createServer } from 'node:http'
+import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { DevPlatformOptions } from './options.js'
 import { type RunningDevPlatform, startDevPlatform } from './start-dev-platform.js'
@@ -63,6 +63,8 @@ export interface FakeAgent {
   url: string
   /** JSON bodies received, in order. */
   received: Array<Record<string, unknown>>
+  /** The headers of each request, in the same order. */
+  receivedHeaders: IncomingHttpHeaders[]
   /** Milliseconds to wait before answering (set per test to simulate a busy agent). */
   delayMs: number
   /** Override the answer: return [status, body]. Default: a JSON-RPC echo of the first text part. */
@@ -75,6 +77,7 @@ export async function startFakeAgent(): Promise<FakeAgent> {
   const agent: FakeAgent = {
     url: '',
     received: [],
+    receivedHeaders: [],
     delayMs: 0,
     respond: undefined,
     close: async () => {},
@@ -87,6 +90,7 @@ export async function startFakeAgent(): Promise<FakeAgent> {
     req.on('end', () => {
       const body = JSON.parse(raw) as Record<string, unknown>
       agent.received.push(body)
+      agent.receivedHeaders.push(req.headers)
       const [status, reply] = agent.respond?.(body) ?? [200, echoReply(body)]
       setTimeout(() => {
         if (res.destroyed) return

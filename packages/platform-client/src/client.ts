@@ -12,6 +12,7 @@ import { PlatformClientError } from './errors.js'
 import { type PlatformStreamEvent, readEventStream } from './event-stream.js'
 import { type Logger, silentLogger } from './logger.js'
 import { PlatformHttp } from './platform-http.js'
+import type { RequestTracer } from './request-tracer.js'
 import type {
   ActivityRow,
   Approval,
@@ -85,6 +86,8 @@ export interface PlatformClientOptions {
   headers?: Record<string, string>
   /** Jitter source, for deterministic tests. */
   random?: () => number
+  /** Trace context for every request (see `RequestTracer`); default none: requests carry no trace headers. */
+  tracer?: RequestTracer
 }
 
 /**
@@ -122,6 +125,7 @@ export class PlatformClient {
       logger: this.logger,
       headers,
       ...(options.random ? { random: options.random } : {}),
+      ...(options.tracer ? { tracer: options.tracer } : {}),
     })
   }
 

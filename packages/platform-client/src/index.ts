@@ -33,6 +33,7 @@ export {
 export { InboxPoller, type InboxPollerOptions } from './inbox-poller.js'
 export { type Logger, silentLogger } from './logger.js'
 export { RegistrationLoop, type RegistrationLoopOptions } from './registration-loop.js'
+export type { RequestTracer, TracedRequest } from './request-tracer.js'
 export type {
   ActivityRow,
   Approval,

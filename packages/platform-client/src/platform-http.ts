@@ -11,6 +11,7 @@ import {
   TransportTimeout,
 } from './http-transport.js'
 import type { Logger } from './logger.js'
+import type { RequestTracer } from './request-tracer.js'
 import type { TokenSource } from './token-store.js'
 
 export interface PlatformHttpOptions {
@@ -24,6 +25,8 @@ export interface PlatformHttpOptions {
   logger: Logger
   headers: Record<string, string>
   random?: () => number
+  /** Wraps each request in a trace span; absent when tracing is off (then nothing of it runs). */
+  tracer?: RequestTracer | undefined
 }
 
 export interface RequestSpec<T> {
@@ -76,7 +79,15 @@ export class PlatformHttp {
     return this.base
   }
 
-  async request<T>(spec: RequestSpec<T>): Promise<PlatformResponse<T>> {
+  request<T>(spec: RequestSpec<T>): Promise<PlatformResponse<T>> {
+    const tracer = this.opts.tracer
+    if (tracer === undefined) return this.send(spec)
+    return tracer.trace({ method: spec.method, path: spec.path, json: spec.json }, (headers, json) =>
+      this.send({ ...spec, json, headers: { ...spec.headers, ...headers } }),
+    )
+  }
+
+  private async send<T>(spec: RequestSpec<T>): Promise<PlatformResponse<T>> {
     const endpoint = `${spec.method} ${spec.path}`
     const pathAndQuery = this.pathAndQuery(spec)
     const attempts = spec.idempotent && spec.retry !== false ? Math.max(1, this.opts.retry.attempts) : 1

@@ -57,4 +57,5 @@ export {
   type ToolResult,
   type WorkspaceDirectory,
 } from './registry.js'
+export { runCodeTool, SANDBOX_OUTPUT_MARKER } from './run-code-tool.js'
 export { currentTask, runInTask, type TaskScope, type ToolCallGate } from './task-scope.js'

@@ -7,6 +7,7 @@ import { runtimeHeartbeatHandle } from '../runtime-heartbeat-handle.js'
 import { type SkillSetupParts, WorkspaceSkills } from '../skills/workspace-skills.js'
 import { assembleSystemPrompt } from '../system-prompt.js'
 import type { ResolvedSettings } from './resolve-settings.js'
+import { sandboxTool } from './sandbox-tool.js'
 import type { WorkspaceState } from './workspace-state.js'
 
 /** The runtime always runs the shared setup pipeline, so its adapters' config always carries `setup`. */
@@ -76,11 +77,17 @@ export async function adapterConfigFor(
     identity: { model: config.model, runtime: adapter.name },
     audit: governance.audit,
   }
-  const tools = bindTools(
-    [...createPlatformTools({ env, approvals: governance.approvals }), ...governance.hitlTools],
+  const sandboxLog = log.child({ component: 'sandbox' })
+  const bound = bindTools(
+    [
+      ...createPlatformTools({ env, approvals: governance.approvals }),
+      ...governance.hitlTools,
+      sandboxTool(config.sandbox, sandboxLog),
+    ],
     toolContext,
     governance.ledger,
   )
+  const tools = state.telemetry ? state.telemetry.traceTools(bound) : bound
   const skills = await WorkspaceSkills.open({ configDir, config, runtime: adapter.name, env, log })
   // A token on disk (a provisioned workspace, or a restart): the platform answers now. Else it waits for the register.
   const promptHasPlatformParts = state.tokens.read() !== undefined
@@ -115,11 +122,13 @@ export async function workspaceSetup(
   withPlatform: boolean,
 ): Promise<SetupResult> {
   const parts = skills.setupParts(builtinTools.map((t) => t.name))
+  // The built-in tools were traced once at boot; the skills' tools are new on every reload.
+  const skillTools = state.telemetry ? state.telemetry.traceTools(parts.tools) : parts.tools
   const systemPrompt = await workspacePrompt(resolved, state, parts, withPlatform)
   return {
     systemPrompt,
     loadedSkills: skills.loaded,
-    tools: [...builtinTools, ...parts.tools],
+    tools: [...builtinTools, ...skillTools],
     isCoordinator: false,
     children: [],
   }

@@ -54,6 +54,7 @@ export async function prepareAdapter(
   try {
     await adapter.setup?.(adapterConfig)
     executor = governExecutor(defineExecutor(await adapter.createExecutor(adapterConfig)), governance)
+    if (state.telemetry) executor = state.telemetry.traceExecutor(executor)
   } catch (err) {
     throw bootFailure(
       err,

@@ -65,6 +65,10 @@ export async function stopRuntime(parts: RuntimeParts, reason: string): Promise<
   await served.server.close()
   // The ledger's final checkpoint covers every task that ran, so it is signed after the last one finished.
   await prepared.governance.close()
+  // Last, so the spans of the final tasks and requests are exported too.
+  await state.telemetry
+    ?.shutdown()
+    .catch((err: Error) => log.warn({ err: err.message }, 'trace export failed'))
   log.info({ cancelled }, 'stopped')
   return { cancelled }
 }

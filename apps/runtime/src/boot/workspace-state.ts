@@ -2,6 +2,7 @@ import { rememberSecret } from '@molecule/core'
 import { PlatformClient, type TokenSource, TokenStore } from '@molecule/platform-client'
 import { PreStopSnapshot } from '../snapshot/pre-stop-snapshot.js'
 import { TaskActivity, WedgeState } from '../task-activity.js'
+import type { RuntimeTelemetry } from '../telemetry/start-telemetry.js'
 import type { ResolvedSettings } from './resolve-settings.js'
 
 /**
@@ -73,10 +74,15 @@ export interface WorkspaceState {
   abort: AbortController
   startedAt: number
   snapshots: PreStopSnapshot
+  /** Set when tracing is configured; undefined (and nothing traced) otherwise. */
+  telemetry: RuntimeTelemetry | undefined
 }
 
 /** Phase 3. Builds the state every later phase shares; no I/O. */
-export function workspaceState(resolved: ResolvedSettings): WorkspaceState {
+export function workspaceState(
+  resolved: ResolvedSettings,
+  telemetry: RuntimeTelemetry | undefined = undefined,
+): WorkspaceState {
   const { runtimeEnv, workspaceId, log } = resolved
   const tokens = new TokenStore(runtimeEnv.configsDir)
   const platform = new PlatformClient({
@@ -84,6 +90,7 @@ export function workspaceState(resolved: ResolvedSettings): WorkspaceState {
     workspaceId,
     token: rememberedTokens(tokens),
     logger: log.child({ component: 'platform' }),
+    ...(telemetry ? { tracer: telemetry.requestTracer } : {}),
   })
   const pulse = new HeartbeatPulse()
   return {
@@ -96,5 +103,6 @@ export function workspaceState(resolved: ResolvedSettings): WorkspaceState {
     abort: new AbortController(),
     startedAt: Date.now(),
     snapshots: new PreStopSnapshot(runtimeEnv.agentSnapshotPath),
+    telemetry,
   }
 }

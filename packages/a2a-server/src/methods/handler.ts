@@ -6,6 +6,8 @@ export interface RpcCall {
   id: RpcId
   params: unknown
   traceparent: string | undefined
+  /** The W3C `tracestate` header sent with `traceparent`; undefined when none. */
+  tracestate?: string | undefined
   /** The `A2A-Version` the caller sent (header or query), untrimmed; undefined when none. */
   version: string | undefined
   /** Who calls: the trimmed `X-Workspace-ID` header, '' when none (see task-owner.ts). */

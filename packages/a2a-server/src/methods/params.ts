@@ -131,9 +131,24 @@ export function readSendParams(
   checkAcceptedOutputModes(config?.acceptedOutputModes, offeredOutputModes)
   const metadata = optionalObject(p, 'metadata')
   const pushConfig = dialect.pushConfig(config)
+  // The platform's proxy forwards no trace headers: a delegating runtime puts its traceparent in the metadata.
   const traceparent = call.traceparent ?? validTraceparent(metadata?.traceparent)
+  const tracestate = call.traceparent
+    ? call.tracestate
+    : typeof metadata?.tracestate === 'string'
+      ? metadata.tracestate
+      : undefined
   // Shaped as the engine's StartParams (plus send options) so it is passed on as is.
-  return { message, historyLength, returnImmediately, metadata, pushConfig, traceparent, caller: call.caller }
+  return {
+    message,
+    historyLength,
+    returnImmediately,
+    metadata,
+    pushConfig,
+    traceparent,
+    tracestate,
+    caller: call.caller,
+  }
 }
 
 const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/

@@ -135,7 +135,9 @@ export function workspaceRoutes({ state, proxy }: RouteContext): Hono {
     } catch {
       return errorJson(c, 400, 'invalid JSON')
     }
-    const result = await proxy.dispatch(c.req.param('id') ?? '', c.get('callerId'), parsed)
+    const result = await proxy.dispatch(c.req.param('id') ?? '', c.get('callerId'), parsed, {
+      traceHeaders: traceHeadersOf(c.req.header('traceparent'), c.req.header('tracestate')),
+    })
     for (const [name, value] of Object.entries(result.headers ?? {})) c.header(name, value)
     if (result.raw !== undefined) {
       return c.body(result.raw, result.status as 200, { 'Content-Type': 'application/json' })
@@ -179,4 +181,15 @@ export function workspaceRoutes({ state, proxy }: RouteContext): Hono {
   )
 
   return app
+}
+
+/** The W3C trace context headers of a request, to forward with it (nothing else of the caller's is forwarded). */
+function traceHeadersOf(
+  traceparent: string | undefined,
+  tracestate: string | undefined,
+): Record<string, string> {
+  const headers: Record<string, string> = {}
+  if (traceparent) headers.traceparent = traceparent
+  if (traceparent && tracestate) headers.tracestate = tracestate
+  return headers
 }
