@@ -119,7 +119,9 @@ async function runInstall(
   const folder = `plugins/${source.name}`
   let plugin = source
   if (stageAt || tracker.previousClaim(`dir:${folder}`)?.preexisting === false) {
-    await copyTree(contextFor(source, tracker, previous, options, registered), source.path, folder)
+    await copyTree(contextFor(source, tracker, previous, options, registered), source.path, folder, {
+      exact: true,
+    })
     plugin = (await readPlugin(join(configsDir, folder))).plugin
   }
   const resolved = await resolveAdaptor(plugin, runtime, options.registry)

@@ -36,7 +36,7 @@ export async function runSetupScript(
       } catch {
         child.kill('SIGKILL')
       }
-      resolve(`${SETUP_SCRIPT} timed out (${Math.round(timeoutMs / 1000)}s)`)
+      resolve(`${SETUP_SCRIPT} timed out (${timeoutMs / 1000}s)`)
     }, timeoutMs)
     child.on('error', (err) => {
       clearTimeout(timer)

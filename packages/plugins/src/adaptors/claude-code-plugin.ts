@@ -23,7 +23,7 @@ export class ClaudeCodePluginAdaptor implements PluginAdaptor {
     const root = ctx.pluginRoot
     for (const folder of ['commands', 'agents'])
       if (await isDirectory(join(root, folder)))
-        await copyTree(ctx, join(root, folder), `.claude/${folder}`, (rel) => rel.endsWith('.md'))
+        await copyTree(ctx, join(root, folder), `.claude/${folder}`, { keep: (rel) => rel.endsWith('.md') })
     await copySkills(ctx)
     for (const file of [join(root, 'hooks', 'hooks.json'), join(root, '.mcp.json')]) {
       const fragment = await readFragment(ctx, file)

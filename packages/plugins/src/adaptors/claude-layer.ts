@@ -29,9 +29,15 @@ export async function installClaudeLayer(ctx: InstallContext): Promise<void> {
   const root = ctx.pluginRoot
   const claudeDir = join(ctx.configsDir, '.claude')
   if (await isDirectory(join(root, 'hooks')))
-    await copyTree(ctx, join(root, 'hooks'), '.claude/hooks', (rel) => rel !== SETTINGS_FRAGMENT, false)
+    await copyTree(ctx, join(root, 'hooks'), '.claude/hooks', {
+      keep: (rel) => rel !== SETTINGS_FRAGMENT,
+      topLevelOnly: true,
+    })
   if (await isDirectory(join(root, 'commands')))
-    await copyTree(ctx, join(root, 'commands'), '.claude/commands', (rel) => rel.endsWith('.md'), false)
+    await copyTree(ctx, join(root, 'commands'), '.claude/commands', {
+      keep: (rel) => rel.endsWith('.md'),
+      topLevelOnly: true,
+    })
   for (const file of [join(root, SETTINGS_FRAGMENT), join(root, 'hooks', SETTINGS_FRAGMENT)]) {
     const fragment = await readFragment(ctx, file)
     if (fragment)

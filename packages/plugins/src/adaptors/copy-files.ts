@@ -14,26 +14,35 @@ async function sourceBytes(file: string): Promise<string | Uint8Array> {
 }
 
 /** Shell scripts and files the author marked executable stay executable; the rest keep the default mode. */
-async function modeFor(file: string): Promise<number | undefined> {
-  if (extname(file).toLowerCase() === '.sh') return 0o755
+async function modeFor(file: string, exact: boolean): Promise<number | undefined> {
+  if (!exact && extname(file).toLowerCase() === '.sh') return 0o755
   const mode = await stat(file).then((s) => s.mode & 0o777)
   return mode & 0o111 ? 0o755 : undefined
 }
 
+export interface CopyOptions {
+  /** Which files, by path relative to the source folder. Default: all. */
+  keep?: (relative: string) => boolean
+  /** Only the top level. Default: recursive. */
+  topLevelOnly?: boolean
+  /** Byte-for-byte (a plugin folder copied as a whole); default: scripts get `\n` line endings. */
+  exact?: boolean
+}
+
 /**
- * Copies every regular file under `sourceDir` (recursively, or only the top level) to `targetDir` of the configs
- * dir through the context, so each is recorded; `keep` filters by path relative to `sourceDir`.
+ * Copies the regular files under `sourceDir` to `targetDir` of the configs dir through the context, so each is
+ * recorded (and never written over a different file that is not the plugin's own).
  */
 export async function copyTree(
   ctx: InstallContext,
   sourceDir: string,
   targetDir: string,
-  keep: (relative: string) => boolean = () => true,
-  recursive = true,
+  options: CopyOptions = {},
 ): Promise<void> {
   for (const rel of await filesUnder(sourceDir)) {
-    if (!keep(rel) || (!recursive && rel.includes('/'))) continue
+    if (options.keep?.(rel) === false || (options.topLevelOnly && rel.includes('/'))) continue
     const file = join(sourceDir, rel)
-    await ctx.writeFile(`${targetDir}/${rel}`, await sourceBytes(file), await modeFor(file))
+    const bytes = options.exact ? await readFile(file) : await sourceBytes(file)
+    await ctx.writeFile(`${targetDir}/${rel}`, bytes, await modeFor(file, options.exact === true))
   }
 }

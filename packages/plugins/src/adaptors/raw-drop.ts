@@ -19,7 +19,7 @@ export class RawDropAdaptor implements PluginAdaptor {
     const target = `plugins/${this.pluginName}`
     const inPlace = resolve(ctx.pluginRoot) === resolve(ctx.configsDir, target)
     if (!inPlace && (!(await isDirectory(join(ctx.configsDir, target))) || ctx.installedBefore(target)))
-      await copyTree(ctx, ctx.pluginRoot, target)
+      await copyTree(ctx, ctx.pluginRoot, target, { exact: true })
     ctx.warn(
       `plugin "${this.pluginName}" has no adaptor for runtime "${this.runtime}": its files are in ` +
         `${join(ctx.configsDir, target)}, and no tools or sub-agents were wired`,
