@@ -10,6 +10,7 @@ Usage:
   molecule-runtime                 boot the workspace described by WORKSPACE_ID and /configs/config.yaml
   molecule-runtime dev [options]   embedded dev platform + example workspaces in one process
   molecule-runtime demo            scripted two-workspace conversation, then exit
+  molecule-runtime plugins install <dir|local://name> | uninstall <name> | list   [--configs DIR] [--runtime NAME]
   molecule-runtime --help | --version
 
 dev options:
@@ -79,6 +80,11 @@ async function main(argv: string[]): Promise<void> {
       'unhandled rejection',
     )
   })
+  if (command === 'plugins') {
+    const { runPluginsCommand } = await import('./commands/plugins.js')
+    process.exitCode = await runPluginsCommand(rest)
+    return
+  }
   if (command === 'dev') {
     const { runDev } = await import('./dev.js')
     await runDev(rest)

@@ -51,7 +51,11 @@ function container(settings: Settings, key: string): Record<string, unknown> | u
  * values (`mcpServers` …) merged name by name, never replacing a different entry; other values set only when absent.
  * A settings file that is not a JSON object is left untouched (a warning), never replaced.
  */
-export async function mergeSettings(tracker: InstallTracker, fragment: Settings, from: string): Promise<void> {
+export async function mergeSettings(
+  tracker: InstallTracker,
+  fragment: Settings,
+  from: string,
+): Promise<void> {
   const abs = tracker.resolve(SETTINGS_FILE)
   const read = await readSettings(abs)
   if (read === 'invalid') {
@@ -167,7 +171,9 @@ export async function unmergeSettings(
     const parent = name === undefined ? settings : container(settings, key)
     const child = name === undefined ? key : name
     const value = parent?.[child]
-    const empty = Array.isArray(value) ? value.length === 0 : isPlainObject(value) && Object.keys(value).length === 0
+    const empty = Array.isArray(value)
+      ? value.length === 0
+      : isPlainObject(value) && Object.keys(value).length === 0
     if (parent && empty) delete parent[child]
   }
   if (removable(`settings:${SETTINGS_FILE}`) && Object.keys(settings).length === 0) {

@@ -92,7 +92,10 @@ async function pluginFolders(dir: string | undefined): Promise<string[]> {
 }
 
 /** True when config.yaml `plugins:` lets this plugin run. */
-export function isEnabled(plugin: Pick<Plugin, 'name' | 'manifest'>, enabled: readonly string[] = []): boolean {
+export function isEnabled(
+  plugin: Pick<Plugin, 'name' | 'manifest'>,
+  enabled: readonly string[] = [],
+): boolean {
   return enabled.length === 0 || enabled.includes(plugin.name) || enabled.includes(plugin.manifest.name)
 }
 

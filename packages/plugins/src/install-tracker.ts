@@ -95,7 +95,11 @@ export class InstallTracker {
     const current = await fileHash(abs)
     const key = `file:${path}`
     const mine = this.previous.get(key)
-    if (current !== undefined && current !== digest && !(mine && !mine.preexisting && mine.sha256 === current)) {
+    if (
+      current !== undefined &&
+      current !== digest &&
+      !(mine && !mine.preexisting && mine.sha256 === current)
+    ) {
       this.warn(`kept ${path}: a different file is already there`)
       return false
     }

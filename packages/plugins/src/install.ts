@@ -84,7 +84,10 @@ export function installPlugin(plugin: Plugin, options: InstallOptions): Promise<
  * uninstall removes it) and installs it from there, so the runtime finds it at its next boot. A folder already
  * there is installed in place.
  */
-export async function installPluginFrom(source: string, options: InstallOptions): Promise<PluginInstallOutcome> {
+export async function installPluginFrom(
+  source: string,
+  options: InstallOptions,
+): Promise<PluginInstallOutcome> {
   const from = resolve(source)
   if (!(await isDirectory(from)))
     throw new PluginError('PLUGIN_SOURCE_MISSING', `Plugin folder ${from} does not exist.`, {
@@ -128,6 +131,7 @@ async function runInstall(
   for (const warning of resolved.warnings) tracker.warn(warning)
   const ctx = contextFor(plugin, tracker, previous, options, registered)
   let failure: unknown
+  // biome-ignore lint/suspicious/noConfusingVoidType: what `PluginAdaptor.install` may resolve to
   let returned: Partial<InstallResult> | undefined | void
   try {
     returned = await resolved.adaptor.install(ctx)
@@ -157,7 +161,11 @@ async function runInstall(
     throw new PluginError(
       'PLUGIN_INSTALL_FAILED',
       `Plugin "${plugin.name}" (${plugin.path}) failed to install: ${failure instanceof Error ? failure.message : String(failure)}`,
-      { path: plugin.path, cause: failure, fix: 'Fix the plugin or uninstall it; what it wrote so far is recorded.' },
+      {
+        path: plugin.path,
+        cause: failure,
+        fix: 'Fix the plugin or uninstall it; what it wrote so far is recorded.',
+      },
     )
   return {
     pluginName: plugin.name,

@@ -82,7 +82,8 @@ export async function readManifest(
   if (source === undefined) return { manifest: fromFields({}, dirName, format), warnings: [] }
   try {
     const parsed: unknown = claude === undefined ? parse(source) : JSON.parse(source)
-    if (parsed === null || parsed === undefined) return { manifest: fromFields({}, dirName, format), warnings: [] }
+    if (parsed === null || parsed === undefined)
+      return { manifest: fromFields({}, dirName, format), warnings: [] }
     if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('it is not a mapping')
     return { manifest: fromFields(parsed as Record<string, unknown>, dirName, format), warnings: [] }
   } catch (err) {

@@ -47,6 +47,7 @@ export interface PluginAdaptor {
   /** Shown by `plugins list` (`agentskills`, `mcp-server`, `claude-code`, `raw-drop`, or the plugin's own name). */
   readonly kind?: string
   /** Anything not done through the context is not undone by uninstall. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: an adaptor may report nothing; the installer records its writes
   install(ctx: InstallContext): Promise<Partial<InstallResult> | undefined | void>
   /** Extra clean-up; what went through the context is removed by the installer from the install record. */
   uninstall?(ctx: InstallContext): Promise<void>

@@ -73,7 +73,8 @@ export async function resolveAdaptor(
     try {
       const module = (await import(pathToFileURL(file).href)) as AdaptorModule
       const adaptor = instantiate(module, plugin.name, runtime)
-      if (adaptor) return { adaptor, source: 'plugin', kind: kindOf(adaptor, `adapters/${runtime}.${ext}`), warnings }
+      if (adaptor)
+        return { adaptor, source: 'plugin', kind: kindOf(adaptor, `adapters/${runtime}.${ext}`), warnings }
       warnings.push(`${file} exports neither getAdaptor nor Adaptor; ignored`)
     } catch (err) {
       warnings.push(`${file} could not be loaded: ${describeError(err)}`)

@@ -24,14 +24,22 @@ export async function syncPlugins(loaded: LoadedPlugins, options: InstallOptions
   for (const record of await listRecords(options.configsDir)) {
     if (enabled.has(record.plugin)) continue
     const removed = await uninstallPlugin(options.configsDir, record.plugin)
-    log.info({ plugin: record.plugin, files: removed.filesRemoved.length }, 'plugin disabled or gone; uninstalled')
+    log.info(
+      { plugin: record.plugin, files: removed.filesRemoved.length },
+      'plugin disabled or gone; uninstalled',
+    )
     result.removed.push(removed)
   }
   for (const plugin of loaded.plugins) {
     try {
       const outcome = await installPlugin(plugin, options)
       log.info(
-        { plugin: plugin.name, source: outcome.source, adaptor: outcome.adaptor, warnings: outcome.warnings.length },
+        {
+          plugin: plugin.name,
+          source: outcome.source,
+          adaptor: outcome.adaptor,
+          warnings: outcome.warnings.length,
+        },
         'plugin installed',
       )
       for (const warning of outcome.warnings) log.warn({ plugin: plugin.name }, warning)

@@ -55,7 +55,10 @@ describe('adaptor resolution', () => {
   })
 
   it('constructs an exported Adaptor class (zero-argument constructors too)', async () => {
-    const result = await installPlugin(await plugin('js-tools'), { configsDir: configs, runtime: 'deepagents' })
+    const result = await installPlugin(await plugin('js-tools'), {
+      configsDir: configs,
+      runtime: 'deepagents',
+    })
     expect(result).toMatchObject({ source: 'plugin', subagentsRegistered: ['researcher'] })
   })
 
@@ -80,20 +83,37 @@ describe('adaptor resolution', () => {
         },
       },
     }
-    const fixed = await installPlugin(await plugin('js-tools'), { configsDir: configs, runtime: 'claude-code', registry })
+    const fixed = await installPlugin(await plugin('js-tools'), {
+      configsDir: configs,
+      runtime: 'claude-code',
+      registry,
+    })
     expect(fixed).toMatchObject({ source: 'registry', adaptor: 'hot-fix' })
     expect(made).toEqual(['claude_code'])
-    const fallback = await installPlugin(await plugin('js-tools'), { configsDir: configs, runtime: 'deepagents', registry })
+    const fallback = await installPlugin(await plugin('js-tools'), {
+      configsDir: configs,
+      runtime: 'deepagents',
+      registry,
+    })
     expect(fallback.source).toBe('plugin')
     expect(fallback.warnings).toEqual([expect.stringContaining('broken hot-fix')])
   })
 
   it('a JS adaptor file that does not load is a warning naming it, then the raw drop', async () => {
-    await writeTree(join(sources, 'broken'), { 'adapters/claude_code.js': 'export const = ;\n', 'rules/a.md': 'A\n' })
-    const result = await installPlugin(await plugin('broken'), { configsDir: configs, runtime: 'claude_code' })
+    await writeTree(join(sources, 'broken'), {
+      'adapters/claude_code.js': 'export const = ;\n',
+      'rules/a.md': 'A\n',
+    })
+    const result = await installPlugin(await plugin('broken'), {
+      configsDir: configs,
+      runtime: 'claude_code',
+    })
     expect(result.source).toBe('raw_drop')
     expect(result.warnings[0]).toContain(join(sources, 'broken/adapters/claude_code.js'))
-    expect(result.filesWritten).toEqual(['plugins/broken/adapters/claude_code.js', 'plugins/broken/rules/a.md'])
+    expect(result.filesWritten).toEqual([
+      'plugins/broken/adapters/claude_code.js',
+      'plugins/broken/rules/a.md',
+    ])
   })
 
   it('a failing adaptor fails the install naming the plugin; what it wrote is recorded and uninstallable', async () => {
@@ -102,9 +122,9 @@ describe('adaptor resolution', () => {
         'export function getAdaptor(p, r) { return { pluginName: p, runtime: r, async install(ctx) {' +
         ' await ctx.writeFile("half.txt", "x"); throw new Error("disk full") } } }\n',
     })
-    await expect(installPlugin(await plugin('fails'), { configsDir: configs, runtime: 'claude_code' })).rejects.toThrow(
-      /Plugin "fails" .* failed to install: disk full/,
-    )
+    await expect(
+      installPlugin(await plugin('fails'), { configsDir: configs, runtime: 'claude_code' }),
+    ).rejects.toThrow(/Plugin "fails" .* failed to install: disk full/)
     expect((await readRecord(configs, 'fails'))?.files).toEqual(['half.txt'])
     await uninstallPlugin(configs, 'fails')
     expect(await snapshot(configs)).toEqual({})
@@ -114,7 +134,8 @@ describe('adaptor resolution', () => {
 describe('setup.sh', () => {
   it('a failing setup.sh is a warning with its exit code and stderr; the install goes on', async () => {
     await writeTree(join(sources, 'setup-fails'), {
-      'setup.sh': 'echo "configured in $CONFIGS_DIR" > "$CONFIGS_DIR/../setup-ran.txt"\necho "no network" >&2\nexit 3\n',
+      'setup.sh':
+        'echo "configured in $CONFIGS_DIR" > "$CONFIGS_DIR/../setup-ran.txt"\necho "no network" >&2\nexit 3\n',
       'rules/r.md': 'Rule.\n',
     })
     const adaptor = new AgentskillsAdaptor('setup-fails', 'claude_code')

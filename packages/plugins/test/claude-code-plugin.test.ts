@@ -2,7 +2,15 @@ import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { installPluginFrom, listRecords, loadPlugins, uninstallPlugin } from '../src/index.js'
-import { CC_LINT, GUARDRAILS, snapshot, tempDir, USER_CONFIGS, writeTree } from './support/fixtures.js'
+import {
+  CC_LINT,
+  GUARDRAILS,
+  LEVEL_DEFAULT,
+  snapshot,
+  tempDir,
+  USER_CONFIGS,
+  writeTree,
+} from './support/fixtures.js'
 
 let configs: string
 let sources: string
@@ -39,22 +47,33 @@ describe('a Claude Code plugin (.claude-plugin/plugin.json)', () => {
     expect(loaded.skillDirectories()).toEqual([join(configs, 'plugins/cc-lint/skills')])
   })
 
-  it('merges hooks.json and .mcp.json with ${CLAUDE_PLUGIN_ROOT}, copies commands, agents and new skills', async () => {
+  it('merges hooks.json and .mcp.json with the plugin root, copies commands, agents and new skills', async () => {
     const result = await installPluginFrom(join(sources, 'cc-lint'), options())
     const root = join(configs, 'plugins/cc-lint')
     expect(result).toMatchObject({ source: 'plugin', adaptor: 'claude-code', warnings: [] })
     const settings = JSON.parse(await readFile(join(configs, '.claude/settings.json'), 'utf8'))
     expect(settings.hooks.PostToolUse).toEqual([
-      { matcher: 'Write|Edit', hooks: [{ type: 'command', command: `bash ${root}/hooks/lint.sh`, timeout: 30 }] },
+      {
+        matcher: 'Write|Edit',
+        hooks: [{ type: 'command', command: `bash ${root}/hooks/lint.sh`, timeout: 30 }],
+      },
     ])
     expect(settings.mcpServers).toEqual({
-      linter: { command: `${root}/bin/server`, args: ['--stdio'], env: { LEVEL: '${LEVEL:-warn}' } },
+      linter: { command: `${root}/bin/server`, args: ['--stdio'], env: { LEVEL: LEVEL_DEFAULT } },
     })
-    expect(await readFile(join(configs, '.claude/commands/lint.md'), 'utf8')).toBe(CC_LINT['commands/lint.md'])
-    expect(await readFile(join(configs, '.claude/agents/linter.md'), 'utf8')).toBe(CC_LINT['agents/linter.md'])
+    expect(await readFile(join(configs, '.claude/commands/lint.md'), 'utf8')).toBe(
+      CC_LINT['commands/lint.md'],
+    )
+    expect(await readFile(join(configs, '.claude/agents/linter.md'), 'utf8')).toBe(
+      CC_LINT['agents/linter.md'],
+    )
     // Never overwrites the user's skill of the same name; copies the new one.
-    expect(await readFile(join(configs, 'skills/lint-fix/SKILL.md'), 'utf8')).toBe(USER_CONFIGS['skills/lint-fix/SKILL.md'])
-    expect(await readFile(join(configs, 'skills/lint-explain/SKILL.md'), 'utf8')).toBe(CC_LINT['skills/lint-explain/SKILL.md'])
+    expect(await readFile(join(configs, 'skills/lint-fix/SKILL.md'), 'utf8')).toBe(
+      USER_CONFIGS['skills/lint-fix/SKILL.md'],
+    )
+    expect(await readFile(join(configs, 'skills/lint-explain/SKILL.md'), 'utf8')).toBe(
+      CC_LINT['skills/lint-explain/SKILL.md'],
+    )
     expect((await stat(join(root, 'hooks/lint.sh'))).isFile()).toBe(true)
   })
 

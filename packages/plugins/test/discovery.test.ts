@@ -42,7 +42,9 @@ describe('loadPlugins', () => {
     })
     const loaded = await loadPlugins({ workspaceDir: join(root, 'ws'), sharedDir: join(root, 'missing') })
     const plugin = loaded.plugins[0]
-    expect(plugin?.rules).toEqual([{ file: 'no-force-push.md', content: 'Never force-push to a shared branch.' }])
+    expect(plugin?.rules).toEqual([
+      { file: 'no-force-push.md', content: 'Never force-push to a shared branch.' },
+    ])
     expect(plugin?.promptFragments.map((f) => f.file)).toEqual(['AGENTS.md', 'CLAUDE.md'])
     expect(plugin?.manifest).toMatchObject({
       name: 'guardrails',
@@ -56,11 +58,16 @@ describe('loadPlugins', () => {
       hooks: ['hooks/block-force-push.sh'],
       format: 'molecule',
     })
-    expect(loaded.pluginSkillDirs()).toEqual([{ plugin: 'guardrails', dir: join(root, 'ws/guardrails/skills') }])
+    expect(loaded.pluginSkillDirs()).toEqual([
+      { plugin: 'guardrails', dir: join(root, 'ws/guardrails/skills') },
+    ])
   })
 
   it('a broken manifest is a warning and the defaults', async () => {
-    await writeTree(join(root, 'ws'), { 'bad/plugin.yaml': 'name: [unclosed\n', 'bad/rules/r.md': 'Still read.\n' })
+    await writeTree(join(root, 'ws'), {
+      'bad/plugin.yaml': 'name: [unclosed\n',
+      'bad/rules/r.md': 'Still read.\n',
+    })
     const loaded = await loadPlugins({ workspaceDir: join(root, 'ws') })
     expect(loaded.plugins[0]?.manifest).toMatchObject({ name: 'bad', version: '0.0.0' })
     expect(loaded.rules).toEqual(['Still read.'])
@@ -82,8 +89,14 @@ describe('loadPlugins', () => {
 describe('reexportedBuiltin', () => {
   it.each([
     ['from plugins_registry.builtins import AgentskillsAdaptor as Adaptor\n', 'AgentskillsAdaptor'],
-    ['"""Adaptor."""\n# comment\nfrom molecule_runtime.plugins_registry.builtins import MCPServerAdaptor as Adaptor  # noqa\n', 'MCPServerAdaptor'],
-    ['from plugins_registry.builtins import AgentskillsAdaptor\r\nAdaptor = AgentskillsAdaptor\r\n', 'AgentskillsAdaptor'],
+    [
+      '"""Adaptor."""\n# comment\nfrom molecule_runtime.plugins_registry.builtins import MCPServerAdaptor as Adaptor  # noqa\n',
+      'MCPServerAdaptor',
+    ],
+    [
+      'from plugins_registry.builtins import AgentskillsAdaptor\r\nAdaptor = AgentskillsAdaptor\r\n',
+      'AgentskillsAdaptor',
+    ],
     ['from plugins_registry import RawDropAdaptor as Adaptor', 'RawDropAdaptor'],
   ])('recognises %j', (source, name) => {
     expect(reexportedBuiltin(source)).toBe(name)

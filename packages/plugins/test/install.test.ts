@@ -3,7 +3,14 @@ import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { installPlugin, installPluginFrom, listRecords, loadPlugins, readPlugin, uninstallPlugin } from '../src/index.js'
+import {
+  installPlugin,
+  installPluginFrom,
+  listRecords,
+  loadPlugins,
+  readPlugin,
+  uninstallPlugin,
+} from '../src/index.js'
 import { GUARDRAILS, snapshot, tempDir, USER_CONFIGS, writeTree } from './support/fixtures.js'
 
 const run = promisify(execFile)
@@ -28,14 +35,23 @@ afterEach(async () => {
 
 const options = () => ({ configsDir: configs, runtime: 'claude-code', setupTimeoutMs: 5000 })
 
-async function settings(): Promise<{ hooks: Record<string, { matcher: string; hooks: { command: string }[] }[]>; mcpServers?: Record<string, unknown> }> {
+async function settings(): Promise<{
+  hooks: Record<string, { matcher: string; hooks: { command: string }[] }[]>
+  mcpServers?: Record<string, unknown>
+}> {
   return JSON.parse(await readFile(join(configs, '.claude/settings.json'), 'utf8'))
 }
 
 describe('a Molecule plugin with a Python re-export adaptor (agentskills)', () => {
   it('installs rules, fragments, skills, hooks, commands and settings as documented', async () => {
     const result = await installPluginFrom(join(sources, 'guardrails'), options())
-    expect(result).toMatchObject({ pluginName: 'guardrails', runtime: 'claude_code', source: 'plugin', adaptor: 'agentskills', version: '1.2.0' })
+    expect(result).toMatchObject({
+      pluginName: 'guardrails',
+      runtime: 'claude_code',
+      source: 'plugin',
+      adaptor: 'agentskills',
+      version: '1.2.0',
+    })
     expect(result.filesWritten).toEqual(
       expect.arrayContaining([
         'plugins/guardrails/plugin.yaml',
@@ -60,10 +76,15 @@ describe('a Molecule plugin with a Python re-export adaptor (agentskills)', () =
     const merged = await settings()
     expect(merged.hooks.PreToolUse).toEqual([
       { matcher: 'Bash', hooks: [{ type: 'command', command: 'echo user-hook' }] },
-      { matcher: 'Bash', hooks: [{ type: 'command', command: `bash ${claudeDir}/hooks/block-force-push.sh` }] },
+      {
+        matcher: 'Bash',
+        hooks: [{ type: 'command', command: `bash ${claudeDir}/hooks/block-force-push.sh` }],
+      },
     ])
     expect(merged.hooks.PostToolUse?.[0]?.hooks[0]?.command).toBe(`python3 ${claudeDir}/hooks/audit.py`)
-    expect(merged.mcpServers).toEqual({ 'guard-audit': { command: 'node', args: [`${claudeDir}/hooks/audit.js`] } })
+    expect(merged.mcpServers).toEqual({
+      'guard-audit': { command: 'node', args: [`${claudeDir}/hooks/audit.js`] },
+    })
     expect(merged).toHaveProperty('permissions', { allow: ['Bash(git status)'] })
 
     // CRLF normalised and executable: the command the settings name runs.
@@ -75,7 +96,9 @@ describe('a Molecule plugin with a Python re-export adaptor (agentskills)', () =
     expect(stdout).toBe('guardrails: checked\n')
     const direct = await run(hook, [])
     expect(direct.stdout).toBe('guardrails: checked\n')
-    expect(await readFile(join(claudeDir, 'commands/review.md'), 'utf8')).toBe('Review the diff for force pushes.\n')
+    expect(await readFile(join(claudeDir, 'commands/review.md'), 'utf8')).toBe(
+      'Review the diff for force pushes.\n',
+    )
   })
 
   it('installing twice is installing once', async () => {
@@ -106,7 +129,9 @@ describe('a Molecule plugin with a Python re-export adaptor (agentskills)', () =
     cleanups.push(cleanup)
     const before = await snapshot(empty)
     await installPluginFrom(join(sources, 'guardrails'), { ...options(), configsDir: empty })
-    expect(await readFile(join(empty, 'CLAUDE.md'), 'utf8')).toMatch(/^# Plugin: guardrails \/ rule: no-force-push.md\n/)
+    expect(await readFile(join(empty, 'CLAUDE.md'), 'utf8')).toMatch(
+      /^# Plugin: guardrails \/ rule: no-force-push.md\n/,
+    )
     await uninstallPlugin(empty, 'guardrails')
     expect(await snapshot(empty)).toEqual(before)
   })
@@ -117,7 +142,9 @@ describe('a Molecule plugin with a Python re-export adaptor (agentskills)', () =
     await writeFile(join(configs, '.claude/commands/review.md'), 'My own review command.\n')
     const removed = await uninstallPlugin(configs, 'guardrails')
     expect(removed.warnings).toEqual([expect.stringContaining('kept .claude/commands/review.md')])
-    expect(await readFile(join(configs, '.claude/commands/review.md'), 'utf8')).toBe('My own review command.\n')
+    expect(await readFile(join(configs, '.claude/commands/review.md'), 'utf8')).toBe(
+      'My own review command.\n',
+    )
     expect(JSON.stringify(await settings())).not.toContain('block-force-push')
     expect(await readFile(join(configs, 'CLAUDE.md'), 'utf8')).toBe(USER_CONFIGS['CLAUDE.md'])
   })
@@ -132,6 +159,8 @@ describe('a Molecule plugin with a Python re-export adaptor (agentskills)', () =
     expect(result.source).toBe('raw_drop')
     expect(result.warnings[0]).toContain(join(sources, 'guardrails', 'adapters', 'deepagents.py'))
     expect(result.warnings[1]).toMatch(/no adaptor for runtime "deepagents".*plugins\/guardrails/)
-    expect(await readFile(join(configs, 'plugins/guardrails/plugin.yaml'), 'utf8')).toBe(GUARDRAILS['plugin.yaml'])
+    expect(await readFile(join(configs, 'plugins/guardrails/plugin.yaml'), 'utf8')).toBe(
+      GUARDRAILS['plugin.yaml'],
+    )
   })
 })

@@ -106,5 +106,7 @@ describe('plugins sharing the configs dir', () => {
 })
 
 function adaptor() {
-  return { 'adapters/claude_code.py': 'from plugins_registry.builtins import AgentskillsAdaptor as Adaptor\n' }
+  return {
+    'adapters/claude_code.py': 'from plugins_registry.builtins import AgentskillsAdaptor as Adaptor\n',
+  }
 }

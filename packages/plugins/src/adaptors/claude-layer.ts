@@ -7,7 +7,10 @@ import { copyTree } from './copy-files.js'
 export const SETTINGS_FRAGMENT = 'settings-fragment.json'
 
 /** Reads a JSON settings file of the plugin; a broken one is a warning naming it, and nothing is merged. */
-export async function readFragment(ctx: InstallContext, file: string): Promise<Record<string, unknown> | undefined> {
+export async function readFragment(
+  ctx: InstallContext,
+  file: string,
+): Promise<Record<string, unknown> | undefined> {
   const text = await readText(file)
   if (text === undefined) return undefined
   try {
@@ -41,6 +44,9 @@ export async function installClaudeLayer(ctx: InstallContext): Promise<void> {
   for (const file of [join(root, SETTINGS_FRAGMENT), join(root, 'hooks', SETTINGS_FRAGMENT)]) {
     const fragment = await readFragment(ctx, file)
     if (fragment)
-      await ctx.mergeSettings(substitute(fragment, { CLAUDE_DIR: claudeDir }) as Record<string, unknown>, file)
+      await ctx.mergeSettings(
+        substitute(fragment, { CLAUDE_DIR: claudeDir }) as Record<string, unknown>,
+        file,
+      )
   }
 }

@@ -5,6 +5,13 @@ import { dirname, join } from 'node:path'
 
 export type Tree = Record<string, string>
 
+// biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholder Molecule plugins write, not a template
+export const CLAUDE_DIR = '${CLAUDE_DIR}'
+// biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholder Claude Code plugins write, not a template
+export const PLUGIN_ROOT = '${CLAUDE_PLUGIN_ROOT}'
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a default-value form Claude Code expands itself
+export const LEVEL_DEFAULT = '${LEVEL:-warn}'
+
 /** Writes `{ 'rel/path': content }` under `root`. */
 export async function writeTree(root: string, tree: Tree): Promise<void> {
   for (const [rel, content] of Object.entries(tree)) {
@@ -44,13 +51,14 @@ export const USER_CONFIGS: Tree = {
     {
       permissions: { allow: ['Bash(git status)'] },
       hooks: {
-        PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: 'echo user-hook' }]}],
+        PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: 'echo user-hook' }] }],
       },
     },
     null,
     2,
   )}\n`,
-  'skills/lint-fix/SKILL.md': '---\nname: lint-fix\ndescription: The user’s own lint skill.\n---\nUse eslint.\n',
+  'skills/lint-fix/SKILL.md':
+    '---\nname: lint-fix\ndescription: The user’s own lint skill.\n---\nUse eslint.\n',
 }
 
 /** A Molecule plugin as organisations write them: manifest, rules, fragments, skills, hooks, commands, adaptors. */
@@ -73,7 +81,8 @@ export const GUARDRAILS: Tree = {
   'AGENTS.md': 'Write small, reviewed changes.\n',
   'README.md': '# guardrails\nThis text documents the plugin.\n',
   'LICENSE.md': 'MIT\n',
-  'skills/release-notes/SKILL.md': '---\nname: release-notes\ndescription: Drafts release notes.\n---\nList the changes.\n',
+  'skills/release-notes/SKILL.md':
+    '---\nname: release-notes\ndescription: Drafts release notes.\n---\nList the changes.\n',
   'skills/release-notes/scripts/collect.sh': '#!/usr/bin/env bash\necho notes\n',
   'hooks/block-force-push.sh': '#!/usr/bin/env bash\r\nset -e\r\necho "guardrails: checked"\r\n',
   'hooks/audit.py': 'print("audit")\r\n',
@@ -82,12 +91,14 @@ export const GUARDRAILS: Tree = {
       PreToolUse: [
         {
           matcher: 'Bash',
-          hooks: [{ type: 'command', command: 'bash ${CLAUDE_DIR}/hooks/block-force-push.sh' }],
+          hooks: [{ type: 'command', command: `bash ${CLAUDE_DIR}/hooks/block-force-push.sh` }],
         },
       ],
-      PostToolUse: [{ matcher: 'Edit', hooks: [{ type: 'command', command: 'python3 ${CLAUDE_DIR}/hooks/audit.py' }] }],
+      PostToolUse: [
+        { matcher: 'Edit', hooks: [{ type: 'command', command: `python3 ${CLAUDE_DIR}/hooks/audit.py` }] },
+      ],
     },
-    mcpServers: { 'guard-audit': { command: 'node', args: ['${CLAUDE_DIR}/hooks/audit.js'] } },
+    mcpServers: { 'guard-audit': { command: 'node', args: [`${CLAUDE_DIR}/hooks/audit.js`] } },
   }),
   'commands/review.md': 'Review the diff for force pushes.\r\n',
   'adapters/claude_code.py': 'from plugins_registry.builtins import AgentskillsAdaptor as Adaptor\n',
@@ -107,18 +118,28 @@ export const CC_LINT: Tree = {
   'hooks/hooks.json': JSON.stringify({
     hooks: {
       PostToolUse: [
-        { matcher: 'Write|Edit', hooks: [{ type: 'command', command: 'bash ${CLAUDE_PLUGIN_ROOT}/hooks/lint.sh', timeout: 30 }] },
+        {
+          matcher: 'Write|Edit',
+          hooks: [{ type: 'command', command: `bash ${PLUGIN_ROOT}/hooks/lint.sh`, timeout: 30 }],
+        },
       ],
     },
   }),
   'hooks/lint.sh': '#!/usr/bin/env bash\necho linted\n',
   '.mcp.json': JSON.stringify({
-    mcpServers: { linter: { command: '${CLAUDE_PLUGIN_ROOT}/bin/server', args: ['--stdio'], env: { LEVEL: '${LEVEL:-warn}' } } },
+    mcpServers: {
+      linter: {
+        command: `${PLUGIN_ROOT}/bin/server`,
+        args: ['--stdio'],
+        env: { LEVEL: LEVEL_DEFAULT },
+      },
+    },
   }),
   'commands/lint.md': 'Lint the repository.\n',
   'agents/linter.md': '---\nname: linter\n---\nYou fix lint errors.\n',
   'skills/lint-fix/SKILL.md': '---\nname: lint-fix\ndescription: Fixes lint.\n---\nRun the fixer.\n',
-  'skills/lint-explain/SKILL.md': '---\nname: lint-explain\ndescription: Explains lint rules.\n---\nExplain.\n',
+  'skills/lint-explain/SKILL.md':
+    '---\nname: lint-explain\ndescription: Explains lint rules.\n---\nExplain.\n',
   'README.md': '# cc-lint\n',
 }
 
