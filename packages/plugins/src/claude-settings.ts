@@ -92,6 +92,7 @@ export async function mergeSettings(
   if (JSON.stringify(settings) === before && existed) return
   await tracker.ensureDir('.claude')
   await writeFile(abs, formatJson(settings, layout))
+  tracker.wrote(SETTINGS_FILE)
 }
 
 function mergeHooks(tracker: InstallTracker, settings: Settings, hooks: Record<string, unknown>): void {

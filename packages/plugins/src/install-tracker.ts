@@ -54,6 +54,11 @@ export class InstallTracker {
     return claim
   }
 
+  /** Notes a configs-relative file this install created or changed (the install's output lists them). */
+  wrote(path: string): void {
+    if (!this.filesWritten.includes(path)) this.filesWritten.push(path)
+  }
+
   warn(message: string): void {
     if (!this.warnings.includes(message)) this.warnings.push(message)
   }
@@ -107,7 +112,7 @@ export class InstallTracker {
     if (current !== digest) {
       await writeFile(abs, data)
       if (mode !== undefined) await chmod(abs, mode)
-      this.filesWritten.push(path)
+      this.wrote(path)
     }
     this.claim(key, current !== undefined, digest)
     return true

@@ -34,6 +34,7 @@ export async function appendToMemory(
     if (chunk.text !== mine.text) {
       const at = current.lastIndexOf(mine.text)
       await writeFile(abs, current.slice(0, at) + chunk.text + current.slice(at + mine.text.length))
+      tracker.wrote(file)
     }
     tracker.memory.push(chunk)
     return
@@ -42,7 +43,7 @@ export async function appendToMemory(
   const parent = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : ''
   if (parent) await tracker.ensureDir(parent)
   await writeFile(abs, current + chunk.text)
-  if (text === undefined) tracker.filesWritten.push(file)
+  tracker.wrote(file)
   tracker.memory.push(chunk)
 }
 
