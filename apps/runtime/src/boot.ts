@@ -7,12 +7,13 @@ import { serveA2A } from './boot/serve-a2a.js'
 import { startSelfPrompts } from './boot/start-self-prompts.js'
 import { stopRuntime } from './boot/stop-runtime.js'
 import type { RunningRuntime, StartRuntimeOptions } from './boot/types.js'
+import { watchSkills } from './boot/watch-skills.js'
 import { workspaceState } from './boot/workspace-state.js'
 
 /**
  * Boots one workspace runtime, phase by phase (the README's boot sequence lists the same steps): resolve the
  * environment and config.yaml, preflight (a failing report aborts), the shared workspace state, the adapter, the A2A
- * server, the platform connection (registration retried in the background while A2A already serves, heartbeats,
+ * server, the skills watcher, the platform connection (registration retried in the background while A2A already serves, heartbeats,
  * delegation results), the platform parts of the prompt once there is a token, the self-prompts. Does not install
  * signal handlers: the CLI and `dev` own the process.
  */
@@ -22,11 +23,12 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
   const state = workspaceState(resolved)
   const prepared = await prepareAdapter(resolved, state)
   const served = await serveA2A(resolved, state, prepared)
+  const skillsWatch = await watchSkills(resolved, state, prepared, served)
   const connection = connectPlatform(resolved, state, prepared, served)
   const promptCompleted = completePromptWhenConnected(resolved, state, prepared, connection)
   const selfPrompts = startSelfPrompts(resolved, state, served, connection)
 
-  const parts = { resolved, state, prepared, served, connection, promptCompleted, selfPrompts }
+  const parts = { resolved, state, prepared, served, skillsWatch, connection, promptCompleted, selfPrompts }
   let stopping: Promise<{ cancelled: number }> | undefined
   return {
     workspaceId: resolved.workspaceId,

@@ -10,7 +10,14 @@ Usage:
   molecule-runtime                 boot the workspace described by WORKSPACE_ID and /configs/config.yaml
   molecule-runtime dev [options]   embedded dev platform + example workspaces in one process
   molecule-runtime demo            scripted two-workspace conversation, then exit
-  molecule-runtime plugins install <dir|local://name> | uninstall <name> | list   [--configs DIR] [--runtime NAME]
+  molecule-runtime skills check <skill-dir>...
+                                   load each skill folder as the runtime would; print what the agent sees
+                                   (problems on stderr; exit 1 when one does not load cleanly)
+  molecule-runtime prompt [--configs DIR]
+                                   print the system prompt assembled from DIR (default WORKSPACE_CONFIG_PATH or
+                                   /configs) as the adapter receives it before the platform's parts are added
+  molecule-runtime plugins install <dir|local://name> | uninstall <name> | list [--configs DIR] [--runtime NAME]
+                                   install, remove or list the workspace's plugins (see `plugins --help`)
   molecule-runtime --help | --version
 
 dev options:
@@ -93,6 +100,22 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'demo') {
     const { runDemo } = await import('./demo.js')
     process.exitCode = await runDemo(rest)
+    return
+  }
+  if (command === 'skills') {
+    const [sub, ...dirs] = rest
+    if (sub !== 'check')
+      fail(`unknown skills command "${sub ?? ''}". Usage: molecule-runtime skills check <skill-dir>...`, 2)
+    const { skillsCheck } = await import('./skills/skills-check.js')
+    process.exitCode = await skillsCheck(dirs, {
+      out: (line) => process.stdout.write(`${line}\n`),
+      err: (line) => process.stderr.write(`${line}\n`),
+    })
+    return
+  }
+  if (command === 'prompt') {
+    const { printPrompt } = await import('./skills/print-prompt.js')
+    process.stdout.write(`${await printPrompt(rest, process.env)}\n`)
     return
   }
   if (command !== undefined) fail(`unknown command "${command}". Run molecule-runtime --help.`, 2)

@@ -16,6 +16,7 @@ describe('readRuntimeSettings', () => {
       logLevel: 'info',
       pushAllowPrivateTargets: false,
       workspaceDir: '/workspace',
+      skillsDebounceMs: 150,
     })
   })
 

@@ -32,6 +32,8 @@ export interface RuntimeSettings {
   pushAllowPrivateTargets: boolean
   /** Agent working directory: AGENTS.md and the fallback initial-prompt marker live here. */
   workspaceDir: string
+  /** Quiet time after a skill file changes before the skill is reloaded; default 150. */
+  skillsDebounceMs: number
 }
 
 function integer(
@@ -75,5 +77,6 @@ export function readRuntimeSettings(env: NodeJS.ProcessEnv): RuntimeSettings {
     logLevel: level,
     pushAllowPrivateTargets: /^(1|true|yes|on)$/i.test(env.MOLECULE_PUSH_ALLOW_PRIVATE_TARGETS?.trim() ?? ''),
     workspaceDir: env.MOLECULE_WORKSPACE_DIR?.trim() || '/workspace',
+    skillsDebounceMs: integer(env, 'MOLECULE_SKILLS_DEBOUNCE_MS', 0, 60_000) ?? 150,
   }
 }

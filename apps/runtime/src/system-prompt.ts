@@ -23,8 +23,10 @@ export interface SystemPromptOptions {
    * they could only be refused.
    */
   platform: SystemPromptPlatform | undefined
-  /** Loaded skills: their instructions go under `## Your Skills`. */
+  /** The skills section's entries (the catalog, or whole skills with `prompt.skills: full`). */
   skills?: readonly SkillSummary[]
+  /** The line under `## Your Skills` (how to load a skill's instructions). */
+  skillsNote?: string
   /** `PARENT_ID`: when set, the parent's shared context is included. */
   parentId?: string
   /** Per platform call; the calls run in parallel, once, without retries. Default 3000 ms. */
@@ -95,6 +97,7 @@ export async function assembleSystemPrompt(opts: SystemPromptOptions): Promise<s
     memoryFiles: memory.files,
     parentContext,
     skills: opts.skills ?? [],
+    ...(opts.skillsNote ? { skillsNote: opts.skillsNote } : {}),
     peers,
   })
 }

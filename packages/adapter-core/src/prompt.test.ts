@@ -62,6 +62,14 @@ describe('buildSystemPrompt', () => {
     expect(prompt).toContain('Coordination rules (mandatory)')
   })
 
+  it('puts the skills note under the skills heading, and not without skills', () => {
+    const skills = [{ id: 'search', name: 'Search', description: 'Finds things' }]
+    expect(buildSystemPrompt({ skills, skillsNote: 'Use activate_skill.' })).toContain(
+      '## Your Skills\nUse activate_skill.\n### Search\nFinds things',
+    )
+    expect(buildSystemPrompt({ skillsNote: 'Use activate_skill.' })).not.toContain('activate_skill')
+  })
+
   it('peer and team sections are empty without cards', () => {
     expect(renderPeerSection([{ id: 'x' }, { id: 'y', agentCard: '{not json' }])).toBe('')
     expect(renderTeamSection([])).toBe('')

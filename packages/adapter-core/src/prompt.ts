@@ -32,6 +32,8 @@ export interface SystemPromptParts {
   /** Coordinator mode: the children this workspace delegates to (adds the team block). */
   children?: readonly PromptPeer[]
   skills?: readonly SkillSummary[]
+  /** A line under the skills heading, before the skills (how to use them, e.g. through `activate_skill`). */
+  skillsNote?: string
   peers?: readonly PromptPeer[]
 }
 
@@ -131,6 +133,7 @@ export function buildSystemPrompt(parts: SystemPromptParts): string {
     sections.push(
       [
         '## Your Skills',
+        ...(parts.skillsNote?.trim() ? [parts.skillsNote.trim()] : []),
         ...skills.map((s) =>
           [`### ${s.name}`, s.description, s.instructions?.trim()].filter(Boolean).join('\n'),
         ),

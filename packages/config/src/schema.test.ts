@@ -92,6 +92,8 @@ describe('nested defaults', () => {
     ['compliance.prompt_injection', 'detect'],
     ['compliance.max_tool_calls_per_task', 50],
     ['compliance.max_task_duration_seconds', 300],
+    ['prompt.skills', 'catalog'],
+    ['prompt.skills_catalog_max_chars', 8000],
   ] as const)('%s defaults to %j', (path, value) => {
     const [block, key] = path.split('.') as [keyof typeof defaults, string]
     expect((defaults[block] as Record<string, unknown>)[key]).toEqual(value)

@@ -237,6 +237,15 @@ export const securityScanConfigSchema = z.preprocess(
   ),
 )
 
+/** How skills reach the system prompt: the catalog (bodies through `activate_skill`) or every body inline. */
+export const promptConfigSchema = z.object(
+  {
+    skills: oneOf(['catalog', 'full'], 'catalog'),
+    skills_catalog_max_chars: wholeNumber(8000, { min: 200, digitStrings: true }),
+  },
+  { error: MAPPING },
+)
+
 export const complianceConfigSchema = z.object(
   {
     // Explicit null is an opt-out like "" (upstream: a falsy mode disables compliance).
@@ -273,6 +282,7 @@ export const workspaceConfigSchema = z.object(
     plugins: stringList(),
     tools: stringList(),
     prompt_files: stringList(),
+    prompt: block(promptConfigSchema),
     shared_context: stringList(),
     a2a: block(a2aConfigSchema),
     delegation: block(delegationConfigSchema),

@@ -1,9 +1,9 @@
-import type { Adapter, AdapterConfig, SetupResult } from '@molecule/adapter-core'
+import type { Adapter, AdapterConfig, AgentTool, SetupResult } from '@molecule/adapter-core'
 import { createPlatformTools, type ToolContext } from '@molecule/tools'
 import { bindTools } from '../bind-tools.js'
 import { platformMemory } from '../memory-handle.js'
 import { runtimeHeartbeatHandle } from '../runtime-heartbeat-handle.js'
-import { type LoadedSkill, loadSkills } from '../skills.js'
+import { type SkillSetupParts, WorkspaceSkills } from '../skills/workspace-skills.js'
 import { assembleSystemPrompt } from '../system-prompt.js'
 import type { ResolvedSettings } from './resolve-settings.js'
 import type { WorkspaceState } from './workspace-state.js'
@@ -14,7 +14,9 @@ export type AdapterConfigWithSetup = AdapterConfig & { setup: SetupResult }
 /** What `adapterConfigFor` hands back: the config, the skills it loaded, and whether the prompt is complete. */
 export interface PreparedAdapterConfig {
   adapterConfig: AdapterConfigWithSetup
-  skills: LoadedSkill[]
+  skills: WorkspaceSkills
+  /** The platform tools bound to this workspace: `setup.tools` is these, then the skills' tools. */
+  builtinTools: AgentTool[]
   /**
    * False when there was no token yet, so the platform parts (instructions, peers, the parent's context) were left
    * out of `setup.systemPrompt`: they are added once the first register mints the token (see complete-prompt.ts).
@@ -29,14 +31,15 @@ export interface PreparedAdapterConfig {
 export function workspacePrompt(
   resolved: ResolvedSettings,
   state: WorkspaceState,
-  skills: readonly LoadedSkill[],
+  skills: Pick<SkillSetupParts, 'summaries' | 'note'>,
   withPlatform: boolean,
 ): Promise<string> {
   const { config, configDir, runtimeEnv, log } = resolved
   return assembleSystemPrompt({
     configDir,
     promptFiles: config.prompt_files,
-    skills,
+    skills: skills.summaries,
+    ...(skills.note ? { skillsNote: skills.note } : {}),
     platform: withPlatform ? state.platform : undefined,
     ...(runtimeEnv.parentId ? { parentId: runtimeEnv.parentId } : {}),
     signal: state.abort.signal,
@@ -71,10 +74,10 @@ export async function adapterConfigFor(
     identity: { model: config.model, runtime: adapter.name },
   }
   const tools = bindTools(createPlatformTools({ env }), toolContext)
-  const skills = await loadSkills(configDir, config.skills, adapter.name, log)
+  const skills = await WorkspaceSkills.open({ configDir, config, runtime: adapter.name, env, log })
   // A token on disk (a provisioned workspace, or a restart): the platform answers now. Else it waits for the register.
   const promptHasPlatformParts = state.tokens.read() !== undefined
-  const systemPrompt = await workspacePrompt(resolved, state, skills, promptHasPlatformParts)
+  const setup = await workspaceSetup(resolved, state, { skills, builtinTools: tools }, promptHasPlatformParts)
   const adapterConfig: AdapterConfigWithSetup = {
     model: config.model,
     systemPrompt: undefined,
@@ -88,7 +91,28 @@ export async function adapterConfigFor(
     a2aPort: config.a2a.port,
     heartbeat: runtimeHeartbeatHandle(state.activity, state.wedge, log, state.pulse.fire),
     memory: platformMemory(platform, log.child({ component: 'memory' })),
-    setup: { systemPrompt, loadedSkills: skills, tools, isCoordinator: false, children: [] },
+    setup,
   }
-  return { adapterConfig, skills, promptHasPlatformParts }
+  return { adapterConfig, skills, builtinTools: tools, promptHasPlatformParts }
+}
+
+/**
+ * The `SetupResult` for the skills loaded now: the assembled prompt (with the platform parts when `withPlatform`),
+ * the skills, and the tools (built-in first, then the skills'). Built at boot, and again on every skills reload.
+ */
+export async function workspaceSetup(
+  resolved: ResolvedSettings,
+  state: WorkspaceState,
+  { skills, builtinTools }: Pick<PreparedAdapterConfig, 'skills' | 'builtinTools'>,
+  withPlatform: boolean,
+): Promise<SetupResult> {
+  const parts = skills.setupParts(builtinTools.map((t) => t.name))
+  const systemPrompt = await workspacePrompt(resolved, state, parts, withPlatform)
+  return {
+    systemPrompt,
+    loadedSkills: skills.loaded,
+    tools: [...builtinTools, ...parts.tools],
+    isCoordinator: false,
+    children: [],
+  }
 }

@@ -1,6 +1,5 @@
-import type { SetupResult } from '@molecule/adapter-core'
 import { describeError } from '@molecule/core'
-import { workspacePrompt } from './adapter-config.js'
+import { workspaceSetup } from './adapter-config.js'
 import type { PlatformConnection } from './connect-platform.js'
 import type { PreparedAdapter } from './prepare-adapter.js'
 import type { ResolvedSettings } from './resolve-settings.js'
@@ -28,10 +27,9 @@ export async function completePromptWhenConnected(
   )
   await Promise.race([ready, stopped])
   if (abort.signal.aborted) return
-  const systemPrompt = await workspacePrompt(resolved, state, prepared.skills, true)
+  const setup = await workspaceSetup(resolved, state, prepared, true)
   if (abort.signal.aborted) return
   const { adapter, adapterConfig } = prepared
-  const setup: SetupResult = { ...adapterConfig.setup, systemPrompt }
   adapterConfig.setup = setup
   prepared.promptHasPlatformParts = true
   try {

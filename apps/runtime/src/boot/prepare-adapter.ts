@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { type Adapter, defineExecutor, type Executor } from '@molecule/adapter-core'
+import { type Adapter, type AgentTool, defineExecutor, type Executor } from '@molecule/adapter-core'
 import { loadAdapter } from '@molecule/adapter-core/runtime'
 import { describeError } from '@molecule/core'
-import type { LoadedSkill } from '../skills.js'
+import type { WorkspaceSkills } from '../skills/workspace-skills.js'
 import { type AdapterConfigWithSetup, adapterConfigFor } from './adapter-config.js'
 import { bootFailure } from './boot-failure.js'
 import type { ResolvedSettings } from './resolve-settings.js'
@@ -12,8 +12,10 @@ import type { WorkspaceState } from './workspace-state.js'
 export interface PreparedAdapter {
   adapter: Adapter
   executor: Executor
-  /** Listed on both agent cards. */
-  skills: LoadedSkill[]
+  /** Listed on both agent cards; reloaded while the runtime runs (see watch-skills.ts). */
+  skills: WorkspaceSkills
+  /** The platform tools bound to this workspace (the skills' tools are added after them). */
+  builtinTools: AgentTool[]
   /** The config `setup` and `createExecutor` received; its `setup` is replaced when the prompt is completed. */
   adapterConfig: AdapterConfigWithSetup
   /** False until the platform parts are in the system prompt (see complete-prompt.ts). */
@@ -36,7 +38,11 @@ export async function prepareAdapter(
     { adapter: adapter.name, source },
     `Runtime: ${config.runtime} (${adapter.displayName ?? adapter.name})`,
   )
-  const { adapterConfig, skills, promptHasPlatformParts } = await adapterConfigFor(resolved, state, adapter)
+  const { adapterConfig, skills, builtinTools, promptHasPlatformParts } = await adapterConfigFor(
+    resolved,
+    state,
+    adapter,
+  )
   let executor: Executor
   try {
     await adapter.setup?.(adapterConfig)
@@ -54,7 +60,7 @@ export async function prepareAdapter(
       log.warn({ err: err.message, dir: settings.workspaceDir }, 'workspace directory is not writable'),
   )
   await restorePreviousRun(adapter, resolved, state)
-  return { adapter, executor, skills, adapterConfig, promptHasPlatformParts }
+  return { adapter, executor, skills, builtinTools, adapterConfig, promptHasPlatformParts }
 }
 
 /** A snapshot the adapter cannot restore is logged and skipped: the workspace starts fresh rather than not at all. */

@@ -24,11 +24,12 @@ export interface ServedA2A {
 export async function serveA2A(
   resolved: ResolvedSettings,
   state: WorkspaceState,
-  { adapter, executor, skills }: PreparedAdapter,
+  prepared: PreparedAdapter,
 ): Promise<ServedA2A> {
   const { config, settings, runtimeEnv, log } = resolved
   const { activity, tokens, inboundSecret } = state
   const { a2a } = config
+  const { adapter, executor } = prepared
   const cardInput = (url: string): CardInput => ({
     name: config.name,
     description: config.description,
@@ -36,7 +37,8 @@ export async function serveA2A(
     url,
     streaming: config.a2a.streaming,
     pushNotifications: config.a2a.push_notifications,
-    skills,
+    // Read at each call: a skills reload changes what both cards list.
+    skills: prepared.skills.loaded,
   })
   const host = advertisedHost(runtimeEnv.hostname, settings.a2aHost)
   const requestedPort = settings.a2aPortOverride ?? config.a2a.port

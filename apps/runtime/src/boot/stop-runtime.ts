@@ -5,6 +5,7 @@ import type { PreparedAdapter } from './prepare-adapter.js'
 import type { ResolvedSettings } from './resolve-settings.js'
 import type { ServedA2A } from './serve-a2a.js'
 import type { SelfPrompts } from './start-self-prompts.js'
+import type { WatchingSkills } from './watch-skills.js'
 import type { WorkspaceState } from './workspace-state.js'
 
 /** The running pieces `stopRuntime` takes down, in its order. */
@@ -13,6 +14,7 @@ export interface RuntimeParts {
   state: WorkspaceState
   prepared: PreparedAdapter
   served: ServedA2A
+  skillsWatch: WatchingSkills
   connection: PlatformConnection
   /** Settles when the platform parts are in the prompt, or were given up (see complete-prompt.ts). */
   promptCompleted: Promise<void>
@@ -25,7 +27,7 @@ export interface RuntimeParts {
  * and platform loops stop (the platform keeps seeing heartbeats while tasks drain), and the server closes last.
  */
 export async function stopRuntime(parts: RuntimeParts, reason: string): Promise<{ cancelled: number }> {
-  const { resolved, state, prepared, served, connection, promptCompleted, selfPrompts } = parts
+  const { resolved, state, prepared, served, skillsWatch, connection, promptCompleted, selfPrompts } = parts
   const { log, settings, workspaceId } = resolved
   const { activity, snapshots } = state
   log.info({ reason, activeTasks: activity.activeTasks, graceMs: settings.shutdownGraceMs }, 'shutting down')
@@ -53,6 +55,7 @@ export async function stopRuntime(parts: RuntimeParts, reason: string): Promise<
   state.abort.abort()
   selfPrompts.idle?.stop()
   await Promise.allSettled([
+    skillsWatch.close(),
     connection.registration.stop(),
     connection.heartbeat.stop(),
     connection.delegations.stop(),

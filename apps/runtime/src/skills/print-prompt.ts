@@ -1,0 +1,42 @@
+import { loadConfig, loadEnv } from '@molecule/config'
+import { silentLogger } from '@molecule/core'
+import { createPlatformTools } from '@molecule/tools'
+import { RuntimeError } from '../runtime-error.js'
+import { assembleSystemPrompt } from '../system-prompt.js'
+import { WorkspaceSkills } from './workspace-skills.js'
+
+/**
+ * `molecule-runtime prompt [--configs DIR]`: the system prompt assembled from the config folder as the adapter
+ * receives it at boot before the platform is reached: prompt files, memory files and the skills section (catalog or
+ * full, per config.yaml `prompt.skills`). The platform's parts (instructions, peers, the parent's context) need the
+ * workspace's token and are added by a running workspace only.
+ */
+export async function printPrompt(args: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const at = args.indexOf('--configs')
+  const runtimeEnv = loadEnv(env)
+  const configDir = at >= 0 ? args[at + 1] : runtimeEnv.configPath
+  if (!configDir) {
+    throw new RuntimeError(
+      'CLI_USAGE',
+      '--configs needs a folder: molecule-runtime prompt --configs ./configs.',
+    )
+  }
+  const { config } = await loadConfig(configDir, { env: runtimeEnv })
+  const skills = await WorkspaceSkills.open({
+    configDir,
+    config,
+    runtime: config.runtime,
+    env,
+    log: silentLogger,
+  })
+  const reserved = createPlatformTools({ env }).map((t) => t.name)
+  const parts = skills.setupParts(reserved)
+  return assembleSystemPrompt({
+    configDir,
+    promptFiles: config.prompt_files,
+    skills: parts.summaries,
+    ...(parts.note ? { skillsNote: parts.note } : {}),
+    platform: undefined,
+    log: silentLogger,
+  })
+}
