@@ -17,7 +17,7 @@ Usage:
                                    print the system prompt assembled from DIR (default WORKSPACE_CONFIG_PATH or
                                    /configs) as the adapter receives it before the platform's parts are added
   molecule-runtime plugins install <dir|local://name> | uninstall <name> | list [--configs DIR] [--runtime NAME]
-                                   install, remove or list the workspace's plugins (see `plugins --help`)
+                                   install, remove or list the workspace's plugins (molecule-runtime plugins --help)
   molecule-runtime --help | --version
 
 dev options:

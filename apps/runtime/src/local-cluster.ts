@@ -82,6 +82,8 @@ export class LocalCluster {
       MOLECULE_A2A_PORT: '0',
       MOLECULE_WORKSPACE_DIR: join(dir, 'workspace'),
       DELEGATION_RESULTS_FILE: join(dir, 'delegation_results.jsonl'),
+      // Each example workspace has its own shared-plugins folder: a laptop's /plugins is not theirs.
+      PLUGINS_DIR: join(dir, 'shared-plugins'),
       MOLECULE_HEARTBEAT_INTERVAL_MS: process.env.MOLECULE_HEARTBEAT_INTERVAL_MS ?? '5000',
       ...spec.extraEnv,
     }

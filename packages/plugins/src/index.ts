@@ -41,5 +41,5 @@ export {
   resolveAdaptor,
 } from './resolve-adaptor.js'
 export { DEFAULT_SETUP_TIMEOUT_MS, runSetupScript } from './setup-script.js'
-export { type SyncResult, syncPlugins } from './sync.js'
+export { removeStaleInstalls, type SyncResult, syncPlugins } from './sync.js'
 export { type UninstallResult, uninstallPlugin } from './uninstall.js'

@@ -137,6 +137,7 @@ export function inProcessEnv(
     MOLECULE_WORKSPACE_DIR: join(root, 'workspace'),
     DELEGATION_RESULTS_FILE: join(root, 'results.jsonl'),
     AGENT_SNAPSHOT_PATH: join(root, 'snapshot.json'),
+    PLUGINS_DIR: join(root, 'shared-plugins'),
     ...overrides,
   }
 }
@@ -161,6 +162,7 @@ export function spawnRuntime(
     MOLECULE_WORKSPACE_DIR: dirs.workspace,
     DELEGATION_RESULTS_FILE: dirs.results,
     AGENT_SNAPSHOT_PATH: dirs.snapshot,
+    PLUGINS_DIR: join(dirs.configs, '..', 'shared-plugins'),
     MOLECULE_HEARTBEAT_INTERVAL_MS: '200',
     MOLECULE_REGISTER_RETRY_BASE_MS: '50',
     MOLECULE_REGISTER_RETRY_MAX_MS: '200',
