@@ -30,7 +30,17 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
   const promptCompleted = completePromptWhenConnected(resolved, state, prepared, connection)
   const selfPrompts = startSelfPrompts(resolved, state, served, connection)
 
-  const parts = { resolved, state, prepared, served, skillsWatch, pluginsWatch, connection, promptCompleted, selfPrompts }
+  const parts = {
+    resolved,
+    state,
+    prepared,
+    served,
+    skillsWatch,
+    pluginsWatch,
+    connection,
+    promptCompleted,
+    selfPrompts,
+  }
   let stopping: Promise<{ cancelled: number }> | undefined
   return {
     workspaceId: resolved.workspaceId,

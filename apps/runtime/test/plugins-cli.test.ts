@@ -19,7 +19,8 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<Ran> {
       process.execPath,
       [BIN, 'plugins', ...args],
       { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 20_000 },
-      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     )
   })
 }
@@ -55,8 +56,9 @@ beforeEach(async () => {
     'plugin.yaml': 'name: review-kit\nversion: 1.0.0\n',
     'rules/small-prs.md': 'Keep pull requests small.\n',
     'hooks/check.sh': '#!/usr/bin/env bash\r\necho checked\r\n',
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholder plugins write
-    'settings-fragment.json': '{"hooks":{"Stop":[{"hooks":[{"type":"command","command":"bash ${CLAUDE_DIR}/hooks/check.sh"}]}]}}',
+    'settings-fragment.json':
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholder plugins write
+      '{"hooks":{"Stop":[{"hooks":[{"type":"command","command":"bash ${CLAUDE_DIR}/hooks/check.sh"}]}]}}',
     'adapters/claude_code.py': 'from plugins_registry.builtins import AgentskillsAdaptor as Adaptor\n',
   })
   await writeTree(join(shared, 'shared-kit'), { 'AGENTS.md': 'Be brief.\n' })
@@ -69,10 +71,14 @@ describe('molecule-runtime plugins', () => {
     const before = await listing(configs)
     const installed = await cli(['install', join(base, 'src/review-kit'), '--configs', configs])
     expect(installed).toMatchObject({ code: 0, stderr: '' })
-    expect(installed.stdout).toContain('installed review-kit 1.0.0 (adaptor agentskills, source plugin, runtime claude_code)')
+    expect(installed.stdout).toContain(
+      'installed review-kit 1.0.0 (adaptor agentskills, source plugin, runtime claude_code)',
+    )
     for (const file of ['plugins/review-kit/plugin.yaml', '.claude/hooks/check.sh', 'CLAUDE.md'])
       expect(installed.stdout).toContain(`  wrote ${file}\n`)
-    expect(await readFile(join(configs, 'CLAUDE.md'), 'utf8')).toContain('# Plugin: review-kit / rule: small-prs.md')
+    expect(await readFile(join(configs, 'CLAUDE.md'), 'utf8')).toContain(
+      '# Plugin: review-kit / rule: small-prs.md',
+    )
 
     const again = await cli(['install', 'local://review-kit'], { WORKSPACE_CONFIG_PATH: configs })
     expect(again.code).toBe(0)
@@ -80,7 +86,9 @@ describe('molecule-runtime plugins', () => {
 
     const listed = await cli(['list', '--configs', configs], { PLUGINS_DIR: shared })
     expect(listed.code).toBe(0)
-    expect(listed.stdout).toContain('review-kit 1.0.0  source=plugin  adaptor=agentskills  runtime=claude_code')
+    expect(listed.stdout).toContain(
+      'review-kit 1.0.0  source=plugin  adaptor=agentskills  runtime=claude_code',
+    )
     expect(listed.stdout).toContain('  file .claude/hooks/check.sh')
     expect(listed.stdout).toContain('  1 hook handler in .claude/settings.json')
     expect(listed.stdout).toContain('  memory CLAUDE.md: 1 block(s)')

@@ -31,7 +31,8 @@ async function writeTree(base: string, tree: Record<string, string>): Promise<vo
   }
 }
 
-const skill = (name: string, description: string) => `---\nname: ${name}\ndescription: ${description}\n---\nDo it.\n`
+const skill = (name: string, description: string) =>
+  `---\nname: ${name}\ndescription: ${description}\n---\nDo it.\n`
 const REEXPORT = 'from plugins_registry.builtins import AgentskillsAdaptor as Adaptor\n'
 
 const GUARDRAILS = {
@@ -40,8 +41,9 @@ const GUARDRAILS = {
   'AGENTS.md': 'Write small, reviewed changes.\n',
   'skills/release-notes/SKILL.md': skill('release-notes', 'Drafts release notes.'),
   'hooks/check.sh': '#!/usr/bin/env bash\r\necho checked\r\n',
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholder plugins write
-  'settings-fragment.json': '{"hooks":{"PreToolUse":[{"matcher":"Bash","hooks":[{"type":"command","command":"bash ${CLAUDE_DIR}/hooks/check.sh"}]}]}}',
+  'settings-fragment.json':
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholder plugins write
+    '{"hooks":{"PreToolUse":[{"matcher":"Bash","hooks":[{"type":"command","command":"bash ${CLAUDE_DIR}/hooks/check.sh"}]}]}}',
   'adapters/claude_code.py': REEXPORT,
 }
 const CC_LINT = {
@@ -90,12 +92,16 @@ describe('plugins in a running workspace', () => {
     })
     await runtime.registered
     // The platform's parts join the prompt once registered: one rebuild that is not the plugins'.
-    await until(() => log.at('info').some((l) => l.msg === 'system prompt completed'), 5000, 'prompt completed')
+    await until(
+      () => log.at('info').some((l) => l.msg === 'system prompt completed'),
+      5000,
+      'prompt completed',
+    )
     const local = `http://127.0.0.1:${runtime.port}`
     const cardSkills = async () =>
-      ((await (await fetch(`${local}/.well-known/agent-card.json`)).json()) as { skills: { id: string }[] }).skills.map(
-        (s) => s.id,
-      )
+      (
+        (await (await fetch(`${local}/.well-known/agent-card.json`)).json()) as { skills: { id: string }[] }
+      ).skills.map((s) => s.id)
     const platformSkills = async () =>
       (
         (await (await fetch(`${platform?.url}/workspaces/${workspaceId}`)).json()) as {
@@ -107,8 +113,12 @@ describe('plugins in a running workspace', () => {
     expect(await cardSkills()).toEqual(['lint-explain', 'release-notes'])
     expect(prompt()).toContain('## Platform Rules\nNever force-push to a shared branch.')
     expect(prompt()).toContain('## Platform Guidelines\nWrite small, reviewed changes.')
-    expect(await readFile(join(root, 'CLAUDE.md'), 'utf8')).toContain('# Plugin: guardrails / rule: no-force-push.md')
-    expect(await readFile(join(root, '.claude/settings.json'), 'utf8')).toContain(`${root}/.claude/hooks/check.sh`)
+    expect(await readFile(join(root, 'CLAUDE.md'), 'utf8')).toContain(
+      '# Plugin: guardrails / rule: no-force-push.md',
+    )
+    expect(await readFile(join(root, '.claude/settings.json'), 'utf8')).toContain(
+      `${root}/.claude/hooks/check.sh`,
+    )
     expect(await readFile(join(root, '.claude/commands/lint.md'), 'utf8')).toBe('Lint.\n')
 
     // A third plugin dropped in whole (written aside, then moved in, as a platform copy would land).
@@ -123,7 +133,10 @@ describe('plugins in a running workspace', () => {
     expect(await readFile(join(root, 'CLAUDE.md'), 'utf8')).toContain('# Plugin: docs-kit / rule: docs.md')
 
     // config.yaml plugins: without guardrails switches it off: rules, skills and hooks go.
-    await writeFile(join(root, 'config.yaml'), 'name: Plugged\nruntime: claude-code\nplugins: [cc-lint, docs-kit]\n')
+    await writeFile(
+      join(root, 'config.yaml'),
+      'name: Plugged\nruntime: claude-code\nplugins: [cc-lint, docs-kit]\n',
+    )
     await until(() => !prompt().includes('Never force-push'), 5000, 'rule gone from the prompt')
     await until(async () => !(await cardSkills()).includes('release-notes'), 5000, 'skill gone from the card')
     expect(await readFile(join(root, 'CLAUDE.md'), 'utf8')).not.toContain('guardrails')

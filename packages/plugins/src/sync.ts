@@ -16,14 +16,20 @@ export interface SyncResult {
  * Undoes the installs of plugins that are no longer enabled (config.yaml `plugins:` leaves them out) or whose
  * folder is gone, so their hooks and memory rules stop.
  */
-export async function removeStaleInstalls(loaded: LoadedPlugins, options: InstallOptions): Promise<UninstallResult[]> {
+export async function removeStaleInstalls(
+  loaded: LoadedPlugins,
+  options: InstallOptions,
+): Promise<UninstallResult[]> {
   const log: Logger = options.logger ?? silentLogger
   const enabled = new Set(loaded.plugins.map((p) => p.name))
   const removed: UninstallResult[] = []
   for (const record of await listRecords(options.configsDir)) {
     if (enabled.has(record.plugin)) continue
     const result = await uninstallPlugin(options.configsDir, record.plugin)
-    log.info({ plugin: record.plugin, files: result.filesRemoved.length }, 'plugin disabled or gone; uninstalled')
+    log.info(
+      { plugin: record.plugin, files: result.filesRemoved.length },
+      'plugin disabled or gone; uninstalled',
+    )
     for (const warning of result.warnings) log.warn({ plugin: record.plugin }, warning)
     removed.push(result)
   }
@@ -37,12 +43,21 @@ export async function removeStaleInstalls(loaded: LoadedPlugins, options: Instal
  */
 export async function syncPlugins(loaded: LoadedPlugins, options: InstallOptions): Promise<SyncResult> {
   const log: Logger = options.logger ?? silentLogger
-  const result: SyncResult = { installed: [], removed: await removeStaleInstalls(loaded, options), failed: [] }
+  const result: SyncResult = {
+    installed: [],
+    removed: await removeStaleInstalls(loaded, options),
+    failed: [],
+  }
   for (const plugin of loaded.plugins) {
     try {
       const outcome = await installPlugin(plugin, options)
       log.info(
-        { plugin: plugin.name, source: outcome.source, adaptor: outcome.adaptor, warnings: outcome.warnings.length },
+        {
+          plugin: plugin.name,
+          source: outcome.source,
+          adaptor: outcome.adaptor,
+          warnings: outcome.warnings.length,
+        },
         'plugin installed',
       )
       for (const warning of outcome.warnings) log.warn({ plugin: plugin.name }, warning)

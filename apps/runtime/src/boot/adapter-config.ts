@@ -2,8 +2,8 @@ import type { Adapter, AdapterConfig, AgentTool, SetupResult } from '@molecule/a
 import { createPlatformTools, type ToolContext } from '@molecule/tools'
 import { bindTools } from '../bind-tools.js'
 import { platformMemory } from '../memory-handle.js'
-import { runtimeHeartbeatHandle } from '../runtime-heartbeat-handle.js'
 import { WorkspacePlugins } from '../plugins/workspace-plugins.js'
+import { runtimeHeartbeatHandle } from '../runtime-heartbeat-handle.js'
 import { type SkillSetupParts, WorkspaceSkills } from '../skills/workspace-skills.js'
 import { assembleSystemPrompt } from '../system-prompt.js'
 import type { ResolvedSettings } from './resolve-settings.js'
@@ -96,7 +96,12 @@ export async function adapterConfigFor(
   })
   // A token on disk (a provisioned workspace, or a restart): the platform answers now. Else it waits for the register.
   const promptHasPlatformParts = state.tokens.read() !== undefined
-  const setup = await workspaceSetup(resolved, state, { skills, plugins, builtinTools: tools }, promptHasPlatformParts)
+  const setup = await workspaceSetup(
+    resolved,
+    state,
+    { skills, plugins, builtinTools: tools },
+    promptHasPlatformParts,
+  )
   const adapterConfig: AdapterConfigWithSetup = {
     model: config.model,
     systemPrompt: undefined,

@@ -29,8 +29,17 @@ export interface RuntimeParts {
  * and platform loops stop (the platform keeps seeing heartbeats while tasks drain), and the server closes last.
  */
 export async function stopRuntime(parts: RuntimeParts, reason: string): Promise<{ cancelled: number }> {
-  const { resolved, state, prepared, served, skillsWatch, pluginsWatch, connection, promptCompleted, selfPrompts } =
-    parts
+  const {
+    resolved,
+    state,
+    prepared,
+    served,
+    skillsWatch,
+    pluginsWatch,
+    connection,
+    promptCompleted,
+    selfPrompts,
+  } = parts
   const { log, settings, workspaceId } = resolved
   const { activity, snapshots } = state
   log.info({ reason, activeTasks: activity.activeTasks, graceMs: settings.shutdownGraceMs }, 'shutting down')

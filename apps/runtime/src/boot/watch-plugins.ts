@@ -47,7 +47,10 @@ export async function watchPlugins(
     await prepared.plugins.install(prepared.adapter, prepared.adapterConfig)
     const skills = await prepared.skills.library.setPluginSkillDirs(prepared.plugins.loaded.pluginSkillDirs())
     if (!changed && !skills.changed) return
-    log.info({ plugins: prepared.plugins.loaded.plugins.map((p) => p.name) }, 'plugins changed; agent updated')
+    log.info(
+      { plugins: prepared.plugins.loaded.plugins.map((p) => p.name) },
+      'plugins changed; agent updated',
+    )
     served.server.setCard(servedAgentCard(served.cardInput(served.url)))
     await Promise.all([updatePlatformCard(resolved, state, served), updateAdapter(resolved, state, prepared)])
   }
@@ -57,7 +60,9 @@ export async function watchPlugins(
     timer = setTimeout(() => {
       queue = queue
         .then(refresh)
-        .catch((err: unknown) => log.warn({ err: describeError(err) }, 'plugins refresh failed; will retry on the next change'))
+        .catch((err: unknown) =>
+          log.warn({ err: describeError(err) }, 'plugins refresh failed; will retry on the next change'),
+        )
     }, settings.skillsDebounceMs)
   }
   let watcher: FSWatcher | undefined

@@ -47,13 +47,26 @@ function usage(message: string): never {
   throw new RuntimeError('PLUGINS_USAGE', `${message}\n\n${PLUGINS_HELP}`)
 }
 
-async function settingsFor(values: { configs?: string | undefined; runtime?: string | undefined }): Promise<Settings> {
+async function settingsFor(values: {
+  configs?: string | undefined
+  runtime?: string | undefined
+}): Promise<Settings> {
   const env = loadEnv()
   const configsDir = resolve(values.configs ?? env.configPath)
-  const base = { configsDir, pluginsDir: env.pluginsDir, runtime: values.runtime, enabled: [] as readonly string[] }
+  const base = {
+    configsDir,
+    pluginsDir: env.pluginsDir,
+    runtime: values.runtime,
+    enabled: [] as readonly string[],
+  }
   try {
     const { config } = await loadConfig(configsDir, { env })
-    return { ...base, runtime: values.runtime ?? config.runtime, enabled: config.plugins, configProblem: undefined }
+    return {
+      ...base,
+      runtime: values.runtime ?? config.runtime,
+      enabled: config.plugins,
+      configProblem: undefined,
+    }
   } catch (err) {
     // Only install needs config.yaml (for the runtime), and --runtime stands in for it.
     return { ...base, configProblem: err }
@@ -114,7 +127,10 @@ function installedSummary(record: InstallRecord): string[] {
     ...record.files.map((f) => `file ${f}`),
     ...(hooks > 0 ? [`${hooks} hook handler${hooks === 1 ? '' : 's'} in .claude/settings.json`] : []),
     ...entries.map((e) => `settings ${e}`),
-    ...record.memory.map((m) => `memory ${m.file}: ${m.text.split('\n').filter((l) => l.startsWith('# Plugin: ')).length} block(s)`),
+    ...record.memory.map(
+      (m) =>
+        `memory ${m.file}: ${m.text.split('\n').filter((l) => l.startsWith('# Plugin: ')).length} block(s)`,
+    ),
   ]
 }
 
@@ -127,7 +143,11 @@ async function list(io: Output, settings: Settings): Promise<void> {
   })
   for (const record of records) {
     const found = [...loaded.plugins, ...loaded.disabled].find((p) => p.name === record.plugin)
-    const state = !found ? ' [folder gone]' : isEnabled(found, settings.enabled) ? '' : ' [disabled in config.yaml]'
+    const state = !found
+      ? ' [folder gone]'
+      : isEnabled(found, settings.enabled)
+        ? ''
+        : ' [disabled in config.yaml]'
     io.out(
       `${record.plugin} ${record.version}  source=${record.source}  adaptor=${record.adaptor}  ` +
         `runtime=${record.runtime}${state}`,
@@ -149,7 +169,11 @@ export async function runPluginsCommand(argv: readonly string[], io: Output = st
     const { values, positionals } = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { configs: { type: 'string' }, runtime: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        configs: { type: 'string' },
+        runtime: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     })
     const [action, target, ...extra] = positionals
     if (values.help || action === undefined) {
@@ -170,7 +194,9 @@ export async function runPluginsCommand(argv: readonly string[], io: Output = st
       printInstall(io, outcome)
       const { plugin } = await readPlugin(join(settings.configsDir, 'plugins', outcome.pluginName))
       if (!isEnabled(plugin, settings.enabled))
-        io.err(`  warning: config.yaml plugins: does not list "${outcome.pluginName}", so the runtime keeps it disabled`)
+        io.err(
+          `  warning: config.yaml plugins: does not list "${outcome.pluginName}", so the runtime keeps it disabled`,
+        )
       return 0
     }
     if (action === 'uninstall') {
@@ -180,7 +206,11 @@ export async function runPluginsCommand(argv: readonly string[], io: Output = st
       for (const file of result.filesRemoved) io.out(`  removed ${file}`)
       for (const warning of result.warnings) io.err(`  warning: ${warning}`)
       const folder = join(settings.configsDir, 'plugins', target)
-      if ((await loadPlugins({ workspaceDir: join(settings.configsDir, 'plugins') })).plugins.some((p) => p.path === folder))
+      if (
+        (await loadPlugins({ workspaceDir: join(settings.configsDir, 'plugins') })).plugins.some(
+          (p) => p.path === folder,
+        )
+      )
         io.err(
           `  warning: ${folder} stays (this command did not put it there): the runtime installs it again at boot ` +
             'unless the folder goes or config.yaml plugins: leaves it out',

@@ -73,7 +73,10 @@ export class WorkspacePlugins {
       await removeStaleInstalls(this.#loaded, options)
       const results = await adapter.installPlugins(config, this.#loaded.plugins)
       for (const result of results)
-        log.info({ plugin: result.plugin, source: result.source, warnings: result.warnings.length }, 'plugin installed')
+        log.info(
+          { plugin: result.plugin, source: result.source, warnings: result.warnings.length },
+          'plugin installed',
+        )
     } catch (err) {
       log.warn({ err: describeError(err) }, 'plugins not installed; the workspace runs without their hooks')
     }
@@ -91,7 +94,11 @@ export class WorkspacePlugins {
 
   #fingerprint(): string {
     const l = this.#loaded
-    return JSON.stringify([l.plugins.map((p) => [p.name, p.path, p.manifest.version]), l.rules, l.promptFragments])
+    return JSON.stringify([
+      l.plugins.map((p) => [p.name, p.path, p.manifest.version]),
+      l.rules,
+      l.promptFragments,
+    ])
   }
 
   #logFound(): void {
