@@ -12,6 +12,8 @@ export const FORBIDDEN_IN_CLOSURE = {
     '@molecule/a2a-server',
   ],
   '@molecule/platform-client': ['hono', '@hono/node-server', 'chokidar', 'pino'],
+  // The plugins package and third-party loaders install it: no server, no logger implementation.
+  '@molecule/skills': ['hono', '@hono/node-server', 'pino', '@molecule/a2a-server'],
 }
 
 /** Production closures that must be exactly these package names (templates install adapter-core: zod alone). */

@@ -89,6 +89,35 @@ describe('SkillLibrary and SkillsWatcher', () => {
     expect(changes[3]?.skills.map((s) => s.id)).toEqual(['alpha'])
   })
 
+  it('a skills folder created after the start is watched too', async () => {
+    await tree.write('config.yaml', 'skills: []\n')
+    let names: string[] = []
+    const library = await SkillLibrary.open({ configDir: tree.root, names })
+    const changes: SkillsChange[] = []
+    watcher = new SkillsWatcher({
+      library,
+      roots: [join(tree.root, 'skills')],
+      configFile: join(tree.root, 'config.yaml'),
+      readNames: async () => names,
+      debounceMs: 30,
+      onChange: (c) => {
+        changes.push(c)
+      },
+    })
+    await watcher.start()
+    await tree.write('skills/late/SKILL.md', skillMd('description: Late.'))
+    names = ['late']
+    await writeFile(join(tree.root, 'config.yaml'), 'skills: [late]\n')
+    await until(() => changes.length === 1, 5000, 'the new skill loaded')
+    await new Promise((r) => setTimeout(r, 100))
+    await tree.write('skills/late/SKILL.md', skillMd('description: Later.'))
+    await until(
+      () => changes.at(-1)?.skills[0]?.description === 'Later.',
+      5000,
+      'the edit in the new folder seen',
+    )
+  })
+
   it('plugin skill folders: every sub-folder loads, the workspace skill of the same id wins and the shadowing is logged', async () => {
     await tree.write('skills/review/SKILL.md', skillMd('description: Workspace review.'))
     await tree.write('plugins/ecc/skills/review/SKILL.md', skillMd('description: Plugin review.'))

@@ -30,7 +30,7 @@ export async function watchSkills(
   const { configDir, runtimeEnv, settings, log } = resolved
   const watcher = new SkillsWatcher({
     library: prepared.skills.library,
-    roots: [join(configDir, 'skills')],
+    roots: prepared.skills.roots,
     configFile: join(configDir, 'config.yaml'),
     readNames: async () => (await loadConfig(configDir, { env: runtimeEnv })).config.skills,
     debounceMs: settings.skillsDebounceMs,

@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import type { AgentTool, SkillSummary } from '@molecule/adapter-core'
 import type { WorkspaceConfig } from '@molecule/config'
 import type { Logger } from '@molecule/core'
@@ -41,11 +42,14 @@ const CATALOG_NOTE =
 /** The workspace's skills as the runtime uses them: the library that keeps them loaded, and the parts it hands on. */
 export class WorkspaceSkills {
   readonly library: SkillLibrary
+  /** The folders whose sub-folders are skills: `<configs>/skills` and each plugin's `skills/` (what to watch). */
+  readonly roots: readonly string[]
   readonly #config: WorkspaceSkillsOptions['config']
   readonly #log: Logger
 
   private constructor(library: SkillLibrary, options: WorkspaceSkillsOptions) {
     this.library = library
+    this.roots = [join(options.configDir, 'skills'), ...(options.pluginSkillDirs ?? []).map((p) => p.dir)]
     this.#config = options.config
     this.#log = options.log
   }

@@ -1,4 +1,5 @@
-import { relative, resolve, sep } from 'node:path'
+import { existsSync } from 'node:fs'
+import { dirname, relative, resolve, sep } from 'node:path'
 import { type Logger, silentLogger } from '@molecule/core'
 import { type FSWatcher, watch } from 'chokidar'
 import type { LoadedSkill } from '../load-skill.js'
@@ -31,6 +32,12 @@ export interface SkillsWatcherOptions {
 
 const CONFIG_KEY = '\0config'
 
+function nearestExisting(path: string): string {
+  let at = path
+  while (!existsSync(at) && dirname(at) !== at) at = dirname(at)
+  return at
+}
+
 /**
  * Watches skill folders (chokidar) and reloads a skill once its files have been quiet for the debounce time; a
  * change of config.yaml reloads the `skills` list. Reloads run one at a time, in the order their quiet time ended.
@@ -57,10 +64,16 @@ export class SkillsWatcher {
 
   /** Starts watching; resolves once the watcher has read the folders (changes from then on are seen). */
   async start(): Promise<void> {
-    const paths = [...this.#roots, ...(this.#options.configFile ? [resolve(this.#options.configFile)] : [])]
+    // A folder that does not exist yet is watched through its nearest existing parent, so creating it is seen.
+    const paths = [
+      ...new Set([
+        ...this.#roots.map(nearestExisting),
+        ...(this.#options.configFile ? [resolve(this.#options.configFile)] : []),
+      ]),
+    ]
     const watcher = watch(paths, {
       ignoreInitial: true,
-      ignored: (path: string) => this.#ignored(path),
+      ignored: (path: string) => !this.#relevant(path),
     })
     this.#watcher = watcher
     const onEvent = (path: string) => this.#changed(resolve(path))
@@ -84,12 +97,14 @@ export class SkillsWatcher {
     return this.#queue
   }
 
-  #ignored(path: string): boolean {
+  /** Inside a root (and not a cache or dotfile), config.yaml, or a parent folder on the way to a root. */
+  #relevant(path: string): boolean {
     const full = resolve(path)
+    if (this.#options.configFile && full === resolve(this.#options.configFile)) return true
     for (const root of this.#roots) {
-      const rel = relative(root, full)
-      if (rel === '' || rel.startsWith('..')) continue
-      return rel.split(sep).some(isIgnoredSegment)
+      if (full === root) return true
+      if (full.startsWith(root + sep)) return !relative(root, full).split(sep).some(isIgnoredSegment)
+      if (root.startsWith(full + sep)) return true
     }
     return false
   }
