@@ -13,11 +13,11 @@ interface Ran {
   stderr: string
 }
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<Ran> {
+function cli(args: string[], env: Record<string, string> = {}, command = 'plugins'): Promise<Ran> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [BIN, 'plugins', ...args],
+      [BIN, command, ...args],
       { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 20_000 },
       (err, stdout, stderr) =>
         resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
@@ -83,6 +83,11 @@ describe('molecule-runtime plugins', () => {
     const again = await cli(['install', 'local://review-kit'], { WORKSPACE_CONFIG_PATH: configs })
     expect(again.code).toBe(0)
     expect(again.stdout).toContain('nothing new to write: already installed')
+
+    const prompt = await cli(['--configs', configs], { PLUGINS_DIR: shared }, 'prompt')
+    expect(prompt.code).toBe(0)
+    expect(prompt.stdout).toContain('## Platform Rules\nKeep pull requests small.')
+    expect(prompt.stdout).toContain('## Platform Guidelines\nBe brief.')
 
     const listed = await cli(['list', '--configs', configs], { PLUGINS_DIR: shared })
     expect(listed.code).toBe(0)
