@@ -15,7 +15,14 @@ export const FORBIDDEN_IN_CLOSURE = {
   // The plugins package and third-party loaders install it: no server, no logger implementation.
   '@molecule/skills': ['hono', '@hono/node-server', 'pino', '@molecule/a2a-server'],
   // Plugin tooling (the runtime, the CLI, a template's installPlugins) loads it: no server, watcher or logger.
-  '@molecule/plugins': ['hono', '@hono/node-server', 'chokidar', 'pino', '@molecule/a2a-server', '@molecule/skills'],
+  '@molecule/plugins': [
+    'hono',
+    '@hono/node-server',
+    'chokidar',
+    'pino',
+    '@molecule/a2a-server',
+    '@molecule/skills',
+  ],
 }
 
 /** Production closures that must be exactly these package names (templates install adapter-core: zod alone). */
