@@ -42,7 +42,13 @@ export async function runDev(argv: string[]): Promise<void> {
   for (let i = 0; i < count; i++) {
     await cluster.add({ name: NAMES[i] ?? `ws-${i + 1}`, example: 'echo' })
   }
-  const out = [`molecule dev platform listening on ${cluster.platform.url}`, '', 'workspaces (echo adapter):']
+  // The console's address comes first: it is what a person opens.
+  const out = [
+    `molecule dev console: ${cluster.platform.url}/`,
+    `molecule dev platform listening on ${cluster.platform.url}`,
+    '',
+    'workspaces (echo adapter):',
+  ]
   for (const ws of cluster.workspaces) {
     out.push(`  ${ws.name.padEnd(8)} ${ws.id}  A2A ${ws.runtime.url}`)
   }

@@ -38,6 +38,7 @@ describe('molecule-runtime demo and dev', () => {
     const end = Date.now() + 10_000
     while (!dev.out().includes('Ctrl-C') && Date.now() < end) await new Promise((r) => setTimeout(r, 50))
     const out = dev.out()
+    expect(out.split('\n')[0]).toMatch(/^molecule dev console: http:\/\/127\.0\.0\.1:\d+\/$/)
     expect(out.match(/A2A http:\/\/127\.0\.0\.1:\d+/g)).toHaveLength(3)
     const curl = out.split('\n').find((line) => line.trim().startsWith('curl '))
     const match = curl?.match(/-X POST (\S+) .* -d '(.+)'$/)

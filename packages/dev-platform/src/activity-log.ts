@@ -65,6 +65,18 @@ export class ActivityLog {
     return row
   }
 
+  /** Rows written after the row numbered `seq`, oldest first (walks back from the newest: cheap for a few rows). */
+  since(seq: number): ActivityRow[] {
+    let start = this.rows.length
+    while (start > 0 && (this.rows[start - 1] as ActivityRow).seq > seq) start--
+    return this.rows.slice(start)
+  }
+
+  /** Number of the newest row (0 before the first). */
+  get lastSeq(): number {
+    return this.seq
+  }
+
   find(id: string): ActivityRow | undefined {
     return this.rows.find((row) => row.id === id)
   }

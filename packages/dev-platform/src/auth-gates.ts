@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import { ConsoleSessions } from './console/console-sessions.js'
 import { safeEqual } from './ids.js'
 import type { ResolvedOptions } from './options.js'
 import type { PlatformState } from './platform-state.js'
@@ -22,9 +23,12 @@ export class AuthGates {
   constructor(
     private readonly state: PlatformState,
     private readonly options: ResolvedOptions,
+    /** Browser sessions of the dev console (the console's page decides approvals without holding a token). */
+    readonly sessions: ConsoleSessions = new ConsoleSessions(),
   ) {}
 
-  private isAdmin(token: string): boolean {
+  /** Whether `token` is the configured admin token (console sign-in). */
+  isAdminToken(token: string): boolean {
     return this.options.adminToken !== undefined && safeEqual(token, this.options.adminToken)
   }
 
@@ -55,11 +59,21 @@ export class AuthGates {
   workspace(c: Context, workspaceId: string): GateFailure {
     const token = bearerOf(c)
     if (token) {
-      if (this.isAdmin(token) || this.state.tokens.verify(workspaceId, token)) return undefined
+      if (this.isAdminToken(token) || this.state.tokens.verify(workspaceId, token)) return undefined
       return { status: 401, body: { error: 'invalid workspace auth token' } }
     }
     if (this.options.lenient) return undefined
     return { status: 401, body: { error: 'missing workspace auth token' } }
+  }
+
+  /** Who may see the console: AdminAuth, or a console session (signed in with the admin token, when one is set). */
+  console(c: Context): GateFailure {
+    return this.sessions.holds(c) ? undefined : this.admin(c)
+  }
+
+  /** The decide route: WorkspaceAuth, or a console session (a human clicking Approve or Deny). */
+  decide(c: Context, workspaceId: string): GateFailure {
+    return this.sessions.holds(c) && !bearerOf(c) ? undefined : this.workspace(c, workspaceId)
   }
 
   /**
@@ -70,7 +84,7 @@ export class AuthGates {
     if (this.options.adminToken === undefined || this.options.lenient) return undefined
     const token = bearerOf(c)
     if (!token) return { status: 401, body: { error: 'admin auth required' } }
-    if (!this.isAdmin(token)) return { status: 401, body: { error: 'invalid admin auth token' } }
+    if (!this.isAdminToken(token)) return { status: 401, body: { error: 'invalid admin auth token' } }
     return undefined
   }
 }

@@ -29,6 +29,21 @@ describe('parseCli', () => {
     })
   })
 
+  it('--no-console / MOLECULE_DEV_CONSOLE=0 turn the console off; --console-flush-ms sets its batching', () => {
+    const options = (argv: string[], env: NodeJS.ProcessEnv) => {
+      const cmd = parseCli(argv, env)
+      if (cmd.help) throw new Error('unexpected --help')
+      return cmd.options
+    }
+    expect(options(['--no-console'], {}).console).toBe(false)
+    expect(options([], { MOLECULE_DEV_CONSOLE: '0' }).console).toBe(false)
+    expect(options([], { MOLECULE_DEV_CONSOLE: '1' }).console).toBeUndefined()
+    expect(
+      options(['--console-flush-ms', '40'], { MOLECULE_DEV_CONSOLE_FLUSH_MS: '70' }).consoleFlushMs,
+    ).toBe(40)
+    expect(options([], { MOLECULE_DEV_CONSOLE_FLUSH_MS: '70' }).consoleFlushMs).toBe(70)
+  })
+
   it('collects repeated --allow-origin and --allow-host flags', () => {
     const cmd = parseCli(
       [

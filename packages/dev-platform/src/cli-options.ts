@@ -24,11 +24,14 @@ Options (flags win over environment variables):
   --delegation-retry-delay-ms <ms>                                MOLECULE_DEV_DELEGATION_RETRY_DELAY_MS (8000)
   --activity-retention-ms <ms>                                    MOLECULE_DEV_ACTIVITY_RETENTION_MS (7 days)
   --approval-expiry-ms <ms>                                       MOLECULE_DEV_APPROVAL_EXPIRY_MS (600000)
+  --no-console                do not serve the dev console at /   MOLECULE_DEV_CONSOLE=0
+  --console-flush-ms <ms>     batch the console's live updates    MOLECULE_DEV_CONSOLE_FLUSH_MS (100)
   -h, --help                  show this help
 Environment only:
   MOLECULE_DEV_ADMIN_TOKEN    operator token; when set, admin routes require it (kept out of argv on purpose)
 
-Prints "molecule-dev-platform listening on http://<host>:<port>" once ready; SIGINT/SIGTERM stop it.`
+Once ready it prints the console's URL first ("molecule-dev-platform console: http://<host>:<port>/"), then
+"molecule-dev-platform listening on http://<host>:<port>"; SIGINT/SIGTERM stop it.`
 
 const NUMERIC: Array<[flag: string, env: string, key: keyof DevPlatformOptions]> = [
   ['degraded-after-ms', 'MOLECULE_DEV_DEGRADED_AFTER_MS', 'degradedAfterMs'],
@@ -39,6 +42,7 @@ const NUMERIC: Array<[flag: string, env: string, key: keyof DevPlatformOptions]>
   ['delegation-retry-delay-ms', 'MOLECULE_DEV_DELEGATION_RETRY_DELAY_MS', 'delegationRetryDelayMs'],
   ['activity-retention-ms', 'MOLECULE_DEV_ACTIVITY_RETENTION_MS', 'activityRetentionMs'],
   ['approval-expiry-ms', 'MOLECULE_DEV_APPROVAL_EXPIRY_MS', 'approvalExpiryMs'],
+  ['console-flush-ms', 'MOLECULE_DEV_CONSOLE_FLUSH_MS', 'consoleFlushMs'],
 ]
 
 function nonNegativeInt(raw: string, name: string): number {
@@ -69,6 +73,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
         'allow-host': { type: 'string', multiple: true },
         'log-level': { type: 'string' },
         lenient: { type: 'boolean' },
+        'no-console': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         ...Object.fromEntries(NUMERIC.map(([flag]) => [flag, { type: 'string' as const }])),
       },
@@ -104,6 +109,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
   const lenientEnv = env.MOLECULE_DEV_LENIENT
   options.lenient = values.lenient === true || lenientEnv === '1' || lenientEnv === 'true'
   if (env.MOLECULE_DEV_ADMIN_TOKEN) options.adminToken = env.MOLECULE_DEV_ADMIN_TOKEN
+  const consoleEnv = env.MOLECULE_DEV_CONSOLE
+  if (values['no-console'] === true || consoleEnv === '0' || consoleEnv === 'false') options.console = false
   for (const [flag, envName, key] of NUMERIC) {
     const raw = pick(flag, envName)
     if (raw !== undefined)

@@ -26,6 +26,10 @@ async function main(): Promise<void> {
     )
   }
   const platform = await startDevPlatform(command.options)
+  // The console's address comes first: it is what a person opens.
+  if (platform.platform.options.console) {
+    process.stdout.write(`molecule-dev-platform console: ${platform.url}/\n`)
+  }
   process.stdout.write(`molecule-dev-platform listening on ${platform.url}\n`)
   let stopping = false
   const stop = (signal: string) => {

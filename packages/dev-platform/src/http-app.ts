@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { consoleRoutes } from './console/console-routes.js'
 import { activityRoutes } from './routes/activity-routes.js'
 import { approvalRoutes } from './routes/approval-routes.js'
 import { workspaceAuth } from './routes/auth-middleware.js'
@@ -59,5 +60,6 @@ export function createHttpApp(ctx: RouteContext, closers: Set<() => void>): Hono
   app.route('/workspaces/:id/memory', kvRoutes(ctx))
   app.route('/workspaces/:id', uploadRoutes(ctx))
   app.route('/workspaces/:id/events', eventRoutes(ctx, closers))
+  if (ctx.options.console) app.route('/', consoleRoutes(ctx, closers))
   return app
 }

@@ -58,6 +58,10 @@ export interface DevPlatformOptions {
   sharedContext?: Record<string, Array<{ path: string; content: string }>>
   /** Values for `GET /workspaces/:id/secrets/values`, per workspace id; `*` applies to all (workspace wins). */
   secrets?: Record<string, Record<string, string>>
+  /** Serve the dev console (a live page of workspaces, traffic and approvals) at `/`; default true. */
+  console?: boolean
+  /** The console's live updates are batched: at most one per this many ms per open page; default 100. */
+  consoleFlushMs?: number
   /** Clock, for tests. Default `Date.now`. */
   now?: () => number
 }
@@ -83,6 +87,8 @@ export interface ResolvedOptions {
   instructions: Record<string, string>
   sharedContext: Record<string, Array<{ path: string; content: string }>>
   secrets: Record<string, Record<string, string>>
+  console: boolean
+  consoleFlushMs: number
   now: () => number
 }
 
@@ -107,6 +113,8 @@ export function resolveOptions(options: DevPlatformOptions): ResolvedOptions {
     instructions: options.instructions ?? {},
     sharedContext: options.sharedContext ?? {},
     secrets: options.secrets ?? {},
+    console: options.console ?? true,
+    consoleFlushMs: options.consoleFlushMs ?? 100,
     now: options.now ?? Date.now,
   }
 }

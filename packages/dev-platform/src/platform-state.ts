@@ -1,5 +1,6 @@
 import { ActivityLog, type ActivityRow, type NewActivityRow } from './activity-log.js'
 import { EventBus } from './event-bus.js'
+import { StateChanges } from './state-changes.js'
 import { TokenStore } from './token-store.js'
 import { buildWorkspace, type NewWorkspace, type Workspace, type WorkspaceStatus } from './workspace.js'
 
@@ -98,6 +99,8 @@ export class PlatformState {
   /** Poll-mode uploads by file id (`platform-pending:<workspace>/<file id>`). */
   readonly pendingUploads = new Map<string, PendingUploadRecord>()
   readonly kv = new Map<string, Map<string, KvEntry>>()
+  /** Changes no platform event announces (memories, inbox reads), for in-process observers such as the console. */
+  readonly changes = new StateChanges()
 
   constructor(readonly now: () => number) {
     this.tokens = new TokenStore(now)

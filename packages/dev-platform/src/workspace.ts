@@ -45,6 +45,8 @@ export interface Workspace {
   talk_to_user_enabled: boolean
   last_heartbeat_at: number | null
   last_outbound_at: number | null
+  /** Sequence number of the newest inbox row an activity read has returned (the poll inbox's read mark). */
+  inbox_read_seq: number
   /** When the status last changed (the provisioning timeout counts from here). */
   status_since: number
   created_at: number
@@ -101,6 +103,7 @@ export function buildWorkspace(input: NewWorkspace, now: number): Workspace {
     talk_to_user_enabled: true,
     last_heartbeat_at: null,
     last_outbound_at: null,
+    inbox_read_seq: 0,
     status_since: now,
     created_at: now,
     updated_at: now,

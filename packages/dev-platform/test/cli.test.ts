@@ -13,6 +13,7 @@ interface Started {
   child: ChildProcessWithoutNullStreams
   url: string
   stderr: () => string
+  stdout: () => string
   startMs: number
 }
 
@@ -30,8 +31,18 @@ function start(args: string[], env: Record<string, string> = {}): Promise<Starte
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString()
-      const match = /^molecule-dev-platform listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(out)
-      if (match?.[1]) resolve({ child, url: match[1], stderr: () => err, startMs: performance.now() - began })
+      const match =
+        /^(?:molecule-dev-platform console: \S+\n)?molecule-dev-platform listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(
+          out,
+        )
+      if (match?.[1])
+        resolve({
+          child,
+          url: match[1],
+          stderr: () => err,
+          stdout: () => out,
+          startMs: performance.now() - began,
+        })
     })
     child.once('exit', (code) => reject(new Error(`exited ${code}: ${err}`)))
   })
@@ -78,6 +89,21 @@ describe('molecule-dev-platform bin', () => {
       expect(await health.json()).toEqual({ status: 'ok' })
       started.child.kill(signal)
       expect(await exitOf(started.child)).toBe(0)
+    }
+  })
+
+  it('prints the console URL first; --no-console and MOLECULE_DEV_CONSOLE=0 turn the console off', async () => {
+    const started = await start(['--port', '0', '--log-level', 'silent'])
+    expect(started.stdout().split('\n')[0]).toBe(`molecule-dev-platform console: ${started.url}/`)
+    const page = await fetch(`${started.url}/`)
+    expect(page.headers.get('content-type')).toContain('text/html')
+    for (const [args, env] of [
+      [['--no-console'], {}],
+      [[], { MOLECULE_DEV_CONSOLE: '0' }],
+    ] as const) {
+      const quiet = await start(['--port', '0', '--log-level', 'silent', ...args], env)
+      expect(quiet.stdout()).not.toContain('console:')
+      expect((await fetch(`${quiet.url}/`)).status).toBe(404)
     }
   })
 

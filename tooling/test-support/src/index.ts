@@ -1,4 +1,5 @@
 export { sdkTextRequest } from './a2a-sdk.js'
+export { launchChromium, SYSTEM_CHROMIUM, type TestBrowser } from './browser.js'
 export { freePort } from './ports.js'
 export { prng, seededInts } from './prng.js'
 export { type LogLine, type RecordingLogger, recordingLogger } from './recording-logger.js'

@@ -1,7 +1,8 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { ActivityLog } from '../activity-log.js'
+import { ActivityLog, type ActivityRow } from '../activity-log.js'
 import { isUuid } from '../ids.js'
+import type { PlatformState } from '../platform-state.js'
 import { fieldOf, jsonBody } from './json-body.js'
 import { anyValue, someNumber, someText } from './lenient-fields.js'
 import { errorJson, limitParam, type RouteContext } from './route-context.js'
@@ -44,6 +45,16 @@ const NotifyBody = z.object({
   // Anything but an array counts as no attachments; a bad item of an array is refused by its index.
   attachments: z.preprocess((value) => (Array.isArray(value) ? value : []), z.array(Attachment)),
 })
+
+/** Moves the workspace's inbox read mark past the newest inbox row a read returned (the console's inbox depth). */
+function markInboxRead(state: PlatformState, id: string, rows: ActivityRow[]): void {
+  let newest = 0
+  for (const row of rows) if (row.activity_type === 'a2a_receive' && row.seq > newest) newest = row.seq
+  const ws = state.get(id)
+  if (!ws || newest <= ws.inbox_read_seq) return
+  ws.inbox_read_seq = newest
+  state.changes.notify('inbox-read', id)
+}
 
 /** What agents report (activity rows), the inbox they read back, and agent → human messages. */
 export function activityRoutes({ state }: RouteContext): Hono {
@@ -122,6 +133,7 @@ export function activityRoutes({ state }: RouteContext): Hono {
     if (!rows) {
       return errorJson(c, 410, `since_id cursor not found (${sinceId}); omit since_id to reset`)
     }
+    markInboxRead(state, id, rows)
     return c.json(rows.map(ActivityLog.describe))
   })
 

@@ -13,7 +13,14 @@ declare module 'hono' {
 }
 
 /** How the routes under `/workspaces/:id` check credentials; `workspace` (WorkspaceAuth on `:id`) unless listed. */
-type WorkspaceRule = 'open' | 'admin' | 'workspace' | 'caller' | 'own-token-too' | 'uuid-then-own-token-too'
+type WorkspaceRule =
+  | 'open'
+  | 'admin'
+  | 'workspace'
+  | 'caller'
+  | 'own-token-too'
+  | 'uuid-then-own-token-too'
+  | 'workspace-or-console'
 
 /**
  * The exceptions to WorkspaceAuth, by route. A route missing here is WorkspaceAuth, so a new route is guarded unless
@@ -32,6 +39,8 @@ const WORKSPACE_RULES: Record<string, WorkspaceRule> = {
   'GET /workspaces/:id/state': 'own-token-too',
   // The same, but a malformed id is refused (400) before any credential is looked at.
   'GET /workspaces/:id/secrets/values': 'uuid-then-own-token-too',
+  // A human decides in the dev console: its session cookie stands in for a token (on this route only).
+  'POST /workspaces/:id/approvals/:approvalId/decide': 'workspace-or-console',
 }
 
 function deny(c: Context, failure: GateFailure): Response | undefined {
@@ -47,6 +56,7 @@ export function workspaceAuth({ state, gates }: RouteContext): MiddlewareHandler
     open: () => undefined,
     admin: (c) => deny(c, gates.admin(c)),
     workspace: (c, id) => deny(c, gates.workspace(c, id)),
+    'workspace-or-console': (c, id) => deny(c, gates.decide(c, id)),
     'own-token-too': (c, id) => deny(c, gates.workspace(c, id) ?? gates.bootOrBearer(c, id)),
     'uuid-then-own-token-too': (c, id) =>
       isUuid(id) ? check['own-token-too'](c, id) : errorJson(c, 400, 'invalid workspace ID'),

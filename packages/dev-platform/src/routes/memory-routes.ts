@@ -57,6 +57,7 @@ export function memoryRoutes({ state }: RouteContext): Hono {
         created_at: state.now(),
       }
       state.memories.push(memory)
+      state.changes.notify('memories', id)
       if (scope === 'GLOBAL') {
         state.recordActivity({
           workspace_id: id,
@@ -105,6 +106,7 @@ export function memoryRoutes({ state }: RouteContext): Hono {
     const index = state.memories.findIndex((m) => m.id === c.req.param('memoryId') && m.workspace_id === id)
     if (index < 0) return errorJson(c, 404, 'memory not found or not owned by this workspace')
     state.memories.splice(index, 1)
+    state.changes.notify('memories', id)
     return c.json({ status: 'deleted' })
   })
 
