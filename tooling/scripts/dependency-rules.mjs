@@ -29,6 +29,15 @@ export const FORBIDDEN_IN_CLOSURE = {
   '@molecule/skills': ['hono', '@hono/node-server', 'pino', '@molecule/a2a-server'],
   // The runtime imports the LangGraph adapter only when config chooses it (an optional peer, never a dependency).
   '@molecule/runtime': ['@molecule/adapter-langgraph', '@langchain/core', '@langchain/langgraph'],
+  // Plugin tooling (the runtime, the CLI, a template's installPlugins) loads it: no server, watcher or logger.
+  '@molecule/plugins': [
+    'hono',
+    '@hono/node-server',
+    'chokidar',
+    'pino',
+    '@molecule/a2a-server',
+    '@molecule/skills',
+  ],
 }
 
 /** Production closures that must be exactly these package names (templates install adapter-core: zod alone). */

@@ -8,6 +8,7 @@ import { serveA2A } from './boot/serve-a2a.js'
 import { startSelfPrompts } from './boot/start-self-prompts.js'
 import { stopRuntime } from './boot/stop-runtime.js'
 import type { RunningRuntime, StartRuntimeOptions } from './boot/types.js'
+import { watchPlugins } from './boot/watch-plugins.js'
 import { watchSkills } from './boot/watch-skills.js'
 import { workspaceState } from './boot/workspace-state.js'
 import { openGovernance } from './governance/governance.js'
@@ -28,11 +29,22 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
   const prepared = await prepareAdapter(resolved, state, governance)
   const served = await serveA2A(resolved, state, prepared)
   const skillsWatch = await watchSkills(resolved, state, prepared, served)
+  const pluginsWatch = await watchPlugins(resolved, state, prepared, served)
   const connection = connectPlatform(resolved, state, prepared, served)
   const promptCompleted = completePromptWhenConnected(resolved, state, prepared, connection)
   const selfPrompts = startSelfPrompts(resolved, state, served, connection)
 
-  const parts = { resolved, state, prepared, served, skillsWatch, connection, promptCompleted, selfPrompts }
+  const parts = {
+    resolved,
+    state,
+    prepared,
+    served,
+    skillsWatch,
+    pluginsWatch,
+    connection,
+    promptCompleted,
+    selfPrompts,
+  }
   let stopping: Promise<{ cancelled: number }> | undefined
   return {
     workspaceId: resolved.workspaceId,

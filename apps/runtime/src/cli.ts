@@ -16,6 +16,8 @@ Usage:
   molecule-runtime prompt [--configs DIR]
                                    print the system prompt assembled from DIR (default WORKSPACE_CONFIG_PATH or
                                    /configs) as the adapter receives it before the platform's parts are added
+  molecule-runtime plugins install <dir|local://name> | uninstall <name> | list [--configs DIR] [--runtime NAME]
+                                   install, remove or list the workspace's plugins (molecule-runtime plugins --help)
   molecule-runtime --help | --version
 
 dev options:
@@ -85,6 +87,11 @@ async function main(argv: string[]): Promise<void> {
       'unhandled rejection',
     )
   })
+  if (command === 'plugins') {
+    const { runPluginsCommand } = await import('./commands/plugins.js')
+    process.exitCode = await runPluginsCommand(rest)
+    return
+  }
   if (command === 'dev') {
     const { runDev } = await import('./dev.js')
     await runDev(rest)

@@ -83,6 +83,8 @@ export class LocalCluster {
       MOLECULE_WORKSPACE_DIR: join(dir, 'workspace'),
       DELEGATION_RESULTS_FILE: join(dir, 'delegation_results.jsonl'),
       AUDIT_LOG_PATH: process.env.AUDIT_LOG_PATH ?? join(dir, 'audit.jsonl'),
+      // Each example workspace has its own shared-plugins folder: a laptop's /plugins is not theirs.
+      PLUGINS_DIR: join(dir, 'shared-plugins'),
       MOLECULE_HEARTBEAT_INTERVAL_MS: process.env.MOLECULE_HEARTBEAT_INTERVAL_MS ?? '5000',
       ...spec.extraEnv,
     }

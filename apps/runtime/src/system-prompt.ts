@@ -23,6 +23,9 @@ export interface SystemPromptOptions {
    * they could only be refused.
    */
   platform: SystemPromptPlatform | undefined
+  /** Plugin rules (`## Platform Rules`) and prompt fragments (`## Platform Guidelines`). */
+  pluginRules?: readonly string[]
+  pluginPrompts?: readonly string[]
   /** The skills section's entries (the catalog, or whole skills with `prompt.skills: full`). */
   skills?: readonly SkillSummary[]
   /** The line under `## Your Skills` (how to load a skill's instructions). */
@@ -41,7 +44,8 @@ const MEMORY_FILES = ['MEMORY.md', 'USER.md']
 
 /**
  * The system prompt handed to adapters in `SetupResult`, assembled by adapter-core's `buildSystemPrompt` in this
- * order: platform instructions, prompt files, memory files, the parent's shared context, skills, peers and the
+ * order: platform instructions, prompt files, memory files, the parent's shared context, plugin rules and guidelines,
+ * skills, peers and the
  * delegation-failure guidance. Every platform part fails open to "nothing" (a boot never
  * waits longer than `timeoutMs` for them), and without `platform` they are left out; missing prompt files were
  * already reported by preflight.
@@ -96,6 +100,8 @@ export async function assembleSystemPrompt(opts: SystemPromptOptions): Promise<s
     promptFiles: prompt.files,
     memoryFiles: memory.files,
     parentContext,
+    pluginRules: opts.pluginRules ?? [],
+    pluginPrompts: opts.pluginPrompts ?? [],
     skills: opts.skills ?? [],
     ...(opts.skillsNote ? { skillsNote: opts.skillsNote } : {}),
     peers,

@@ -194,6 +194,11 @@ export interface Adapter {
   preStopState?(): Record<string, unknown> | Promise<Record<string, unknown>>
   /** Receives the snapshot written by `preStopState` on the previous run. */
   restoreState?(snapshot: Record<string, unknown>): void | Promise<void>
+  /**
+   * Installs the workspace's enabled plugins (before `setup`, and again when plugins change while running) in place
+   * of the runtime's built-in adaptors of `@molecule/plugins`. Installs of disabled or removed plugins are undone by
+   * the runtime first either way.
+   */
   installPlugins?(
     config: AdapterConfig,
     plugins: readonly PluginRef[],

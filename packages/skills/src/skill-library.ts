@@ -46,6 +46,7 @@ export class SkillLibrary {
   readonly #log: Logger
   readonly #scanner: DependencyScanner | undefined
   #names: readonly string[]
+  #pluginSkillDirs: readonly PluginSkillDir[]
   #sources: SkillSource[] = []
   #shadowed: ShadowedSkill[] = []
   readonly #loaded = new Map<string, LoadedSkill>()
@@ -54,6 +55,7 @@ export class SkillLibrary {
   private constructor(options: SkillLibraryOptions) {
     this.#options = options
     this.#names = [...options.names]
+    this.#pluginSkillDirs = [...(options.pluginSkillDirs ?? [])]
     this.#log = options.logger ?? silentLogger
     const scan = options.securityScan
     this.#scanner =
@@ -106,6 +108,16 @@ export class SkillLibrary {
     const after = new Set(this.#sources.map((s) => s.id))
     const touched = [...new Set([...before, ...after])].filter((id) => !(before.has(id) && after.has(id)))
     return this.reload(touched, ['config.yaml'])
+  }
+
+  /** The plugins' skill folders changed (a plugin added, removed or switched off): their skills are reloaded. */
+  async setPluginSkillDirs(dirs: readonly PluginSkillDir[]): Promise<ReloadOutcome> {
+    const fromPlugins = (sources: readonly SkillSource[]) =>
+      sources.filter((s) => s.origin !== 'workspace').map((s) => s.id)
+    const before = fromPlugins(this.#sources)
+    this.#pluginSkillDirs = [...dirs]
+    await this.#discover()
+    return this.reload([...new Set([...before, ...fromPlugins(this.#sources)])], ['plugins'])
   }
 
   /** Reloads skills `ids` (after `changedFiles` changed); the others are not read. */
@@ -163,7 +175,7 @@ export class SkillLibrary {
     const found = await skillSources({
       configDir: this.#options.configDir,
       names: this.#names,
-      ...(this.#options.pluginSkillDirs ? { pluginSkillDirs: this.#options.pluginSkillDirs } : {}),
+      pluginSkillDirs: this.#pluginSkillDirs,
     })
     for (const name of found.invalidNames) {
       this.#log.warn({ skill: name }, `config.yaml skills: "${name}" is not a folder name; skipped`)

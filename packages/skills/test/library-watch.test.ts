@@ -138,6 +138,21 @@ describe('SkillLibrary and SkillsWatcher', () => {
     )
   })
 
+  it("setPluginSkillDirs: a new plugin's skills load, a removed plugin's go", async () => {
+    await tree.write('plugins/ecc/skills/tdd/SKILL.md', skillMd('description: Tests first.'))
+    await tree.write('plugins/docs/skills/writer/SKILL.md', skillMd('description: Writes docs.'))
+    const ecc = { plugin: 'ecc', dir: join(tree.root, 'plugins/ecc/skills') }
+    const docs = { plugin: 'docs', dir: join(tree.root, 'plugins/docs/skills') }
+    const library = await SkillLibrary.open({ configDir: tree.root, names: [], pluginSkillDirs: [ecc] })
+    expect(library.skills.map((s) => s.id)).toEqual(['tdd'])
+    const added = await library.setPluginSkillDirs([ecc, docs])
+    expect(added).toMatchObject({ added: ['writer'], removed: [], changed: true })
+    const removed = await library.setPluginSkillDirs([docs])
+    expect(removed).toMatchObject({ added: [], removed: ['tdd'], changed: true })
+    expect(library.skills.map((s) => [s.id, s.origin])).toEqual([['writer', 'plugin:docs']])
+    expect((await library.setPluginSkillDirs([docs])).changed).toBe(false)
+  })
+
   it('a skill for another runtime is skipped', async () => {
     await tree.write('skills/only-cli/SKILL.md', skillMd('description: d\nruntime: cli'))
     const library = await SkillLibrary.open({ configDir: tree.root, names: ['only-cli'], runtime: 'echo' })

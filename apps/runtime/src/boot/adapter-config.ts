@@ -3,6 +3,7 @@ import { createPlatformTools, type ToolContext } from '@molecule/tools'
 import { bindTools } from '../bind-tools.js'
 import type { Governance } from '../governance/governance.js'
 import { platformMemory } from '../memory-handle.js'
+import { WorkspacePlugins } from '../plugins/workspace-plugins.js'
 import { runtimeHeartbeatHandle } from '../runtime-heartbeat-handle.js'
 import { type SkillSetupParts, WorkspaceSkills } from '../skills/workspace-skills.js'
 import { assembleSystemPrompt } from '../system-prompt.js'
@@ -17,6 +18,8 @@ export type AdapterConfigWithSetup = AdapterConfig & { setup: SetupResult }
 export interface PreparedAdapterConfig {
   adapterConfig: AdapterConfigWithSetup
   skills: WorkspaceSkills
+  /** The workspace's plugins: their rules and guidelines are in the prompt, their skills among `skills`. */
+  plugins: WorkspacePlugins
   /** The platform tools bound to this workspace: `setup.tools` is these, then the skills' tools. */
   builtinTools: AgentTool[]
   /**
@@ -35,11 +38,13 @@ export function workspacePrompt(
   state: WorkspaceState,
   skills: Pick<SkillSetupParts, 'summaries' | 'note'>,
   withPlatform: boolean,
+  plugins: WorkspacePlugins,
 ): Promise<string> {
   const { config, configDir, runtimeEnv, log } = resolved
   return assembleSystemPrompt({
     configDir,
     promptFiles: config.prompt_files,
+    ...plugins.promptParts(),
     skills: skills.summaries,
     ...(skills.note ? { skillsNote: skills.note } : {}),
     platform: withPlatform ? state.platform : undefined,
@@ -88,10 +93,29 @@ export async function adapterConfigFor(
     governance.ledger,
   )
   const tools = state.telemetry ? state.telemetry.traceTools(bound) : bound
-  const skills = await WorkspaceSkills.open({ configDir, config, runtime: adapter.name, env, log })
+  const plugins = await WorkspacePlugins.load({
+    configDir,
+    sharedDir: runtimeEnv.pluginsDir,
+    enabled: config.plugins,
+    workspaceId,
+    log,
+  })
+  const skills = await WorkspaceSkills.open({
+    configDir,
+    config,
+    runtime: adapter.name,
+    env,
+    pluginSkillDirs: plugins.loaded.pluginSkillDirs(),
+    log,
+  })
   // A token on disk (a provisioned workspace, or a restart): the platform answers now. Else it waits for the register.
   const promptHasPlatformParts = state.tokens.read() !== undefined
-  const setup = await workspaceSetup(resolved, state, { skills, builtinTools: tools }, promptHasPlatformParts)
+  const setup = await workspaceSetup(
+    resolved,
+    state,
+    { skills, plugins, builtinTools: tools },
+    promptHasPlatformParts,
+  )
   const adapterConfig: AdapterConfigWithSetup = {
     model: config.model,
     systemPrompt: undefined,
@@ -108,7 +132,7 @@ export async function adapterConfigFor(
     setup,
     env,
   }
-  return { adapterConfig, skills, builtinTools: tools, promptHasPlatformParts }
+  return { adapterConfig, skills, plugins, builtinTools: tools, promptHasPlatformParts }
 }
 
 /**
@@ -118,13 +142,13 @@ export async function adapterConfigFor(
 export async function workspaceSetup(
   resolved: ResolvedSettings,
   state: WorkspaceState,
-  { skills, builtinTools }: Pick<PreparedAdapterConfig, 'skills' | 'builtinTools'>,
+  { skills, plugins, builtinTools }: Pick<PreparedAdapterConfig, 'skills' | 'plugins' | 'builtinTools'>,
   withPlatform: boolean,
 ): Promise<SetupResult> {
   const parts = skills.setupParts(builtinTools.map((t) => t.name))
   // The built-in tools were traced once at boot; the skills' tools are new on every reload.
   const skillTools = state.telemetry ? state.telemetry.traceTools(parts.tools) : parts.tools
-  const systemPrompt = await workspacePrompt(resolved, state, parts, withPlatform)
+  const systemPrompt = await workspacePrompt(resolved, state, parts, withPlatform, plugins)
   return {
     systemPrompt,
     loadedSkills: skills.loaded,

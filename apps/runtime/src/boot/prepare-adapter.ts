@@ -5,6 +5,7 @@ import { loadAdapter } from '@molecule/adapter-core/runtime'
 import { describeError } from '@molecule/core'
 import type { Governance } from '../governance/governance.js'
 import { governExecutor } from '../governance/governed-executor.js'
+import type { WorkspacePlugins } from '../plugins/workspace-plugins.js'
 import type { WorkspaceSkills } from '../skills/workspace-skills.js'
 import { type AdapterConfigWithSetup, adapterConfigFor } from './adapter-config.js'
 import { bootFailure } from './boot-failure.js'
@@ -16,6 +17,8 @@ export interface PreparedAdapter {
   executor: Executor
   /** Listed on both agent cards; reloaded while the runtime runs (see watch-skills.ts). */
   skills: WorkspaceSkills
+  /** Found again when `<configs>/plugins/` changes (see watch-plugins.ts). */
+  plugins: WorkspacePlugins
   /** The platform tools bound to this workspace (the skills' tools are added after them). */
   builtinTools: AgentTool[]
   /** The config `setup` and `createExecutor` received; its `setup` is replaced when the prompt is completed. */
@@ -44,12 +47,13 @@ export async function prepareAdapter(
     { adapter: adapter.name, source },
     `Runtime: ${config.runtime} (${adapter.displayName ?? adapter.name})`,
   )
-  const { adapterConfig, skills, builtinTools, promptHasPlatformParts } = await adapterConfigFor(
+  const { adapterConfig, skills, plugins, builtinTools, promptHasPlatformParts } = await adapterConfigFor(
     resolved,
     state,
     adapter,
     governance,
   )
+  await plugins.install(adapter, adapterConfig)
   let executor: Executor
   try {
     await adapter.setup?.(adapterConfig)
@@ -68,7 +72,16 @@ export async function prepareAdapter(
       log.warn({ err: err.message, dir: settings.workspaceDir }, 'workspace directory is not writable'),
   )
   await restorePreviousRun(adapter, resolved, state)
-  return { adapter, executor, skills, builtinTools, adapterConfig, promptHasPlatformParts, governance }
+  return {
+    adapter,
+    executor,
+    skills,
+    plugins,
+    builtinTools,
+    adapterConfig,
+    promptHasPlatformParts,
+    governance,
+  }
 }
 
 /** A snapshot the adapter cannot restore is logged and skipped: the workspace starts fresh rather than not at all. */

@@ -5,6 +5,7 @@ import type { PreparedAdapter } from './prepare-adapter.js'
 import type { ResolvedSettings } from './resolve-settings.js'
 import type { ServedA2A } from './serve-a2a.js'
 import type { SelfPrompts } from './start-self-prompts.js'
+import type { WatchingPlugins } from './watch-plugins.js'
 import type { WatchingSkills } from './watch-skills.js'
 import type { WorkspaceState } from './workspace-state.js'
 
@@ -15,6 +16,7 @@ export interface RuntimeParts {
   prepared: PreparedAdapter
   served: ServedA2A
   skillsWatch: WatchingSkills
+  pluginsWatch: WatchingPlugins
   connection: PlatformConnection
   /** Settles when the platform parts are in the prompt, or were given up (see complete-prompt.ts). */
   promptCompleted: Promise<void>
@@ -27,7 +29,17 @@ export interface RuntimeParts {
  * and platform loops stop (the platform keeps seeing heartbeats while tasks drain), and the server closes last.
  */
 export async function stopRuntime(parts: RuntimeParts, reason: string): Promise<{ cancelled: number }> {
-  const { resolved, state, prepared, served, skillsWatch, connection, promptCompleted, selfPrompts } = parts
+  const {
+    resolved,
+    state,
+    prepared,
+    served,
+    skillsWatch,
+    pluginsWatch,
+    connection,
+    promptCompleted,
+    selfPrompts,
+  } = parts
   const { log, settings, workspaceId } = resolved
   const { activity, snapshots } = state
   log.info({ reason, activeTasks: activity.activeTasks, graceMs: settings.shutdownGraceMs }, 'shutting down')
@@ -56,6 +68,7 @@ export async function stopRuntime(parts: RuntimeParts, reason: string): Promise<
   selfPrompts.idle?.stop()
   await Promise.allSettled([
     skillsWatch.close(),
+    pluginsWatch.close(),
     connection.registration.stop(),
     connection.heartbeat.stop(),
     connection.delegations.stop(),

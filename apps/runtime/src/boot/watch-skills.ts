@@ -60,7 +60,7 @@ export async function watchSkills(
 }
 
 /** The platform's copy of the card; without a token yet, the first register sends the current card anyway. */
-async function updatePlatformCard(
+export async function updatePlatformCard(
   { log }: ResolvedSettings,
   { platform, tokens, abort }: WorkspaceState,
   served: ServedA2A,
@@ -77,7 +77,8 @@ async function updatePlatformCard(
   }
 }
 
-async function updateAdapter(
+/** The adapter gets a rebuilt `SetupResult` (prompt, skills, tools) through `onSkillsChanged`. */
+export async function updateAdapter(
   resolved: ResolvedSettings,
   state: WorkspaceState,
   prepared: PreparedAdapter,

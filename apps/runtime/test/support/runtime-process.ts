@@ -138,6 +138,7 @@ export function inProcessEnv(
     DELEGATION_RESULTS_FILE: join(root, 'results.jsonl'),
     AGENT_SNAPSHOT_PATH: join(root, 'snapshot.json'),
     AUDIT_LOG_PATH: join(root, 'audit.jsonl'),
+    PLUGINS_DIR: join(root, 'shared-plugins'),
     ...overrides,
   }
 }
@@ -163,6 +164,7 @@ export function spawnRuntime(
     DELEGATION_RESULTS_FILE: dirs.results,
     AGENT_SNAPSHOT_PATH: dirs.snapshot,
     AUDIT_LOG_PATH: join(dirs.workspace, '..', 'audit.jsonl'),
+    PLUGINS_DIR: join(dirs.configs, '..', 'shared-plugins'),
     MOLECULE_HEARTBEAT_INTERVAL_MS: '200',
     MOLECULE_REGISTER_RETRY_BASE_MS: '50',
     MOLECULE_REGISTER_RETRY_MAX_MS: '200',
