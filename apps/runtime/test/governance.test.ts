@@ -182,6 +182,8 @@ describe('governance in the runtime', () => {
       const ws = await startGoverned('', { AUDIT_LEDGER_SALT: salt, AUDIT_LEDGER_DB: pg.url })
       expect(await ws.send('hello')).toBe('governed: hello')
       expect(await ws.send('tools 2')).toContain('"calls":2')
+      // The CLI takes over SIGTERM once the boot is complete (registered); before that the signal just ends it.
+      await ws.rt.waitForMsg('registered', 20_000)
       await ws.rt.stop('SIGTERM')
       const verified = await verify(['--agent-id', ws.id, '--db', pg.url], salt)
       expect(verified).toMatchObject({ code: 0, stdout: 'CHAIN VALID (6 events)\n' })

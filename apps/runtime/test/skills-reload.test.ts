@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Adapter, SetupResult } from '@molecule/adapter-core'
@@ -116,5 +116,17 @@ describe('skills hot reload', () => {
     )
     expect(setups).toHaveLength(handed)
     expect(toolNames()).toEqual(expect.arrayContaining(['hello', 'wave']))
+
+    // Every reload, good or failed, is a line of the workspace's audit log.
+    const audit = async () =>
+      (await readFile(join(root as string, 'audit.jsonl'), 'utf8').catch(() => ''))
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((e) => e.event_type === 'skill_reload')
+    await until(async () => (await audit()).some((e) => e.outcome === 'failure'), 5000, 'the failed reload audited')
+    const reloads = await audit()
+    expect(reloads.every((e) => e.action === 'reload' && e.resource === 'greeter')).toBe(true)
+    expect(reloads.filter((e) => e.outcome === 'success').length).toBeGreaterThanOrEqual(2)
   })
 })

@@ -107,6 +107,9 @@ export async function adapterConfigFor(
     env,
     pluginSkillDirs: plugins.loaded.pluginSkillDirs(),
     log,
+    // Reloads and dependency scans go to the workspace's audit log beside every other governance decision.
+    onAudit: ({ event_type, action, resource, outcome, ...details }) =>
+      governance.audit.log(event_type, action, resource, outcome, details),
   })
   // A token on disk (a provisioned workspace, or a restart): the platform answers now. Else it waits for the register.
   const promptHasPlatformParts = state.tokens.read() !== undefined
