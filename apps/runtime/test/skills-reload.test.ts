@@ -124,7 +124,11 @@ describe('skills hot reload', () => {
         .filter(Boolean)
         .map((line) => JSON.parse(line) as Record<string, unknown>)
         .filter((e) => e.event_type === 'skill_reload')
-    await until(async () => (await audit()).some((e) => e.outcome === 'failure'), 5000, 'the failed reload audited')
+    await until(
+      async () => (await audit()).some((e) => e.outcome === 'failure'),
+      5000,
+      'the failed reload audited',
+    )
     const reloads = await audit()
     expect(reloads.every((e) => e.action === 'reload' && e.resource === 'greeter')).toBe(true)
     expect(reloads.filter((e) => e.outcome === 'success').length).toBeGreaterThanOrEqual(2)

@@ -81,7 +81,7 @@ export class SqliteLedgerStore implements LedgerStore {
         'AUDIT_LEDGER_DRIVER',
         'the SQLite driver (better-sqlite3) could not be loaded',
         {
-          fix: 'Reinstall @molecule/audit-ledger so better-sqlite3 builds for this Node version.',
+          fix: 'Install better-sqlite3 (an optional dependency: it compiles when no prebuilt binary fits, which needs a C++ toolchain), or keep the ledger in PostgreSQL with AUDIT_LEDGER_DB=postgresql://…',
           cause: err,
         },
       )

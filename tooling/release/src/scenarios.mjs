@@ -9,6 +9,33 @@ import { publicPackagesInOrder } from './workspace-packages.mjs'
 
 const versionOf = (name) => publicPackagesInOrder().find((p) => p.name === name)?.version
 
+/**
+ * Runs `<bin> doctor` for a fresh external workspace of a dev platform started for the purpose; throws with its output
+ * when it printed no checks or failed.
+ */
+export async function doctorPassesAgainstDevPlatform(bin, { work, env, name }) {
+  const platform = await startDevPlatform({ port: 0, logLevel: 'silent' })
+  try {
+    const ws = await platform.createWorkspace({ name, external: true, mint_token: true })
+    const configs = path.join(work, `${name.toLowerCase()}-configs`)
+    mkdirSync(configs, { recursive: true })
+    const doctor = await run(bin, ['doctor'], {
+      cwd: work,
+      env: {
+        ...env,
+        PLATFORM_URL: platform.url,
+        WORKSPACE_ID: ws.id,
+        MOLECULE_WORKSPACE_TOKEN: ws.token,
+        CONFIGS_DIR: configs,
+      },
+      timeoutMs: 60_000,
+    })
+    if (!/heartbeat/i.test(doctor)) throw new Error(`doctor printed no checks:\n${doctor}`)
+  } finally {
+    await platform.close()
+  }
+}
+
 /** Package names in `npm ls --parseable` output (one install path per line). */
 function installedNames(parseable) {
   return parseable
@@ -36,26 +63,7 @@ export async function operatorScenario({ work, env }) {
       const version = (await run(bin, ['--version'], { cwd: work, env })).trim()
       if (version !== versionOf('@molecule/mcp-bridge'))
         throw new Error(`--version printed ${version}, the package is ${versionOf('@molecule/mcp-bridge')}`)
-      const platform = await startDevPlatform({ port: 0, logLevel: 'silent' })
-      try {
-        const ws = await platform.createWorkspace({ name: 'Operator', external: true, mint_token: true })
-        const configs = path.join(work, 'operator-configs')
-        mkdirSync(configs, { recursive: true })
-        const doctor = await run(bin, ['doctor'], {
-          cwd: work,
-          env: {
-            ...env,
-            PLATFORM_URL: platform.url,
-            WORKSPACE_ID: ws.id,
-            MOLECULE_WORKSPACE_TOKEN: ws.token,
-            CONFIGS_DIR: configs,
-          },
-          timeoutMs: 60_000,
-        })
-        if (!/heartbeat/i.test(doctor)) throw new Error(`doctor printed no checks:\n${doctor}`)
-      } finally {
-        await platform.close()
-      }
+      await doctorPassesAgainstDevPlatform(bin, { work, env, name: 'Operator' })
       return `molecule-mcp ${version}, doctor passed against a dev platform`
     },
     async closureWithout(forbidden) {
