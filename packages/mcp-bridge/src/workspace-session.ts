@@ -140,10 +140,7 @@ export class WorkspaceSession {
       const status = isPlatformError(err) ? err.status : undefined
       if (status === 401 || status === 403) {
         this.#problem = `the platform rejected its token (HTTP ${status}); it was revoked or belongs to another workspace — create a new token for ${this.id} and restart molecule-mcp`
-        this.#logger.error(
-          { status },
-          `workspace ${this.id}: token rejected; this workspace is disabled, the others keep running`,
-        )
+        this.#logger.error({ status }, `workspace ${this.id}: token rejected; ${this.disabledNote()}`)
         this.#fatal = true
         this.stopLoops()
         return
@@ -151,10 +148,7 @@ export class WorkspaceSession {
       if (status === 410) {
         // A deleted workspace (the platform says 410 Gone): registering again can never succeed.
         this.#problem = `workspace ${this.id} was removed from the platform (HTTP 410); create a new workspace, then use its id and token and restart molecule-mcp`
-        this.#logger.error(
-          { status },
-          `workspace ${this.id}: removed from the platform; this workspace is disabled`,
-        )
+        this.#logger.error({ status }, `workspace ${this.id}: removed from the platform; ${this.disabledNote()}`)
         this.#fatal = true
         this.stopLoops()
         return
@@ -181,6 +175,14 @@ export class WorkspaceSession {
       .catch((err: Error) => {
         this.#logger.warn({ err: err.message }, 'cannot save the platform inbound secret; continuing')
       })
+  }
+
+  /** What a disabled workspace means for the process: only multi mode has other workspaces that keep running. */
+  private disabledNote(): string {
+    const others = this.options.config.workspaces.length - 1
+    return others > 0
+      ? `this workspace is disabled, the other ${others} keep running`
+      : 'no workspace is served until the token is fixed and molecule-mcp is restarted'
   }
 
   /** Registers again later: after the heartbeat interval (1–30 s), or the platform's Retry-After when longer. */
