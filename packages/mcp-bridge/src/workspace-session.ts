@@ -59,6 +59,11 @@ export class WorkspaceSession {
   /** Writes of the inbound secret, one after the other, so an older secret never lands over a newer one. */
   #secretWrites: Promise<void> = Promise.resolve()
   readonly #logger: Logger
+  #firstAttemptDone: () => void = () => {}
+  /** Settles when `start()` has made its first registration attempt (successful or not). */
+  readonly #firstAttempt = new Promise<void>((resolve) => {
+    this.#firstAttemptDone = resolve
+  })
 
   constructor(private readonly options: SessionOptions) {
     const { entry, config } = options
@@ -119,11 +124,22 @@ export class WorkspaceSession {
 
   /** Registers, then starts heartbeat and inbox. Never throws: problems are recorded per workspace. */
   async start(): Promise<void> {
-    if (this.options.config.disableHeartbeat) {
-      this.poller?.start()
-      return
+    try {
+      if (this.options.config.disableHeartbeat) this.poller?.start()
+      else await this.registerOnce('boot')
+    } finally {
+      this.#firstAttemptDone()
     }
-    await this.registerOnce('boot')
+  }
+
+  /**
+   * Resolves once this workspace's inbox holds what the platform had queued when the bridge started: the first poll
+   * finished. A workspace whose first register failed has nothing to wait for.
+   */
+  async inboxReady(): Promise<void> {
+    await this.#firstAttempt
+    const polling = this.#registered || this.options.config.disableHeartbeat
+    if (polling && this.poller) await this.poller.whenPolledOnce()
   }
 
   private async registerOnce(reason: string): Promise<void> {
@@ -229,6 +245,7 @@ export class WorkspaceSession {
 
   async stop(): Promise<void> {
     this.#stopped = true
+    this.#firstAttemptDone()
     if (this.#retryTimer) clearTimeout(this.#retryTimer)
     await Promise.all([this.#heartbeat?.stop(), this.poller?.stop(), this.#secretWrites])
   }
