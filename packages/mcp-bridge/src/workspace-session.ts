@@ -164,7 +164,10 @@ export class WorkspaceSession {
       if (status === 410) {
         // A deleted workspace (the platform says 410 Gone): registering again can never succeed.
         this.#problem = `workspace ${this.id} was removed from the platform (HTTP 410); create a new workspace, then use its id and token and restart molecule-mcp`
-        this.#logger.error({ status }, `workspace ${this.id}: removed from the platform; ${this.disabledNote()}`)
+        this.#logger.error(
+          { status },
+          `workspace ${this.id}: removed from the platform; ${this.disabledNote()}`,
+        )
         this.#fatal = true
         this.stopLoops()
         return

@@ -36,8 +36,11 @@ export async function resolveSettings(options: StartRuntimeOptions): Promise<Res
   let settings: RuntimeSettings
   let runtimeEnv: RuntimeEnv
   try {
-    settings = readRuntimeSettings(env)
-    runtimeEnv = loadEnv(env)
+    runtimeEnv = loadEnv(env, options.inContainer === undefined ? {} : { inContainer: options.inContainer })
+    settings = readRuntimeSettings(env, {
+      inContainer: runtimeEnv.inContainer,
+      stateDir: runtimeEnv.configsDir,
+    })
   } catch (err) {
     throw bootFailure(err, 'ENV_INVALID')
   }
