@@ -15,6 +15,8 @@ export interface LoadedConfig {
   warnings: string[]
   /** The config.yaml path the config came from (or the `source` label for in-memory text). */
   path: string
+  /** Top-level keys the file sets; every other setting is its default (a message must not blame the user for it). */
+  keysSet: ReadonlySet<string>
 }
 
 export interface ParseConfigOptions {
@@ -169,9 +171,12 @@ function parseConfigText(text: string, options: ParseConfigOptions): LoadedConfi
     'idle_prompt_file',
     configDir,
   )
+  const keysSet = new Set(Object.keys(raw))
+  const empty = keysSet.size === 0 ? [`${source} is empty: every setting takes its default.`] : []
   return {
     config: applyEnv(config, options.env ?? loadEnv()),
-    warnings: [...warnings, ...unknownKeyWarnings(raw, source)],
+    keysSet,
+    warnings: [...warnings, ...empty, ...unknownKeyWarnings(raw, source)],
     path: options.configDir === undefined ? source : join(options.configDir, CONFIG_FILE),
   }
 }

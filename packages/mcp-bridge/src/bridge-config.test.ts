@@ -209,6 +209,29 @@ describe('loadBridgeConfig', () => {
     expect(config.orgId).toBe('org-1')
   })
 
+  it('multi mode: a token of the wrong type or under a misspelt key is said so, not just "missing"', () => {
+    const multi = (entries: unknown[]) =>
+      problemsOf({
+        CONFIGS_DIR: dir(),
+        PLATFORM_URL: 'http://p',
+        MOLECULE_WORKSPACES: JSON.stringify(entries),
+      })
+    expect(multi([{ id: ID, token: 123 }])).toEqual([
+      'entry 0: "token" must be a string in quotes, got a number',
+    ])
+    expect(multi([{ id: ID, tokn: 'secret-value' }])).toEqual([
+      'entry 0: "token" is missing; the entry has "tokn": did you mean "token"?',
+    ])
+    expect(multi([{ idd: ID, token: 'x' }])).toEqual([
+      'entry 0: "id" is missing; the entry has "idd": did you mean "id"?',
+    ])
+    expect(multi([{ id: ID, token: 'x', platfrom_url: 'http://q' }])).toEqual([
+      'entry 0: unknown key "platfrom_url": did you mean "platform_url"?',
+    ])
+    expect(multi([{ id: ID, token: '  ' }])).toEqual(['entry 0: "token" is blank'])
+    expect(multi([{ id: ID, token: 'x', note: 'laptop' }])).toEqual([])
+  })
+
   it('multi mode: entries without a URL use PLATFORM_URL; a bad URL is named', () => {
     expect(
       loadBridgeConfig({

@@ -1,6 +1,7 @@
 import { isMoleculeError, loadEnv, MoleculeError, type RuntimeEnv } from '@molecule/config'
 import { rememberEnvSecrets, rememberSecret } from '@molecule/core'
 import { shownProblem, tokensIn } from './config-secrets.js'
+import { entryShapeProblems } from './entry-shape.js'
 import { type BridgeConfigOptions, readTokenFile, resolveConfigsDir, savedToken } from './state-dir.js'
 
 export { type BridgeConfigOptions, readTokenFile, resolveConfigsDir } from './state-dir.js'
@@ -129,12 +130,8 @@ function parseMultiEntries(
     const token = record.token ?? record.workspace_token
     const url = record.platform_url ?? record.platformUrl
     let ok = true
-    if (typeof id !== 'string' || id.trim() === '') {
-      problems.push(`${where}: "id" is missing or blank`)
-      ok = false
-    }
-    if (typeof token !== 'string' || token.trim() === '') {
-      problems.push(`${where}: "token" is missing or blank`)
+    for (const problem of entryShapeProblems(record, id, token)) {
+      problems.push(`${where}: ${problem}`)
       ok = false
     }
     if (url !== undefined && url !== null && typeof url !== 'string') {
