@@ -51,9 +51,15 @@ export async function diskFull() {
     // Token and snapshot: a fresh workspace mints its token at register; SIGTERM writes the snapshot.
     const ws = await platform.createWorkspace({ name: 'Disk full' })
     const disk = fullDisk({ 'config.yaml': ECHO_CONFIG, 'system-prompt.md': 'You echo.' })
-    const runtime = spawnRuntime({ workspaceId: ws.id, platformUrl: platform.url, dir: disk.dir, wrap: disk.wrap })
+    const runtime = spawnRuntime({
+      workspaceId: ws.id,
+      platformUrl: platform.url,
+      dir: disk.dir,
+      wrap: disk.wrap,
+    })
     const end = Date.now() + 20_000
-    while (!runtime.lines().some((l) => /auth token|TOKEN_WRITE_FAILED/i.test(`${l.msg} ${l.code ?? ''}`)) && Date.now() < end) {
+    const tokenLine = (l) => /token/i.test(l.msg ?? '') && CLEAR.test(`${l.msg} ${l.err ?? ''}`)
+    while (!runtime.lines().some(tokenLine) && Date.now() < end) {
       if (!runtime.alive()) break
       await sleep(50)
     }
@@ -62,21 +68,38 @@ export async function diskFull() {
     const servedWithoutFile = platform.state.get(ws.id)?.status === 'online' && runtime.alive()
     const stopped = await runtime.stop('SIGTERM')
     const log = runtime.stderr.text
-    const tokenMessage = runtime.lines().some((l) => /token/i.test(l.msg ?? '') && CLEAR.test(l.msg ?? ''))
+    const tokenMessage = runtime.lines().some(tokenLine)
     const snapshotMessage = runtime.lines().some((l) => l.msg === 'pre-stop snapshot could not be written')
     const torn = [...corruptStateFiles(disk.dir), ...leftoverTempFiles(disk.dir)]
     const name = `disk full (${disk.how})`
     rows.push(
       row(name, 'token write: clear error', tokenMessage ? 'yes' : 'no', 'yes', tokenMessage),
-      row(name, 'runtime keeps serving with the token in memory', servedWithoutFile ? 'yes' : 'no', 'yes', servedWithoutFile),
-      row(name, 'snapshot write: clear warning, exit 0', `${snapshotMessage ? 'yes' : 'no'}, exit ${stopped.code}`, 'yes, exit 0', snapshotMessage && stopped.code === 0),
+      row(
+        name,
+        'runtime keeps serving with the token in memory',
+        servedWithoutFile ? 'yes' : 'no',
+        'yes',
+        servedWithoutFile,
+      ),
+      row(
+        name,
+        'snapshot write: clear warning, exit 0',
+        `${snapshotMessage ? 'yes' : 'no'}, exit ${stopped.code}`,
+        'yes, exit 0',
+        snapshotMessage && stopped.code === 0,
+      ),
       row(name, 'torn files / temp files left', torn.length, '0', torn.length === 0),
       row(name, 'stack traces (runtime)', hasStackTrace(log) ? 1 : 0, '0', !hasStackTrace(log)),
     )
     disk.release()
 
     // Cursor: the bridge acknowledges a message on a full disk.
-    const inbox = await platform.createWorkspace({ name: 'Disk full inbox', external: true, mint_token: true, delivery_mode: 'poll' })
+    const inbox = await platform.createWorkspace({
+      name: 'Disk full inbox',
+      external: true,
+      mint_token: true,
+      delivery_mode: 'poll',
+    })
     const bridgeDisk = fullDisk({})
     const bridge = spawnBridge(
       {
@@ -106,9 +129,21 @@ export async function diskFull() {
     const bridgeTorn = [...corruptStateFiles(bridgeDisk.dir), ...leftoverTempFiles(bridgeDisk.dir)]
     const bridgeName = `disk full, cursor write (${bridgeDisk.how})`
     rows.push(
-      row(bridgeName, 'cursor write: clear error, bridge alive', `${said ? 'yes' : 'no'}, ${alive ? 'alive' : 'exited'}`, 'yes, alive', said && alive),
+      row(
+        bridgeName,
+        'cursor write: clear error, bridge alive',
+        `${said ? 'yes' : 'no'}, ${alive ? 'alive' : 'exited'}`,
+        'yes, alive',
+        said && alive,
+      ),
       row(bridgeName, 'torn files / temp files left', bridgeTorn.length, '0', bridgeTorn.length === 0),
-      row(bridgeName, 'stack traces (bridge)', hasStackTrace(bridge.stderr.text + popped.text) ? 1 : 0, '0', !hasStackTrace(bridge.stderr.text + popped.text)),
+      row(
+        bridgeName,
+        'stack traces (bridge)',
+        hasStackTrace(bridge.stderr.text + popped.text) ? 1 : 0,
+        '0',
+        !hasStackTrace(bridge.stderr.text + popped.text),
+      ),
     )
     bridgeDisk.release()
   } finally {

@@ -27,7 +27,12 @@ async function fuzzA2A(platform, count) {
   const dir = tempDir('chaos-fuzz-runtime-')
   writeFileSync(join(dir, 'config.yaml'), ECHO_CONFIG)
   writeFileSync(join(dir, 'system-prompt.md'), 'You echo.')
-  const runtime = spawnRuntime({ workspaceId: ws.id, platformUrl: platform.url, dir, extraEnv: { OPENAI_API_KEY: API_KEY } })
+  const runtime = spawnRuntime({
+    workspaceId: ws.id,
+    platformUrl: platform.url,
+    dir,
+    extraEnv: { OPENAI_API_KEY: API_KEY },
+  })
   const url = `http://127.0.0.1:${await runtime.port()}/`
   const r = rng(0xa2a)
   const secrets = [API_KEY]
@@ -57,15 +62,38 @@ async function fuzzA2A(platform, count) {
   const log = runtime.stderr.text + runtime.stdout.text
   const name = `fuzz: ${count} JSON-RPC bodies at the A2A server`
   return [
-    row(name, 'crashes / requests without an answer', `${alive ? 0 : 1} / ${failures}`, '0 / 0', alive && failures === 0),
+    row(
+      name,
+      'crashes / requests without an answer',
+      `${alive ? 0 : 1} / ${failures}`,
+      '0 / 0',
+      alive && failures === 0,
+    ),
     row(name, 'HTTP 5xx answers', status500, '0', status500 === 0),
-    row(name, 'stack traces (answers / log)', `${stacks} / ${hasStackTrace(log) ? 1 : 0}`, '0 / 0', stacks === 0 && !hasStackTrace(log)),
-    row(name, 'secrets in output', leaks + leakedSecrets(log, secrets), '0', leaks + leakedSecrets(log, secrets) === 0),
+    row(
+      name,
+      'stack traces (answers / log)',
+      `${stacks} / ${hasStackTrace(log) ? 1 : 0}`,
+      '0 / 0',
+      stacks === 0 && !hasStackTrace(log),
+    ),
+    row(
+      name,
+      'secrets in output',
+      leaks + leakedSecrets(log, secrets),
+      '0',
+      leaks + leakedSecrets(log, secrets) === 0,
+    ),
   ]
 }
 
 async function fuzzTools(platform, count) {
-  const ws = await platform.createWorkspace({ name: 'Fuzz bridge', external: true, mint_token: true, delivery_mode: 'poll' })
+  const ws = await platform.createWorkspace({
+    name: 'Fuzz bridge',
+    external: true,
+    mint_token: true,
+    delivery_mode: 'poll',
+  })
   const secrets = [ws.token, API_KEY]
   const bridge = spawnBridge({
     PLATFORM_URL: platform.url,
@@ -90,7 +118,15 @@ async function fuzzTools(platform, count) {
     try {
       const reply = await bridge.request('tools/call', { name: tool.name, arguments: args }, 30_000)
       const text = JSON.stringify(reply)
-      if (reply.error?.code === -32603) internal++
+      if (reply.error?.code === -32603) {
+        internal++
+        if (process.env.CHAOS_DEBUG)
+          console.error(
+            tool.name,
+            JSON.stringify(args).slice(0, 200),
+            JSON.stringify(reply.error).slice(0, 300),
+          )
+      }
       if (hasStackTrace(text.replaceAll('\\n', '\n'))) stacks++
       if (leakedSecrets(text, secrets) > 0) leaks++
     } catch {
@@ -102,15 +138,36 @@ async function fuzzTools(platform, count) {
   const log = bridge.stderr.text
   const name = `fuzz: ${count} MCP tools/call argument sets at the bridge`
   return [
-    row(name, 'crashes / calls without an answer', `${alive ? 0 : 1} / ${unanswered}`, '0 / 0', alive && unanswered === 0),
+    row(
+      name,
+      'crashes / calls without an answer',
+      `${alive ? 0 : 1} / ${unanswered}`,
+      '0 / 0',
+      alive && unanswered === 0,
+    ),
     row(name, 'internal errors (-32603)', internal, '0', internal === 0),
-    row(name, 'stack traces (answers / log)', `${stacks} / ${hasStackTrace(log) ? 1 : 0}`, '0 / 0', stacks === 0 && !hasStackTrace(log)),
-    row(name, 'secrets in output', leaks + leakedSecrets(log, secrets), '0', leaks + leakedSecrets(log, secrets) === 0),
+    row(
+      name,
+      'stack traces (answers / log)',
+      `${stacks} / ${hasStackTrace(log) ? 1 : 0}`,
+      '0 / 0',
+      stacks === 0 && !hasStackTrace(log),
+    ),
+    row(
+      name,
+      'secrets in output',
+      leaks + leakedSecrets(log, secrets),
+      '0',
+      leaks + leakedSecrets(log, secrets) === 0,
+    ),
   ]
 }
 
 function fuzzSettings(count) {
-  const secrets = ['mol_ws_chaos0123456789abcdefghijklmnopqrstu', 'ghp_chaos0123456789abcdefghijklmnopqrstuvwx']
+  const secrets = [
+    'mol_ws_chaos0123456789abcdefghijklmnopqrstu',
+    'ghp_chaos0123456789abcdefghijklmnopqrstuvwx',
+  ]
   const r = rng(0xc0f)
   let raw = 0
   let stacks = 0
@@ -119,7 +176,15 @@ function fuzzSettings(count) {
   for (let i = 0; i < count; i++) {
     for (const attempt of [
       () => parseConfig(configText(r, secrets), { configDir: dir, source: 'config.yaml' }),
-      () => loadBridgeConfig({ CONFIGS_DIR: dir, PLATFORM_URL: 'http://127.0.0.1:1', MOLECULE_WORKSPACES: workspacesValue(r, secrets) }, { home: dir, mountedConfigsDir: join(dir, 'none') }),
+      () =>
+        loadBridgeConfig(
+          {
+            CONFIGS_DIR: dir,
+            PLATFORM_URL: 'http://127.0.0.1:1',
+            MOLECULE_WORKSPACES: workspacesValue(r, secrets),
+          },
+          { home: dir, mountedConfigsDir: join(dir, 'none') },
+        ),
     ]) {
       try {
         attempt()
@@ -142,7 +207,11 @@ function fuzzSettings(count) {
 export async function fuzz({ a2aBodies, toolCalls, configs }) {
   const platform = await startDevPlatform({ port: 0, logLevel: 'silent' })
   try {
-    return [...(await fuzzA2A(platform, a2aBodies)), ...(await fuzzTools(platform, toolCalls)), ...fuzzSettings(configs)]
+    return [
+      ...(await fuzzA2A(platform, a2aBodies)),
+      ...(await fuzzTools(platform, toolCalls)),
+      ...fuzzSettings(configs),
+    ]
   } finally {
     await platform.close()
   }

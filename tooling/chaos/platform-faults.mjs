@@ -42,7 +42,8 @@ export async function platformFaults({ workspaces, durationMs, stallMs, messages
   const a2aUrl = `http://127.0.0.1:${await runtime.port()}`
   const watched = [...entries.map((e) => e.id), rtWs.id]
   const beatDeadline = Date.now() + 60_000
-  while (watched.some((id) => !platform.state.get(id)?.last_heartbeat_at) && Date.now() < beatDeadline) await sleep(100)
+  while (watched.some((id) => !platform.state.get(id)?.last_heartbeat_at) && Date.now() < beatDeadline)
+    await sleep(100)
 
   // Heartbeat gaps as the platform saw them, sampled every 250 ms.
   const lastBeat = new Map(watched.map((id) => [id, platform.state.get(id)?.last_heartbeat_at ?? Date.now()]))
@@ -106,15 +107,40 @@ export async function platformFaults({ workspaces, durationMs, stallMs, messages
   await proxy.close()
   await platform.close()
   const output = bridge.stderr.text + runtime.stderr.text + runtime.stdout.text
-  if (existsSync(join(dir, '.auth_token'))) secrets.push(readFileSync(join(dir, '.auth_token'), 'utf8').trim())
+  if (existsSync(join(dir, '.auth_token')))
+    secrets.push(readFileSync(join(dir, '.auth_token'), 'utf8').trim())
   const name = `platform faults (${Math.round(durationMs / 1000)} s, ${workspaces}+1 workspaces)`
   return [
     row(name, 'crashes', crashes, '0', crashes === 0),
-    row(name, 'inbox messages lost', `${drained.missing.length} of ${expected.length}`, '0', drained.missing.length === 0),
+    row(
+      name,
+      'inbox messages lost',
+      `${drained.missing.length} of ${expected.length}`,
+      '0',
+      drained.missing.length === 0,
+    ),
     row(name, 'inbox messages redelivered', duplicates, 'counted', true),
-    row(name, 'A2A answered while the platform failed', `${a2a.ok} of ${a2a.ok + a2a.failed}`, 'all', a2a.failed === 0),
+    row(
+      name,
+      'A2A answered while the platform failed',
+      `${a2a.ok} of ${a2a.ok + a2a.failed}`,
+      'all',
+      a2a.failed === 0,
+    ),
     row(name, 'max heartbeat gap while faults ran', `${(maxGapMs / 1000).toFixed(1)} s`, 'reported', true),
-    row(name, 'time to recover (every workspace beats)', `${(recoverMs / 1000).toFixed(1)} s`, '<= 60 s', recoverMs <= 60_000),
-    row(name, 'stack traces / secrets in output', `${hasStackTrace(output) ? 1 : 0} / ${leakedSecrets(output, secrets)}`, '0 / 0', !hasStackTrace(output) && leakedSecrets(output, secrets) === 0),
+    row(
+      name,
+      'time to recover (every workspace beats)',
+      `${(recoverMs / 1000).toFixed(1)} s`,
+      '<= 60 s',
+      recoverMs <= 60_000,
+    ),
+    row(
+      name,
+      'stack traces / secrets in output',
+      `${hasStackTrace(output) ? 1 : 0} / ${leakedSecrets(output, secrets)}`,
+      '0 / 0',
+      !hasStackTrace(output) && leakedSecrets(output, secrets) === 0,
+    ),
   ]
 }

@@ -21,7 +21,12 @@ function killPoints(count, seed = 20_261_207) {
 async function bridgeKills(platform, { bridgeKills: kills, workspaces }) {
   const entries = []
   for (let i = 0; i < workspaces; i++) {
-    const ws = await platform.createWorkspace({ name: `Kill ${i}`, external: true, mint_token: true, delivery_mode: 'poll' })
+    const ws = await platform.createWorkspace({
+      name: `Kill ${i}`,
+      external: true,
+      mint_token: true,
+      delivery_mode: 'poll',
+    })
     entries.push({ id: ws.id, token: ws.token })
   }
   const configsDir = tempDir('chaos-kill-bridge-')
@@ -60,10 +65,29 @@ async function bridgeKills(platform, { bridgeKills: kills, workspaces }) {
   const redelivered = [...seen.values()].filter((count) => count > 1).length
   const name = `molecule-mcp SIGKILLed ${kills} times`
   return [
-    row(name, 'messages lost', `${drained.missing.length} of ${expected.length}`, '0', drained.missing.length === 0),
+    row(
+      name,
+      'messages lost',
+      `${drained.missing.length} of ${expected.length}`,
+      '0',
+      drained.missing.length === 0,
+    ),
     row(name, 'messages redelivered (at least once)', redelivered, 'counted', true),
     row(name, 'cursor/token files torn', corrupt.size, '0', corrupt.size === 0),
-    row(name, 'stack traces / secrets in output', `${hasStackTrace(output) ? 1 : 0} / ${leakedSecrets(output, entries.map((e) => e.token))}`, '0 / 0', !hasStackTrace(output) && leakedSecrets(output, entries.map((e) => e.token)) === 0),
+    row(
+      name,
+      'stack traces / secrets in output',
+      `${hasStackTrace(output) ? 1 : 0} / ${leakedSecrets(
+        output,
+        entries.map((e) => e.token),
+      )}`,
+      '0 / 0',
+      !hasStackTrace(output) &&
+        leakedSecrets(
+          output,
+          entries.map((e) => e.token),
+        ) === 0,
+    ),
   ]
 }
 
@@ -86,11 +110,14 @@ async function runtimeKills(platform, { runtimeKills: kills }) {
       while (!runtime.lines().some((l) => l.msg === 'registered')) await sleep(20)
       first = false
     }
+    // A call cut by the kill itself is expected; one that fails before the kill is not.
+    let killing = false
     const traffic = (async () => {
-      while (runtime.alive()) await a2aCall(url, 'hello').catch(() => (runtime.alive() ? unanswered++ : 0))
+      while (!killing) await a2aCall(url, 'hello').catch(() => (killing ? 0 : unanswered++))
     })()
     await sleep(delay)
     if (runtime.lines().some((l) => l.msg === 'registered')) registeredAgain++
+    killing = true
     await runtime.stop('SIGKILL')
     await traffic
     output += runtime.stderr.text

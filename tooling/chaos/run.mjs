@@ -51,7 +51,11 @@ for (const name of chosen) {
   rows.push(...(await scenario()))
 }
 const failed = rows.filter((r) => !r.ok)
-console.log(`\nchaos ${smoke ? 'smoke' : 'full'} run, ${machine}, ${Math.round((Date.now() - startedAt) / 1000)} s\n`)
+console.log(
+  `\nchaos ${smoke ? 'smoke' : 'full'} run, ${machine}, ${Math.round((Date.now() - startedAt) / 1000)} s\n`,
+)
 console.log(renderTable(rows))
-console.log(failed.length === 0 ? '\nevery figure met its target' : `\n${failed.length} figure(s) missed the target`)
+console.log(
+  failed.length === 0 ? '\nevery figure met its target' : `\n${failed.length} figure(s) missed the target`,
+)
 process.exit(failed.length === 0 ? 0 : 1)

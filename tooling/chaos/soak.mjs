@@ -18,7 +18,14 @@ export async function soak({ durationMs, ratePerSecond, limits }) {
   const url = `http://127.0.0.1:${await runtime.port()}/`
   const inboxWs = []
   for (let i = 0; i < 10; i++) {
-    inboxWs.push(await platform.createWorkspace({ name: `Soak ${i}`, external: true, mint_token: true, delivery_mode: 'poll' }))
+    inboxWs.push(
+      await platform.createWorkspace({
+        name: `Soak ${i}`,
+        external: true,
+        mint_token: true,
+        delivery_mode: 'poll',
+      }),
+    )
   }
   const bridge = spawnBridge({
     PLATFORM_URL: platform.url,
@@ -34,7 +41,10 @@ export async function soak({ durationMs, ratePerSecond, limits }) {
   const sampleEvery = Math.max(1000, Math.floor(durationMs / 120))
   const sampler = setInterval(() => {
     const t = Date.now() - started
-    for (const [name, proc] of [['runtime', runtime.child.pid], ['bridge', bridge.child.pid]]) {
+    for (const [name, proc] of [
+      ['runtime', runtime.child.pid],
+      ['bridge', bridge.child.pid],
+    ]) {
       const stats = procStats(proc)
       if (stats) samples[name].push({ t, ...stats })
     }
@@ -50,10 +60,16 @@ export async function soak({ durationMs, ratePerSecond, limits }) {
     const n = sent++
     if (n % 4 === 0) {
       const text = `soak-msg-${n}`
-      await sendToInbox(platform.url, inboxWs[n % inboxWs.length].id, text).then(() => expected.push(text), () => errors++)
+      await sendToInbox(platform.url, inboxWs[n % inboxWs.length].id, text).then(
+        () => expected.push(text),
+        () => errors++,
+      )
       if (n % 20 === 0) await drainInbox(bridge, expected, seen, 2_000)
     } else {
-      await a2aCall(url, `soak ${n}`).then((ms) => latencies.push({ t: tick - started, ms }), () => errors++)
+      await a2aCall(url, `soak ${n}`).then(
+        (ms) => latencies.push({ t: tick - started, ms }),
+        () => errors++,
+      )
     }
     await sleep(Math.max(0, gapMs - (Date.now() - tick)))
   }
@@ -66,21 +82,53 @@ export async function soak({ durationMs, ratePerSecond, limits }) {
   const after = (points) => points.filter((p) => p.t >= durationMs / 4)
   const slope = (name, key) => slopePerMinute(after(samples[name]).map((p) => ({ t: p.t, y: p[key] })))
   const third = durationMs / 3
-  const p99First = percentile(latencies.filter((l) => l.t < third).map((l) => l.ms), 99)
-  const p99Last = percentile(latencies.filter((l) => l.t >= 2 * third).map((l) => l.ms), 99)
+  const p99First = percentile(
+    latencies.filter((l) => l.t < third).map((l) => l.ms),
+    99,
+  )
+  const p99Last = percentile(
+    latencies.filter((l) => l.t >= 2 * third).map((l) => l.ms),
+    99,
+  )
   const name = `soak (${Math.round(durationMs / 60_000) || (durationMs / 1000).toFixed(0) + ' s'}${durationMs >= 60_000 ? ' min' : ''}, ${ratePerSecond}/s)`
-  const rows = [row(name, 'errors / inbox messages lost', `${errors} / ${drained.missing.length} of ${expected.length}`, '0 / 0', errors === 0 && drained.missing.length === 0)]
+  const rows = [
+    row(
+      name,
+      'errors / inbox messages lost',
+      `${errors} / ${drained.missing.length} of ${expected.length}`,
+      '0 / 0',
+      errors === 0 && drained.missing.length === 0,
+    ),
+  ]
   for (const proc of ['runtime', 'bridge']) {
     const rss = slope(proc, 'rss')
     const fds = slope(proc, 'fds')
     const last = samples[proc].at(-1)
     rows.push(
-      row(name, `${proc} RSS slope (end ${last?.rss.toFixed(0)} MB)`, `${rss.toFixed(2)} MB/min`, `< ${limits.rssMbPerMin} MB/min`, rss < limits.rssMbPerMin),
-      row(name, `${proc} open handles slope (end ${last?.fds})`, `${fds.toFixed(2)} /min`, `< ${limits.fdsPerMin} /min`, fds < limits.fdsPerMin),
+      row(
+        name,
+        `${proc} RSS slope (end ${last?.rss.toFixed(0)} MB)`,
+        `${rss.toFixed(2)} MB/min`,
+        `< ${limits.rssMbPerMin} MB/min`,
+        rss < limits.rssMbPerMin,
+      ),
+      row(
+        name,
+        `${proc} open handles slope (end ${last?.fds})`,
+        `${fds.toFixed(2)} /min`,
+        `< ${limits.fdsPerMin} /min`,
+        fds < limits.fdsPerMin,
+      ),
     )
   }
   rows.push(
-    row(name, 'A2A p99 first third → last third', `${p99First.toFixed(1)} → ${p99Last.toFixed(1)} ms`, 'last <= 2x first + 5 ms', p99Last <= 2 * p99First + 5),
+    row(
+      name,
+      'A2A p99 first third → last third',
+      `${p99First.toFixed(1)} → ${p99Last.toFixed(1)} ms`,
+      'last <= 2x first + 5 ms',
+      p99Last <= 2 * p99First + 5,
+    ),
   )
   return rows
 }

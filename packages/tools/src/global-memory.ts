@@ -12,7 +12,7 @@ export async function globalRefusal(ctx: ToolContext, acting: ActingWorkspace): 
     if (ctx.tier === 0) return undefined
     return `Error: GLOBAL memory needs a tier-0 workspace; this workspace's configured tier is ${ctx.tier} (config.yaml \`tier\`, or TIER). Nothing was saved: use TEAM or LOCAL.`
   }
-  let record: { tier?: number | undefined; parent_id?: string | undefined }
+  let record: { tier?: number | null | undefined; parent_id?: string | null | undefined }
   try {
     record = await acting.client.getWorkspace(acting.id, { signal: ctx.signal })
   } catch {
@@ -22,7 +22,7 @@ export async function globalRefusal(ctx: ToolContext, acting: ActingWorkspace): 
   if (record.parent_id) {
     return `Error: GLOBAL memory can only be written by a top-level workspace; workspace ${acting.id} has a parent (${record.parent_id}). Nothing was saved: use TEAM (your parent's team) or LOCAL.`
   }
-  if (record.tier !== undefined && record.tier !== 0) {
+  if (typeof record.tier === 'number' && record.tier !== 0) {
     return `Error: GLOBAL memory needs a tier-0 workspace; the platform lists workspace ${acting.id} as tier ${record.tier}. Nothing was saved: use TEAM or LOCAL.`
   }
   return undefined

@@ -98,7 +98,10 @@ export function spawnBridge(env, { wrap } = {}) {
     async call(name, args, timeoutMs) {
       const msg = await request('tools/call', { name, arguments: args }, timeoutMs)
       if (msg.error) return { error: msg.error, text: '' }
-      return { text: (msg.result?.content ?? []).map((c) => c.text ?? '').join(''), isError: msg.result?.isError }
+      return {
+        text: (msg.result?.content ?? []).map((c) => c.text ?? '').join(''),
+        isError: msg.result?.isError,
+      }
     },
     alive: () => child.exitCode === null && child.signalCode === null,
     async stop(signal = 'SIGTERM') {
@@ -125,7 +128,10 @@ export function spawnRuntime({ workspaceId, platformUrl, dir, port = 0, extraEnv
   }
   // `wrap` runs the runtime under a shell prefix (e.g. a file-size limit).
   const child = wrap
-    ? spawn('bash', ['-c', `${wrap}; exec "$0" "$1"`, process.execPath, RUNTIME], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    ? spawn('bash', ['-c', `${wrap}; exec "$0" "$1"`, process.execPath, RUNTIME], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
     : spawn(process.execPath, [RUNTIME], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   const stderr = capture(child.stderr)
   const stdout = capture(child.stdout)
