@@ -15,6 +15,8 @@ import { ECHO_CONFIG } from './platform-faults.mjs'
 function fullDisk(files) {
   const dir = tempDir('chaos-disk-')
   try {
+    // CHAOS_DISK_FULL=ulimit takes the non-root path on a machine that could mount.
+    if (process.env.CHAOS_DISK_FULL === 'ulimit') throw new Error('file-size limit requested')
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k,mode=0700', 'tmpfs', dir], { stdio: 'ignore' })
   } catch {
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
