@@ -44,7 +44,7 @@ function fullDisk(files) {
   }
 }
 
-const CLEAR = /ENOSPC|EFBIG|no space|file too large|could not be written|Could not write/i
+const CLEAR = /ENOSPC|EFBIG|no space|file too large|Could not write/i
 
 export async function diskFull() {
   const platform = await startDevPlatform({ port: 0, logLevel: 'silent' })
@@ -71,7 +71,9 @@ export async function diskFull() {
     const stopped = await runtime.stop('SIGTERM')
     const log = runtime.stderr.text
     const tokenMessage = runtime.lines().some(tokenLine)
-    const snapshotMessage = runtime.lines().some((l) => l.msg === 'pre-stop snapshot could not be written')
+    const snapshotMessage = runtime
+      .lines()
+      .some((l) => l.msg === 'pre-stop snapshot could not be written' && CLEAR.test(String(l.err)))
     const torn = [...corruptStateFiles(disk.dir), ...leftoverTempFiles(disk.dir)]
     const name = `disk full (${disk.how})`
     rows.push(
