@@ -128,7 +128,10 @@ async function fuzzTools(platform, count) {
           )
       }
       if (hasStackTrace(text.replaceAll('\\n', '\n'))) stacks++
-      if (leakedSecrets(text, secrets) > 0) leaks++
+      if (leakedSecrets(text, secrets) > 0) {
+        leaks++
+        if (process.env.CHAOS_DEBUG) console.error('leak', tool.name, text.slice(0, 300))
+      }
     } catch {
       unanswered++
     }

@@ -78,6 +78,10 @@ describe('bridge server in process', () => {
         expect(refused?.message).toContain('Invalid tools/call request')
       }
       expect((await bridge.call('list_peers', {})).isError).toBe(false)
+      // A tool error quoting its input never hands the workspace token back out.
+      const echoed = await bridge.call('chat_history', { peer_id: 'x', before_ts: `key ${ws.token} here` })
+      expect(echoed.text).toContain('is not an RFC3339 timestamp')
+      expect(echoed.text).not.toContain(ws.token ?? '')
     } finally {
       await bridge.close()
     }

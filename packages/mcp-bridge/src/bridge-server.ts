@@ -4,7 +4,7 @@ import {
   CallToolRequestSchema,
   ListToolsRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js'
-import type { Logger } from '@molecule/core'
+import { type Logger, maskSecrets } from '@molecule/core'
 import {
   createPlatformTools,
   inputJsonSchema,
@@ -106,7 +106,9 @@ export function createBridgeServer(options: BridgeServerOptions): Server {
       ...(roles && roles.length > 0 ? { roles } : {}),
     }
     const result = await registry.call(request.params.name, ctx, args)
-    return { content: [{ type: 'text', text: result.text }], ...(result.isError ? { isError: true } : {}) }
+    // The one way out to the host: a token or key a tool's text echoes (an error quoting its input) is masked here.
+    const text = maskSecrets(result.text)
+    return { content: [{ type: 'text', text }], ...(result.isError ? { isError: true } : {}) }
   })
 
   if (options.push) {
