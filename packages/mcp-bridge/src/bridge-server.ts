@@ -4,7 +4,7 @@ import {
   CallToolRequestSchema,
   ListToolsRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js'
-import { type Logger, maskSecrets } from '@molecule/core'
+import { type Logger, maskKnownSecrets } from '@molecule/core'
 import {
   createPlatformTools,
   inputJsonSchema,
@@ -106,8 +106,9 @@ export function createBridgeServer(options: BridgeServerOptions): Server {
       ...(roles && roles.length > 0 ? { roles } : {}),
     }
     const result = await registry.call(request.params.name, ctx, args)
-    // The one way out to the host: a token or key a tool's text echoes (an error quoting its input) is masked here.
-    const text = maskSecrets(result.text)
+    // The one way out to the host: a token or key of this process that a tool's text echoes (an error quoting its
+    // input) is masked here. Only known secrets: shape-based masking would also eat file ids in upload paths.
+    const text = maskKnownSecrets(result.text)
     return { content: [{ type: 'text', text }], ...(result.isError ? { isError: true } : {}) }
   })
 
