@@ -17,8 +17,8 @@ describe('invalid MOLECULE_WORKSPACES exits 2 with every problem listed', () => 
     ['not an array', '{"id":"a"}', [/must be a JSON array/]],
     ['empty array', '[]', [/empty array/]],
     ['non-object entry', '[42]', [/entry 0: must be an object/]],
-    ['missing token', `[{"id":"${UUID}"}]`, [/entry 0: "token" is missing or blank/]],
-    ['blank id', '[{"id":" ","token":"t"}]', [/entry 0: "id" is missing or blank/]],
+    ['missing token', `[{"id":"${UUID}"}]`, [/entry 0: "token" is missing/]],
+    ['blank id', '[{"id":" ","token":"t"}]', [/entry 0: "id" is blank/]],
     [
       'duplicate id',
       `[{"id":"${UUID}","token":"t"},{"id":"${UUID}","token":"u"}]`,

@@ -23,7 +23,10 @@ Usage:
 dev options:
   --workspaces <n>   number of example workspaces (default 2)
   --port <p>         dev platform port (default 8080; 0 = any free port)
+  --adapter <file>   run the workspaces with this adapter module (ADAPTER_MODULE) instead of the echo adapter
+  --config <dir>     copy this directory's config.yaml (and prompt files) into each workspace
   --verbose          show runtime logs (JSON on stderr)
+  State lives in a temp directory, everything binds 127.0.0.1 and is removed on exit.
 
 Environment: see the README (WORKSPACE_ID, WORKSPACE_CONFIG_PATH, PLATFORM_URL, ADAPTER_MODULE, HOSTNAME,
 MOLECULE_SHUTDOWN_GRACE_MS, MOLECULE_A2A_HOST, ...).`

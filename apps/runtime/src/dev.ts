@@ -1,8 +1,20 @@
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { LocalCluster } from './local-cluster.js'
 import { RuntimeError } from './runtime-error.js'
 
 const NAMES = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta']
+
+function existingPath(path: string, option: string, what: string): string {
+  const full = resolve(path)
+  if (!existsSync(full))
+    throw new RuntimeError('DEV_OPTION_INVALID', `${option}: ${full} does not exist; pass ${what}.`, {
+      path: option,
+      fix: `Point ${option} at ${what} (build the adapter first).`,
+    })
+  return full
+}
 
 /** `molecule-runtime dev`: dev platform + N echo workspaces in this process, until Ctrl-C. */
 export async function runDev(argv: string[]): Promise<void> {
@@ -12,6 +24,8 @@ export async function runDev(argv: string[]): Promise<void> {
       workspaces: { type: 'string', default: '2' },
       port: { type: 'string', default: '8080' },
       verbose: { type: 'boolean', default: false },
+      adapter: { type: 'string' },
+      config: { type: 'string' },
     },
   })
   const count = Number(values.workspaces)
@@ -24,6 +38,14 @@ export async function runDev(argv: string[]): Promise<void> {
     throw new RuntimeError('DEV_OPTION_INVALID', '--port must be a port number (0 = any free port)', {
       path: '--port',
     })
+
+  const adapterModule = values.adapter
+    ? existingPath(values.adapter, '--adapter', 'the built adapter file')
+    : ''
+  const configSource = values.config
+    ? existingPath(join(values.config, 'config.yaml'), '--config', 'a directory holding config.yaml') &&
+      resolve(values.config)
+    : undefined
 
   const cluster = await LocalCluster.start({ port, logLevel: values.verbose ? 'info' : 'warn' })
   let stopping = false
@@ -40,14 +62,20 @@ export async function runDev(argv: string[]): Promise<void> {
   process.on('SIGTERM', stop)
 
   for (let i = 0; i < count; i++) {
-    await cluster.add({ name: NAMES[i] ?? `ws-${i + 1}`, example: 'echo' })
+    await cluster.add({
+      name: NAMES[i] ?? `ws-${i + 1}`,
+      example: 'echo',
+      adapterModule,
+      ...(configSource ? { configSource } : {}),
+    })
   }
   // The console's address comes first: it is what a person opens.
+  const kind = adapterModule ? `adapter ${adapterModule}` : 'echo adapter'
   const out = [
     `molecule dev console: ${cluster.platform.url}/`,
     `molecule dev platform listening on ${cluster.platform.url}`,
     '',
-    'workspaces (echo adapter):',
+    `workspaces (${kind}):`,
   ]
   for (const ws of cluster.workspaces) {
     out.push(`  ${ws.name.padEnd(8)} ${ws.id}  A2A ${ws.runtime.url}`)

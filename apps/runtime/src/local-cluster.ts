@@ -25,6 +25,8 @@ export interface LocalWorkspaceSpec {
   name: string
   /** Directory under examples/workspaces holding the config.yaml to copy. */
   example: string
+  /** A config directory of the user's to copy instead of the example (`dev --config`). */
+  configSource?: string
   /** ADAPTER_MODULE for this workspace ('' = use the built-in named by config `runtime`). */
   adapterModule?: string
   extraEnv?: Record<string, string>
@@ -66,7 +68,9 @@ export class LocalCluster {
     await mkdir(configDir, { recursive: true })
     await mkdir(join(dir, 'workspace'), { recursive: true })
     // The whole example directory (config.yaml, system-prompt.md, ...), renamed to this workspace.
-    await cp(join(examplesDir(), 'workspaces', spec.example), configDir, { recursive: true })
+    await cp(spec.configSource ?? join(examplesDir(), 'workspaces', spec.example), configDir, {
+      recursive: true,
+    })
     const template = await readFile(join(configDir, 'config.yaml'), 'utf8')
     await writeFile(join(configDir, 'config.yaml'), template.replace(/^name:.*$/m, `name: ${spec.name}`))
     const { id } = await this.platform.createWorkspace({ name: spec.name, role: spec.example })

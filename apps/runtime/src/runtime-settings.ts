@@ -13,7 +13,7 @@ function shown(raw: string, length: number): string {
 export interface RuntimeSettings {
   /** SIGTERM: how long running tasks may finish before they are cancelled. Below Docker's 10 s stop timeout. */
   shutdownGraceMs: number
-  /** Interface the A2A server binds; `0.0.0.0` in containers, `127.0.0.1` for local runs and tests. */
+  /** Interface the A2A server binds: default `0.0.0.0` in a container, `127.0.0.1` outside one (a laptop). */
   a2aHost: string
   /** Overrides config.yaml `a2a.port` (0 = any free port; the advertised URL uses the real one). */
   a2aPortOverride: number | undefined
@@ -30,11 +30,23 @@ export interface RuntimeSettings {
   logLevel: string
   /** Push-notification URLs on loopback/private/link-local addresses are refused unless this is set. */
   pushAllowPrivateTargets: boolean
-  /** Agent working directory: AGENTS.md and the fallback initial-prompt marker live here. */
+  /**
+   * Agent working directory: AGENTS.md and the fallback initial-prompt marker live here. Default `/workspace` in a
+   * container, the state directory outside one.
+   */
   workspaceDir: string
   /** Quiet time after a skill file changes before the skill is reloaded; default 150. */
   skillsDebounceMs: number
 }
+
+/** Where the runtime runs: container defaults differ from a laptop's (see `RuntimeEnv.inContainer`). */
+export interface RuntimePlace {
+  inContainer: boolean
+  /** The resolved state directory (`RuntimeEnv.configsDir`). */
+  stateDir: string
+}
+
+const CONTAINER: RuntimePlace = { inContainer: true, stateDir: '/configs' }
 
 function integer(
   env: NodeJS.ProcessEnv,
@@ -54,7 +66,10 @@ function integer(
   return value
 }
 
-export function readRuntimeSettings(env: NodeJS.ProcessEnv): RuntimeSettings {
+export function readRuntimeSettings(
+  env: NodeJS.ProcessEnv,
+  place: RuntimePlace = CONTAINER,
+): RuntimeSettings {
   const level = env.MOLECULE_LOG_LEVEL?.trim() || 'info'
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) {
     throw new RuntimeError(
@@ -64,7 +79,7 @@ export function readRuntimeSettings(env: NodeJS.ProcessEnv): RuntimeSettings {
   }
   return {
     shutdownGraceMs: integer(env, 'MOLECULE_SHUTDOWN_GRACE_MS', 0) ?? 8000,
-    a2aHost: env.MOLECULE_A2A_HOST?.trim() || '0.0.0.0',
+    a2aHost: env.MOLECULE_A2A_HOST?.trim() || (place.inContainer ? '0.0.0.0' : '127.0.0.1'),
     a2aPortOverride: integer(env, 'MOLECULE_A2A_PORT', 0, 65535),
     delegationPollMs: integer(env, 'MOLECULE_DELEGATION_POLL_MS', 10),
     heartbeatPulseWindowMs: integer(env, 'MOLECULE_HEARTBEAT_PULSE_WINDOW_MS', 0) ?? 1000,
@@ -76,7 +91,7 @@ export function readRuntimeSettings(env: NodeJS.ProcessEnv): RuntimeSettings {
     idleIntervalMs: integer(env, 'MOLECULE_IDLE_INTERVAL_MS', 10),
     logLevel: level,
     pushAllowPrivateTargets: /^(1|true|yes|on)$/i.test(env.MOLECULE_PUSH_ALLOW_PRIVATE_TARGETS?.trim() ?? ''),
-    workspaceDir: env.MOLECULE_WORKSPACE_DIR?.trim() || '/workspace',
+    workspaceDir: env.MOLECULE_WORKSPACE_DIR?.trim() || (place.inContainer ? '/workspace' : place.stateDir),
     skillsDebounceMs: integer(env, 'MOLECULE_SKILLS_DEBOUNCE_MS', 0, 60_000) ?? 150,
   }
 }

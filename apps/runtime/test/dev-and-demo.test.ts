@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runtimeBin } from './support/runtime-process.js'
 
@@ -52,6 +53,49 @@ describe('molecule-runtime demo and dev', () => {
     expect(body.result.parts[0]?.text).toBe('hello')
     dev.child.kill('SIGINT')
     expect(await dev.exited).toBe(0)
+  })
+})
+
+describe('molecule-runtime dev --adapter (the adapter template documents this command)', () => {
+  const template = join(dirname(runtimeBin), '../../../examples/adapter-template/dist/index.js')
+  const relayConfig = join(dirname(runtimeBin), '../../../examples/workspaces/relay')
+
+  it('runs the workspaces with the given adapter, on loopback, with state in a temp directory', async () => {
+    const dev = run([
+      'dev',
+      '--port',
+      '0',
+      '--workspaces',
+      '1',
+      '--adapter',
+      template,
+      '--config',
+      relayConfig,
+    ])
+    const end = Date.now() + 10_000
+    while (!dev.out().includes('Ctrl-C') && Date.now() < end) await new Promise((r) => setTimeout(r, 50))
+    const out = dev.out()
+    expect(out).toContain(`workspaces (adapter ${template})`)
+    expect(out.match(/A2A http:\/\/127\.0\.0\.1:\d+/g)).toHaveLength(1)
+    const curl = out.split('\n').find((line) => line.trim().startsWith('curl '))
+    const match = curl?.match(/-X POST (\S+) .* -d '(.+)'$/)
+    const res = await fetch(match?.[1] ?? '', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: match?.[2] ?? '',
+    })
+    const body = (await res.json()) as { result: { parts: Array<{ text: string }> } }
+    expect(body.result.parts[0]?.text).toBe('You said: hello')
+    dev.child.kill('SIGINT')
+    expect(await dev.exited).toBe(0)
+  })
+
+  it('a missing adapter file is one line naming the option, before anything starts', async () => {
+    const dev = run(['dev', '--port', '0', '--adapter', 'no/such/adapter.js'])
+    expect(await dev.exited).toBe(1)
+    expect(dev.err()).toContain('--adapter:')
+    expect(dev.err()).toContain('does not exist')
+    expect(dev.err()).not.toMatch(/\n\s+at /)
   })
 })
 

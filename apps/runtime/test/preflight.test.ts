@@ -42,6 +42,25 @@ describe('bad configuration: clear report on stderr, exit 1, no stack trace', ()
     expect(stderr).not.toMatch(STACK_LINE)
   })
 
+  it('a WORKSPACE_ID that is not a UUID stops the boot with one line, before any platform call', async () => {
+    const { exit, stderr } = await bootFails('name: X\nruntime: echo\n', {}, 'my-agent')
+    expect(exit.code).toBe(1)
+    expect(stderr).toContain('WORKSPACE_ID "my-agent" is not a UUID.')
+    expect(stderr).not.toMatch(STACK_LINE)
+    expect(stderr).not.toContain('registration')
+  })
+
+  it('an empty config.yaml is not blamed for a runtime the user never wrote', async () => {
+    const { exit, stderr } = await bootFails('')
+    expect(exit.code).toBe(1)
+    expect(stderr).toMatch(
+      /\[FAIL\] Runtime: No adapter: ADAPTER_MODULE is unset and config.yaml sets no `runtime`/,
+    )
+    expect(stderr).not.toContain('langgraph')
+    expect(stderr).toContain('is empty: every setting takes its default')
+    expect(stderr).not.toContain('remove it from prompt_files')
+  })
+
   it('reports an unknown built-in runtime, listing the built-ins', async () => {
     const { exit, stderr } = await bootFails('name: X\nruntime: crewai\n')
     expect(exit.code).toBe(1)

@@ -1,4 +1,4 @@
-import { readFile, stat, writeFile } from 'node:fs/promises'
+import { readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { createServer, request } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
@@ -96,6 +96,28 @@ describe('molecule-runtime registration and messaging (dev platform, spawned dis
     // The platform accepted the saved bearer: heartbeats succeed.
     const beatsBefore = p.state.get(ws.id)?.last_heartbeat_at ?? 0
     await until(() => (p.state.get(ws.id)?.last_heartbeat_at ?? 0) > beatsBefore, 5000)
+    expect(second.stderr).not.toContain(token)
+  })
+
+  it('a lost token file is said at once with the fix, and putting the token back heals without a restart', async () => {
+    const p = await platform()
+    const ws = await p.createWorkspace({ name: 'lost-token' })
+    const dirs = await workspaceDirs(ECHO_CONFIG)
+    const first = spawnRuntime(ws.id, p.url, dirs)
+    running.push(first)
+    await first.waitForMsg('registered')
+    const tokenFile = join(dirs.configs, '.auth_token')
+    const token = await readFile(tokenFile, 'utf8')
+    expect(await first.stop()).toEqual({ code: 0, signal: null })
+    await rm(tokenFile)
+
+    const second = spawnRuntime(ws.id, p.url, dirs)
+    running.push(second)
+    const refused = await second.waitFor((line) => /platform registration failed/.test(line.msg ?? ''), 5000)
+    expect(refused.code).toBe('PLATFORM_UNAUTHORIZED')
+    expect(refused.msg).toContain(`Fix: the platform holds a live token for this workspace that ${tokenFile}`)
+    await writeFile(tokenFile, token, { mode: 0o600 })
+    await second.waitForMsg('registered', 5000)
     expect(second.stderr).not.toContain(token)
   })
 

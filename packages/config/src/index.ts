@@ -1,5 +1,6 @@
 export { isMoleculeError, MoleculeError, type MoleculeErrorOptions } from '@molecule/core'
 export { type AgentsMdOptions, generateAgentsMd, renderAgentsMd } from './agents-md.ts'
+export { closestName, didYouMean } from './closest-name.ts'
 export type { ConfigProblem } from './config-problems.ts'
 export {
   type LoadConfigOptions,

@@ -7,6 +7,7 @@ import { configInvalidError, problemFromIssue } from './config-problems.ts'
 import { loadEnv, type RuntimeEnv } from './load-env.ts'
 import { type WorkspaceConfig, workspaceConfigSchema } from './schema.ts'
 import { unknownKeyWarnings } from './unknown-keys.ts'
+import { locateYamlError } from './yaml-position.ts'
 
 export interface LoadedConfig {
   config: WorkspaceConfig
@@ -14,6 +15,8 @@ export interface LoadedConfig {
   warnings: string[]
   /** The config.yaml path the config came from (or the `source` label for in-memory text). */
   path: string
+  /** Top-level keys the file sets; every other setting is its default (a message must not blame the user for it). */
+  keysSet: ReadonlySet<string>
 }
 
 export interface ParseConfigOptions {
@@ -47,13 +50,13 @@ function readYaml(text: string, source: string): { data: unknown; warnings: stri
   const doc = parseDocument(text, { version: '1.1', prettyErrors: true, uniqueKeys: true })
   const [error] = doc.errors
   if (error) {
-    const pos = error.linePos?.[0]
-    const where = pos ? `${source}:${pos.line}:${pos.col}` : source
-    const summary = yamlSummary(error.message)
+    const pos = locateYamlError(text, error, doc)
+    const where = `${source}:${pos.line}:${pos.col}`
+    const summary = pos.hint ?? yamlSummary(error.message)
     const fix = 'Correct the YAML syntax at that line (indentation, quotes, a missing ":"), then retry.'
     throw new MoleculeError(
       'CONFIG_YAML_SYNTAX',
-      `${source} is not valid YAML${pos ? ` (line ${pos.line}, column ${pos.col})` : ''}: ${summary}. Fix: ${fix}`,
+      `${source} is not valid YAML (line ${pos.line}, column ${pos.col}): ${summary}. Fix: ${fix}`,
       { path: where, fix, cause: error },
     )
   }
@@ -168,9 +171,12 @@ function parseConfigText(text: string, options: ParseConfigOptions): LoadedConfi
     'idle_prompt_file',
     configDir,
   )
+  const keysSet = new Set(Object.keys(raw))
+  const empty = keysSet.size === 0 ? [`${source} is empty: every setting takes its default.`] : []
   return {
     config: applyEnv(config, options.env ?? loadEnv()),
-    warnings: [...warnings, ...unknownKeyWarnings(raw, source)],
+    keysSet,
+    warnings: [...warnings, ...empty, ...unknownKeyWarnings(raw, source)],
     path: options.configDir === undefined ? source : join(options.configDir, CONFIG_FILE),
   }
 }

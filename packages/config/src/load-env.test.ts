@@ -15,7 +15,7 @@ function envError(env: NodeJS.ProcessEnv) {
 
 describe('loadEnv', () => {
   it('resolves defaults for an empty environment outside Docker', () => {
-    const env = loadEnv({}, { inDocker: false })
+    const env = loadEnv({}, { inDocker: false, inContainer: false })
     expect(env).toEqual({
       workspaceId: undefined,
       configPath: '/configs',
@@ -24,6 +24,7 @@ describe('loadEnv', () => {
       platformUrl: 'http://localhost:8080',
       platformUrlSource: 'default',
       inDocker: false,
+      inContainer: false,
       hostname: undefined,
       agentUrl: undefined,
       adapterModule: undefined,
@@ -42,6 +43,21 @@ describe('loadEnv', () => {
       sandbox: {},
       get: expect.any(Function),
     })
+  })
+
+  it('keeps state in the config directory outside a container, in /configs inside one', () => {
+    const laptop = loadEnv(
+      { WORKSPACE_CONFIG_PATH: '/home/me/agent/' },
+      { inDocker: false, inContainer: false },
+    )
+    expect(laptop.configsDir).toBe('/home/me/agent/')
+    expect(laptop.agentSnapshotPath).toBe('/home/me/agent/.agent_snapshot.json')
+    expect(laptop.delegationResultsFile).toBe('/home/me/agent/.delegation_results.jsonl')
+    const container = loadEnv({ WORKSPACE_CONFIG_PATH: '/srv/cfg' }, { inDocker: false, inContainer: true })
+    expect(container.configsDir).toBe('/configs')
+    expect(container.agentSnapshotPath).toBe('/configs/.agent_snapshot.json')
+    const explicit = loadEnv({ WORKSPACE_CONFIG_PATH: '/a', CONFIGS_DIR: '/b' }, { inContainer: false })
+    expect(explicit.configsDir).toBe('/b')
   })
 
   it('defaults PLATFORM_URL to host.docker.internal inside Docker (DOCKER_VERSION or detection)', () => {

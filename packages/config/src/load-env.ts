@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { MoleculeError, maskSecrets } from '@molecule/core'
 
 /** Env var values the runtime core understands, resolved once and typed (camelCase). */
@@ -7,7 +7,10 @@ export interface RuntimeEnv {
   workspaceId: string | undefined
   /** `WORKSPACE_CONFIG_PATH`: directory holding config.yaml. Default `/configs`. */
   configPath: string
-  /** `CONFIGS_DIR`: directory holding `.auth_token`. Default `/configs`. */
+  /**
+   * `CONFIGS_DIR`: directory holding the workspace's state (`.auth_token`, the pre-stop snapshot). Default `/configs`
+   * in a container; outside one, the config directory (`configPath`), so a laptop run never writes at the root.
+   */
   configsDir: string
   /** Whether `configsDir` came from `CONFIGS_DIR` or is the default (the MCP bridge picks its own fallback). */
   configsDirSource: EnvSource
@@ -17,6 +20,12 @@ export interface RuntimeEnv {
   platformUrlSource: EnvSource
   /** True when `/.dockerenv` exists or `DOCKER_VERSION` is set. */
   inDocker: boolean
+  /**
+   * True where a `/configs` directory exists: the platform mounts it into every workspace container, and the
+   * runtime then uses the container defaults (state in `/configs`, binding every interface). False elsewhere (a
+   * laptop, or any container without that mount), where the runtime keeps to the directories it was given.
+   */
+  inContainer: boolean
   /** `HOSTNAME`: host part of the advertised A2A URL; undefined ⇒ the runtime detects an address. */
   hostname: string | undefined
   /** `AGENT_URL`: A2A endpoint written into AGENTS.md; undefined ⇒ `http://localhost:<a2a.port>/a2a`. */
@@ -69,6 +78,8 @@ export type SandboxBackend = (typeof SANDBOX_BACKENDS)[number]
 export interface LoadEnvOptions {
   /** Overrides Docker detection (default: `/.dockerenv` exists or `DOCKER_VERSION` is set). */
   inDocker?: boolean
+  /** Overrides container detection (default: a `/configs` directory exists). */
+  inContainer?: boolean
   /**
    * Defaults that differ per process kind (the MCP bridge heartbeats every 20 s, the runtime every 30 s).
    * Only used when the variable is unset.
@@ -154,6 +165,14 @@ class EnvReader {
   }
 }
 
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
+}
+
 function detectDocker(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.DOCKER_VERSION?.trim()) || existsSync('/.dockerenv')
 }
@@ -165,8 +184,10 @@ function detectDocker(env: NodeJS.ProcessEnv): boolean {
 export function loadEnv(env: NodeJS.ProcessEnv = process.env, options: LoadEnvOptions = {}): RuntimeEnv {
   const read = new EnvReader(env)
   const inDocker = options.inDocker ?? detectDocker(env)
+  const inContainer = options.inContainer ?? isDirectory('/configs')
+  const configPath = read.text('WORKSPACE_CONFIG_PATH') ?? '/configs'
   const explicitConfigsDir = read.text('CONFIGS_DIR')
-  const configsDir = explicitConfigsDir ?? '/configs'
+  const configsDir = explicitConfigsDir ?? (inContainer ? '/configs' : configPath)
   const explicitPlatformUrl = read.url('PLATFORM_URL')
 
   const backend = read.text('SANDBOX_BACKEND')
@@ -195,12 +216,13 @@ export function loadEnv(env: NodeJS.ProcessEnv = process.env, options: LoadEnvOp
 
   return {
     workspaceId: read.text('WORKSPACE_ID'),
-    configPath: read.text('WORKSPACE_CONFIG_PATH') ?? '/configs',
+    configPath,
     configsDir,
     configsDirSource: explicitConfigsDir === undefined ? 'default' : 'env',
     platformUrl: explicitPlatformUrl ?? (inDocker ? DOCKER_PLATFORM_URL : LOCAL_PLATFORM_URL),
     platformUrlSource: explicitPlatformUrl === undefined ? 'default' : 'env',
     inDocker,
+    inContainer,
     hostname: read.text('HOSTNAME'),
     agentUrl: read.url('AGENT_URL'),
     adapterModule: read.text('ADAPTER_MODULE'),

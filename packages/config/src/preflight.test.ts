@@ -164,6 +164,15 @@ describe('runPreflight: Prompt file and Skill (warnings only)', () => {
     expect(report.ok).toBe(true)
     expect(report.warnings).toEqual([expect.objectContaining({ title: 'Prompt file', level: 'warn' })])
     expect(report.warnings[0]?.detail).toContain('system-prompt.md')
+    // The user wrote no prompt_files: the fix must not tell them to remove the file from it.
+    expect(report.warnings[0]?.fix).not.toContain('remove it from prompt_files')
+    expect(report.warnings[0]?.fix).toContain('Create system-prompt.md')
+  })
+
+  it('a missing listed prompt file says it is listed in prompt_files', async () => {
+    const report = await preflight('prompt_files: [persona.md]', { files: {} })
+    expect(report.warnings[0]?.detail).toMatch(/^persona\.md \(listed in prompt_files\) not found/)
+    expect(report.warnings[0]?.fix).toBe('Create persona.md or remove it from prompt_files.')
   })
 
   it('each missing entry of prompt_files warns; present ones do not', async () => {
@@ -217,7 +226,7 @@ describe('renderPreflightReport', () => {
         '      Fix: Set a2a.port in config.yaml to a free port (default 8000).',
         '  [WARN] Runtime: drift',
         `  [WARN] Prompt file: ${report.warnings[1]?.detail}`,
-        '      Fix: Create system-prompt.md or remove it from prompt_files.',
+        "      Fix: Create system-prompt.md with the agent's instructions, or list your own files under prompt_files in config.yaml.",
         '',
       ].join('\n'),
     )

@@ -130,15 +130,28 @@ function authTokenCheck(config: WorkspaceConfig, env: RuntimeEnv, configDir: str
   ]
 }
 
+const DEFAULT_PROMPT_FILE = 'system-prompt.md'
+
 function promptFileCheck(config: WorkspaceConfig, configDir: string): PreflightIssue[] {
-  const files = config.prompt_files.length > 0 ? config.prompt_files : ['system-prompt.md']
-  return files
+  if (config.prompt_files.length === 0) {
+    // The user listed nothing: the default file is what is missing, and there is no list to remove it from.
+    if (existsSync(join(configDir, DEFAULT_PROMPT_FILE))) return []
+    return [
+      issue(
+        'warn',
+        'Prompt file',
+        `${DEFAULT_PROMPT_FILE} not found in ${configDir} (the system prompt file read when config.yaml lists no prompt_files).`,
+        `Create ${DEFAULT_PROMPT_FILE} with the agent's instructions, or list your own files under prompt_files in config.yaml.`,
+      ),
+    ]
+  }
+  return config.prompt_files
     .filter((file) => !existsSync(join(configDir, file)))
     .map((file) =>
       issue(
         'warn',
         'Prompt file',
-        `${file} not found in ${configDir}.`,
+        `${file} (listed in prompt_files) not found in ${configDir}.`,
         `Create ${file} or remove it from prompt_files.`,
       ),
     )

@@ -166,6 +166,22 @@ describe('parsing rules', () => {
     expect(warnings[2]).toContain('"a2a.prot"')
   })
 
+  it('an unknown key close to a known one gets a "did you mean"', () => {
+    const { warnings } = parse(
+      'nmae: x\nrutime: echo\nsystem_prompt: hi\na2a:\n  prot: 1\n  streming: true\nsecurity_scan:\n  mdoe: block\n',
+    )
+    expect(warnings).toEqual([
+      expect.stringMatching(/unknown key "nmae" ignored\. Did you mean "name"\?$/),
+      expect.stringMatching(/unknown key "rutime" ignored\. Did you mean "runtime"\?$/),
+      expect.stringMatching(/unknown key "system_prompt" ignored\.$/),
+      expect.stringMatching(/unknown key "a2a\.prot" ignored \(known: .*\)\. Did you mean "port"\?$/),
+      expect.stringMatching(
+        /unknown key "a2a\.streming" ignored \(known: .*\)\. Did you mean "streaming"\?$/,
+      ),
+      expect.stringMatching(/unknown key "security_scan\.mdoe" ignored .*Did you mean "mode"\?$/),
+    ])
+  })
+
   it('security_scan scalar shorthand means {mode: value}', () => {
     expect(parse('security_scan: block').config.security_scan).toEqual({
       mode: 'block',

@@ -1,3 +1,4 @@
+import { didYouMean } from './closest-name.ts'
 import { closedBlocks, workspaceConfigSchema } from './schema.ts'
 
 /** Keys the upstream docs describe but no runtime code reads; they get a gentler warning. */
@@ -19,7 +20,7 @@ export function unknownKeyWarnings(raw: Record<string, unknown>, source: string)
     warnings.push(
       DOCUMENTED_UNUSED.has(key)
         ? `${source}: "${key}" is not used by this runtime; ignored.`
-        : `${source}: unknown key "${key}" ignored.`,
+        : `${source}: unknown key "${key}" ignored.${didYouMean(key, topKeys)}`,
     )
   }
   for (const [blockName, schema] of Object.entries(closedBlocks)) {
@@ -28,7 +29,9 @@ export function unknownKeyWarnings(raw: Record<string, unknown>, source: string)
     const known = Object.keys(schema.shape)
     for (const key of Object.keys(block)) {
       if (!known.includes(key)) {
-        warnings.push(`${source}: unknown key "${blockName}.${key}" ignored (known: ${known.join(', ')}).`)
+        warnings.push(
+          `${source}: unknown key "${blockName}.${key}" ignored (known: ${known.join(', ')}).${didYouMean(key, known)}`,
+        )
       }
     }
   }
@@ -37,7 +40,7 @@ export function unknownKeyWarnings(raw: Record<string, unknown>, source: string)
     for (const key of Object.keys(scan)) {
       if (key !== 'mode' && key !== 'fail_open_if_no_scanner') {
         warnings.push(
-          `${source}: unknown key "security_scan.${key}" ignored (known: mode, fail_open_if_no_scanner).`,
+          `${source}: unknown key "security_scan.${key}" ignored (known: mode, fail_open_if_no_scanner).${didYouMean(key, ['mode', 'fail_open_if_no_scanner'])}`,
         )
       }
     }

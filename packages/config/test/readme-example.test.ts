@@ -32,7 +32,9 @@ describe('README example', () => {
     expect('code' in result ? result.code : 0).toBe(1)
     expect(result.stdout).toContain('Preflight checks:\n  [FAIL] Runtime: ADAPTER_MODULE is not set')
     expect(result.stdout).toContain('  [FAIL] A2A port: a2a.port is 0; it must be between 1 and 65535.')
-    expect(result.stdout).toContain('  [WARN] Prompt file: system-prompt.md not found in ./ws.')
+    expect(result.stdout).toContain(
+      '  [WARN] Prompt file: system-prompt.md not found in ./ws (the system prompt',
+    )
   })
 
   it('prints config problems without a stack trace', async () => {

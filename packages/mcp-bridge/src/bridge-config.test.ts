@@ -1,4 +1,4 @@
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { isMoleculeError, MoleculeError } from '@molecule/config'
@@ -16,9 +16,12 @@ import {
 const dir = () => mkdtempSync(join(tmpdir(), 'bridge-config-'))
 const ID = 'b1e2c3d4-0000-4000-8000-000000000001'
 
-function problemsOf(env: Record<string, string>): string[] {
+/** Never the machine's /configs or home: a stray token there must not change what a test sees. */
+const isolated = () => ({ home: dir(), mountedConfigsDir: join(dir(), 'configs') })
+
+function problemsOf(env: Record<string, string>, options = isolated()): string[] {
   try {
-    loadBridgeConfig(env)
+    loadBridgeConfig(env, options)
   } catch (err) {
     if (err instanceof BridgeConfigError) return err.problems
     throw err
@@ -68,6 +71,21 @@ describe('loadBridgeConfig', () => {
     writeFileSync(join(d, '.auth_token'), 'saved-token')
     const config = loadBridgeConfig({ PLATFORM_URL: 'http://p', WORKSPACE_ID: ID, CONFIGS_DIR: d })
     expect(config.workspaces[0]?.token).toBe('saved-token')
+  })
+
+  it('never uses a saved token whose owner file names another workspace', () => {
+    const options = isolated()
+    const mounted = options.mountedConfigsDir
+    mkdirSync(mounted)
+    writeFileSync(join(mounted, '.auth_token'), 'someone-elses-token')
+    writeFileSync(join(mounted, '.auth_token.workspace_id'), 'b1e2c3d4-0000-4000-8000-00000000beef')
+    expect(problemsOf({ PLATFORM_URL: 'http://p', WORKSPACE_ID: ID }, options)).toEqual([
+      expect.stringMatching(/no token/),
+    ])
+    writeFileSync(join(mounted, '.auth_token.workspace_id'), ID)
+    expect(
+      loadBridgeConfig({ PLATFORM_URL: 'http://p', WORKSPACE_ID: ID }, options).workspaces[0]?.token,
+    ).toBe('someone-elses-token')
   })
 
   it('lists every single-mode problem', () => {
@@ -191,6 +209,29 @@ describe('loadBridgeConfig', () => {
     expect(config.orgId).toBe('org-1')
   })
 
+  it('multi mode: a token of the wrong type or under a misspelt key is said so, not just "missing"', () => {
+    const multi = (entries: unknown[]) =>
+      problemsOf({
+        CONFIGS_DIR: dir(),
+        PLATFORM_URL: 'http://p',
+        MOLECULE_WORKSPACES: JSON.stringify(entries),
+      })
+    expect(multi([{ id: ID, token: 123 }])).toEqual([
+      'entry 0: "token" must be a string in quotes, got a number',
+    ])
+    expect(multi([{ id: ID, tokn: 'secret-value' }])).toEqual([
+      'entry 0: "token" is missing; the entry has "tokn": did you mean "token"?',
+    ])
+    expect(multi([{ idd: ID, token: 'x' }])).toEqual([
+      'entry 0: "id" is missing; the entry has "idd": did you mean "id"?',
+    ])
+    expect(multi([{ id: ID, token: 'x', platfrom_url: 'http://q' }])).toEqual([
+      'entry 0: unknown key "platfrom_url": did you mean "platform_url"?',
+    ])
+    expect(multi([{ id: ID, token: '  ' }])).toEqual(['entry 0: "token" is blank'])
+    expect(multi([{ id: ID, token: 'x', note: 'laptop' }])).toEqual([])
+  })
+
   it('multi mode: entries without a URL use PLATFORM_URL; a bad URL is named', () => {
     expect(
       loadBridgeConfig({
@@ -214,8 +255,7 @@ describe('loadBridgeConfig', () => {
 
   it('falls back to ~/.molecule-workspace created 0700 when CONFIGS_DIR is unset and /configs is absent', () => {
     const home = dir()
-    const resolved = resolveConfigsDir(undefined, home)
-    if (resolved === '/configs') return // a machine with a writable /configs legitimately wins
+    const resolved = resolveConfigsDir(undefined, home, join(home, 'no-configs-mount'))
     expect(resolved).toBe(join(home, '.molecule-workspace'))
     expect(statSync(resolved).mode & 0o777).toBe(0o700)
   })

@@ -1,9 +1,10 @@
-import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:fs'
-import { homedir } from 'node:os'
-import { join } from 'node:path'
 import { isMoleculeError, loadEnv, MoleculeError, type RuntimeEnv } from '@molecule/config'
 import { rememberEnvSecrets, rememberSecret } from '@molecule/core'
 import { shownProblem, tokensIn } from './config-secrets.js'
+import { entryShapeProblems } from './entry-shape.js'
+import { type BridgeConfigOptions, readTokenFile, resolveConfigsDir, savedToken } from './state-dir.js'
+
+export { type BridgeConfigOptions, readTokenFile, resolveConfigsDir } from './state-dir.js'
 
 /** One workspace this process acts as. */
 export interface WorkspaceEntry {
@@ -91,37 +92,6 @@ export function pollTimeoutSecs(raw: string | undefined): number {
   return Math.min(value, 60)
 }
 
-/** Reads `MOLECULE_WORKSPACE_TOKEN_FILE`; every failure is specific and never falls back elsewhere. */
-export function readTokenFile(path: string): { token?: string; problem?: string } {
-  let bytes: Buffer
-  try {
-    bytes = readFileSync(path)
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') return { problem: `MOLECULE_WORKSPACE_TOKEN_FILE: ${path} does not exist` }
-    if (code === 'EISDIR')
-      return { problem: `MOLECULE_WORKSPACE_TOKEN_FILE: ${path} is a directory, not a file` }
-    return {
-      problem: `MOLECULE_WORKSPACE_TOKEN_FILE: cannot read ${path} (${code ?? 'error'}); check its permissions`,
-    }
-  }
-  let text: string
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
-  } catch {
-    return { problem: `MOLECULE_WORKSPACE_TOKEN_FILE: ${path} is not UTF-8 text` }
-  }
-  const token = text.trim()
-  if (token === '')
-    return { problem: `MOLECULE_WORKSPACE_TOKEN_FILE: ${path} is empty; paste the workspace token into it` }
-  if (/\s/.test(token)) {
-    return {
-      problem: `MOLECULE_WORKSPACE_TOKEN_FILE: ${path} contains whitespace inside the token; it must hold one token`,
-    }
-  }
-  return { token }
-}
-
 function parseMultiEntries(
   raw: string,
   fallbackUrl: string | undefined,
@@ -160,12 +130,8 @@ function parseMultiEntries(
     const token = record.token ?? record.workspace_token
     const url = record.platform_url ?? record.platformUrl
     let ok = true
-    if (typeof id !== 'string' || id.trim() === '') {
-      problems.push(`${where}: "id" is missing or blank`)
-      ok = false
-    }
-    if (typeof token !== 'string' || token.trim() === '') {
-      problems.push(`${where}: "token" is missing or blank`)
+    for (const problem of entryShapeProblems(record, id, token)) {
+      problems.push(`${where}: ${problem}`)
       ok = false
     }
     if (url !== undefined && url !== null && typeof url !== 'string') {
@@ -196,28 +162,6 @@ function parseMultiEntries(
     }
   })
   return entries
-}
-
-/**
- * Picks the state directory: `explicit` (CONFIGS_DIR, resolved by `loadEnv`), else /configs when writable, else
- * ~/.molecule-workspace (0700).
- */
-export function resolveConfigsDir(explicit: string | undefined, home: string = homedir()): string {
-  if (explicit) {
-    mkdirSync(explicit, { recursive: true, mode: 0o700 })
-    return explicit
-  }
-  try {
-    if (statSync('/configs').isDirectory()) {
-      accessSync('/configs', constants.W_OK)
-      return '/configs'
-    }
-  } catch {
-    // not present or not writable: fall through to the per-user directory
-  }
-  const dir = join(home, '.molecule-workspace')
-  mkdirSync(dir, { recursive: true, mode: 0o700 })
-  return dir
 }
 
 /**
@@ -266,7 +210,7 @@ function resolveCoreEnv(env: Env, problems: EnvProblem[]): RuntimeEnv {
  * `*_API_KEY`/`*_TOKEN`/`*_SECRET` variables become known secrets of the process (`rememberSecret` of
  * `@molecule/core`), and no problem or warning shows any part of a token.
  */
-export function loadBridgeConfig(env: Env, options: { home?: string } = {}): BridgeConfig {
+export function loadBridgeConfig(env: Env, options: BridgeConfigOptions = {}): BridgeConfig {
   rememberEnvSecrets(env)
   const tokens = tokensIn(env)
   for (const token of tokens) rememberSecret(token)
@@ -281,7 +225,7 @@ export function loadBridgeConfig(env: Env, options: { home?: string } = {}): Bri
   }
 }
 
-function resolveBridgeConfig(env: Env, options: { home?: string }, tokens: string[]): BridgeConfig {
+function resolveBridgeConfig(env: Env, options: BridgeConfigOptions, tokens: string[]): BridgeConfig {
   const envProblems: EnvProblem[] = []
   const core = resolveCoreEnv(env, envProblems)
   const badPlatformUrl = envProblems.some((p) => p.variable === 'PLATFORM_URL')
@@ -322,7 +266,7 @@ function resolveBridgeConfig(env: Env, options: { home?: string }, tokens: strin
       token = read.token
     } else if (!token) {
       // Last resort: a token an earlier run (or the runtime) saved in the configs dir.
-      const saved = savedToken(core, options.home)
+      const saved = id ? savedToken(explicitConfigsDir(core), id, options) : undefined
       if (saved) token = saved
       else problems.push('no token: set MOLECULE_WORKSPACE_TOKEN or MOLECULE_WORKSPACE_TOKEN_FILE')
     }
@@ -346,7 +290,7 @@ function resolveBridgeConfig(env: Env, options: { home?: string }, tokens: strin
   const config: BridgeConfig = {
     mode,
     workspaces,
-    configsDir: resolveConfigsDir(explicitConfigsDir(core), options.home),
+    configsDir: resolveConfigsDir(explicitConfigsDir(core), options.home, options.mountedConfigsDir),
     heartbeatIntervalMs: core.heartbeatIntervalMs,
     pollIntervalMs: core.mcpPollIntervalMs,
     pollTimeoutSecs: pollTimeoutSecs(env.MOLECULE_MCP_POLL_TIMEOUT_SECS),
@@ -371,15 +315,6 @@ function resolveBridgeConfig(env: Env, options: { home?: string }, tokens: strin
 
 function explicitConfigsDir(core: RuntimeEnv): string | undefined {
   return core.configsDirSource === 'env' ? core.configsDir : undefined
-}
-
-function savedToken(core: RuntimeEnv, home: string | undefined): string | undefined {
-  try {
-    const read = readTokenFile(join(resolveConfigsDir(explicitConfigsDir(core), home), '.auth_token'))
-    return read.token
-  } catch {
-    return undefined
-  }
 }
 
 function isSet(value: string | undefined): boolean {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js'
+import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js'
 import { silentLogger } from '@molecule/core'
 import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -53,6 +54,39 @@ async function connect(env: Record<string, string>) {
 }
 
 describe('bridge server in process', () => {
+  it('a tools/call whose arguments are not an object is invalid params (-32602), not an internal error', async () => {
+    const ws = await platform.createWorkspace({ name: 'Strict', external: true, mint_token: true })
+    const bridge = await connect({
+      PLATFORM_URL: platform.url,
+      WORKSPACE_ID: ws.id,
+      MOLECULE_WORKSPACE_TOKEN: ws.token ?? '',
+      MOLECULE_MCP_DISABLE_HEARTBEAT: '1',
+      MOLECULE_MCP_DISABLE_INBOX: '1',
+    })
+    try {
+      for (const args of [5, null, ['a'], 'text']) {
+        const refused = await bridge.client
+          .request(
+            { method: 'tools/call', params: { name: 'list_peers', arguments: args as never } },
+            CallToolResultSchema,
+          )
+          .then(
+            () => undefined,
+            (err: { code?: number; message?: string }) => err,
+          )
+        expect(refused?.code).toBe(-32602)
+        expect(refused?.message).toContain('Invalid tools/call request')
+      }
+      expect((await bridge.call('list_peers', {})).isError).toBe(false)
+      // A tool error quoting its input never hands the workspace token back out.
+      const echoed = await bridge.call('chat_history', { peer_id: 'x', before_ts: `key ${ws.token} here` })
+      expect(echoed.text).toContain('is not an RFC3339 timestamp')
+      expect(echoed.text).not.toContain(ws.token ?? '')
+    } finally {
+      await bridge.close()
+    }
+  })
+
   it('with inbox and heartbeat disabled: inbox tools say so and nothing registers', async () => {
     const ws = await platform.createWorkspace({ name: 'Quiet', external: true, mint_token: true })
     const bridge = await connect({

@@ -1,6 +1,10 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js'
-import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js'
-import type { Logger } from '@molecule/core'
+import {
+  CallToolRequestParamsSchema,
+  CallToolRequestSchema,
+  ListToolsRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js'
+import { type Logger, maskKnownSecrets } from '@molecule/core'
 import {
   ApprovalService,
   createPlatformTools,
@@ -10,6 +14,7 @@ import {
   type ToolContext,
   ToolRegistry,
 } from '@molecule/tools'
+import { z } from 'zod'
 import { CHANNEL_METHOD, channelParams } from './channel-push.js'
 import { inboxTools } from './inbox-tools.js'
 import { buildInstructions } from './instructions.js'
@@ -39,6 +44,15 @@ function parseTier(raw: string | undefined): number | undefined {
   const tier = Number(raw)
   return Number.isInteger(tier) && tier >= 0 ? tier : undefined
 }
+
+/**
+ * The SDK's `tools/call` request with `arguments` of any type. Parsed with the SDK's own schema, a non-object
+ * `arguments` fails before any handler and is answered as an internal error (-32603); this way it reaches the SDK
+ * server's own request check, which answers invalid params (-32602), and our handler never sees it.
+ */
+const LENIENT_CALL_TOOL = CallToolRequestSchema.extend({
+  params: CallToolRequestParamsSchema.extend({ arguments: z.unknown().optional() }),
+})
 
 /**
  * The MCP server: a static tool set (platform tools + inbox tools), instructions, and optional channel push.
@@ -93,7 +107,8 @@ export function createBridgeServer(options: BridgeServerOptions): Server {
     .filter(Boolean)
 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: listTools() }))
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+  server.setRequestHandler(LENIENT_CALL_TOOL, async (request, extra) => {
+    const args = request.params.arguments ?? {}
     const primary = pool.primary
     const ctx: ToolContext = {
       workspaceId: primary.id,
@@ -105,8 +120,11 @@ export function createBridgeServer(options: BridgeServerOptions): Server {
       ...(roles && roles.length > 0 ? { roles } : {}),
       ...(audit ? { audit } : {}),
     }
-    const result = await registry.call(request.params.name, ctx, request.params.arguments ?? {})
-    return { content: [{ type: 'text', text: result.text }], ...(result.isError ? { isError: true } : {}) }
+    const result = await registry.call(request.params.name, ctx, args)
+    // The one way out to the host: a token or key of this process that a tool's text echoes (an error quoting its
+    // input) is masked here. Only known secrets: shape-based masking would also eat file ids in upload paths.
+    const text = maskKnownSecrets(result.text)
+    return { content: [{ type: 'text', text }], ...(result.isError ? { isError: true } : {}) }
   })
 
   if (options.push) {

@@ -2,6 +2,9 @@ import { defineTool, type Tool } from '@molecule/tools'
 import { z } from 'zod'
 import type { WorkspacePool } from './workspace-pool.js'
 
+/** How long `inbox_peek` waits for the first poll after start before answering with what it has. */
+export const FIRST_POLL_WAIT_MS = 5_000
+
 const DISABLED = 'Error: inbox polling is not enabled in this process (MOLECULE_MCP_DISABLE_INBOX is set)'
 
 /** `wait_for_message`, `inbox_peek`, `inbox_pop` over the merged inbox of every served workspace. */
@@ -30,6 +33,7 @@ export function inboxTools(pool: WorkspacePool): Tool[] {
     async run(_ctx, input) {
       if (!pool.inboxEnabled) return DISABLED
       const limit = input.limit === undefined || input.limit <= 0 ? 10 : input.limit
+      await pool.inboxReady(FIRST_POLL_WAIT_MS)
       return JSON.stringify(pool.surfaced(pool.pending().slice(0, limit)), null, 2)
     },
   })

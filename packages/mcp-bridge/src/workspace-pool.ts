@@ -202,6 +202,21 @@ export class WorkspacePool implements WorkspaceDirectory {
     return messages
   }
 
+  /**
+   * Waits (at most `timeoutMs`) until every workspace has polled its inbox once since start, so a listing made right
+   * after the bridge started includes what was already queued.
+   */
+  async inboxReady(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([
+      Promise.all(this.sessions.map((s) => s.inboxReady())),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs)
+      }),
+    ])
+    clearTimeout(timer)
+  }
+
   async waitForMessage(timeoutMs: number, signal?: AbortSignal): Promise<InboxMessage | undefined> {
     const head = this.pending()[0]
     if (head || timeoutMs <= 0) return head

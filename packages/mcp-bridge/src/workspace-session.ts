@@ -59,6 +59,11 @@ export class WorkspaceSession {
   /** Writes of the inbound secret, one after the other, so an older secret never lands over a newer one. */
   #secretWrites: Promise<void> = Promise.resolve()
   readonly #logger: Logger
+  #firstAttemptDone: () => void = () => {}
+  /** Settles when `start()` has made its first registration attempt (successful or not). */
+  readonly #firstAttempt = new Promise<void>((resolve) => {
+    this.#firstAttemptDone = resolve
+  })
 
   constructor(private readonly options: SessionOptions) {
     const { entry, config } = options
@@ -119,11 +124,22 @@ export class WorkspaceSession {
 
   /** Registers, then starts heartbeat and inbox. Never throws: problems are recorded per workspace. */
   async start(): Promise<void> {
-    if (this.options.config.disableHeartbeat) {
-      this.poller?.start()
-      return
+    try {
+      if (this.options.config.disableHeartbeat) this.poller?.start()
+      else await this.registerOnce('boot')
+    } finally {
+      this.#firstAttemptDone()
     }
-    await this.registerOnce('boot')
+  }
+
+  /**
+   * Resolves once this workspace's inbox holds what the platform had queued when the bridge started: the first poll
+   * finished. A workspace whose first register failed has nothing to wait for.
+   */
+  async inboxReady(): Promise<void> {
+    await this.#firstAttempt
+    const polling = this.#registered || this.options.config.disableHeartbeat
+    if (polling && this.poller) await this.poller.whenPolledOnce()
   }
 
   private async registerOnce(reason: string): Promise<void> {
@@ -140,10 +156,7 @@ export class WorkspaceSession {
       const status = isPlatformError(err) ? err.status : undefined
       if (status === 401 || status === 403) {
         this.#problem = `the platform rejected its token (HTTP ${status}); it was revoked or belongs to another workspace — create a new token for ${this.id} and restart molecule-mcp`
-        this.#logger.error(
-          { status },
-          `workspace ${this.id}: token rejected; this workspace is disabled, the others keep running`,
-        )
+        this.#logger.error({ status }, `workspace ${this.id}: token rejected; ${this.disabledNote()}`)
         this.#fatal = true
         this.stopLoops()
         return
@@ -153,7 +166,7 @@ export class WorkspaceSession {
         this.#problem = `workspace ${this.id} was removed from the platform (HTTP 410); create a new workspace, then use its id and token and restart molecule-mcp`
         this.#logger.error(
           { status },
-          `workspace ${this.id}: removed from the platform; this workspace is disabled`,
+          `workspace ${this.id}: removed from the platform; ${this.disabledNote()}`,
         )
         this.#fatal = true
         this.stopLoops()
@@ -181,6 +194,14 @@ export class WorkspaceSession {
       .catch((err: Error) => {
         this.#logger.warn({ err: err.message }, 'cannot save the platform inbound secret; continuing')
       })
+  }
+
+  /** What a disabled workspace means for the process: only multi mode has other workspaces that keep running. */
+  private disabledNote(): string {
+    const others = this.options.config.workspaces.length - 1
+    return others > 0
+      ? `this workspace is disabled, the other ${others} keep running`
+      : 'no workspace is served until the token is fixed and molecule-mcp is restarted'
   }
 
   /** Registers again later: after the heartbeat interval (1–30 s), or the platform's Retry-After when longer. */
@@ -227,6 +248,7 @@ export class WorkspaceSession {
 
   async stop(): Promise<void> {
     this.#stopped = true
+    this.#firstAttemptDone()
     if (this.#retryTimer) clearTimeout(this.#retryTimer)
     await Promise.all([this.#heartbeat?.stop(), this.poller?.stop(), this.#secretWrites])
   }

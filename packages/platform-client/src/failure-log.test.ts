@@ -53,4 +53,17 @@ describe('FailureLog', () => {
     expect(lines.every((l) => l.level === 'error')).toBe(true)
     expect(lines[0]?.obj).toMatchObject({ code: 'PLATFORM_UNAUTHORIZED', endpoint: 'GET /x' })
   })
+
+  it('says what a person has to do about a 401, and only about a 401', () => {
+    const { logger, lines } = recordingLogger()
+    const log = new FailureLog(logger, 'registration', { unauthorizedFix: 'restore the token file.' })
+    log.failure(new PlatformError({ code: 'PLATFORM_UNAUTHORIZED', endpoint: 'POST /r', message: 'no' }))
+    log.success()
+    log.failure(new PlatformError({ code: 'PLATFORM_UNREACHABLE', endpoint: 'POST /r', message: 'down' }))
+    expect(lines.map((l) => l.msg)).toEqual([
+      'registration failed (1 in a row): no Fix: restore the token file.',
+      'registration recovered after 1 failure(s)',
+      'registration failed (1 in a row): down',
+    ])
+  })
 })

@@ -7,6 +7,8 @@ export interface FailureLogOptions {
   /** …or when this long has passed since the last failure line. */
   everyMs?: number
   now?: () => number
+  /** Appended as `Fix: …` to lines about a 401: what a person has to do, since retrying alone cannot help. */
+  unauthorizedFix?: string
 }
 
 /**
@@ -20,6 +22,7 @@ export class FailureLog {
   private readonly everyFailures: number
   private readonly everyMs: number
   private readonly now: () => number
+  private readonly unauthorizedFix: string | undefined
 
   constructor(
     private readonly logger: Logger,
@@ -29,6 +32,7 @@ export class FailureLog {
     this.everyFailures = Math.max(1, options.everyFailures ?? 20)
     this.everyMs = options.everyMs ?? 60_000
     this.now = options.now ?? Date.now
+    this.unauthorizedFix = options.unauthorizedFix
   }
 
   get consecutive(): number {
@@ -46,7 +50,9 @@ export class FailureLog {
       ? { code: err.code, status: err.status, endpoint: err.endpoint }
       : { code: (err as { code?: unknown })?.code }
     const unauthorized = isPlatformError(err, 'PLATFORM_UNAUTHORIZED')
-    const message = `${this.what} failed (${n} in a row): ${err instanceof Error ? err.message : String(err)}`
+    const reason = err instanceof Error ? err.message : String(err)
+    const fix = unauthorized && this.unauthorizedFix ? ` Fix: ${this.unauthorizedFix}` : ''
+    const message = `${this.what} failed (${n} in a row): ${reason}${fix}`
     const line = { ...context, ...details, consecutiveFailures: n }
     if (unauthorized) this.logger.error(line, message)
     else this.logger.warn(line, message)

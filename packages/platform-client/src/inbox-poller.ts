@@ -72,6 +72,10 @@ export class InboxPoller {
   private abort = new AbortController()
   private running: Promise<void> | undefined
   private stopped = false
+  private markPolledOnce: () => void = () => {}
+  private readonly polledOnce = new Promise<void>((resolve) => {
+    this.markPolledOnce = resolve
+  })
 
   constructor(private readonly options: InboxPollerOptions) {
     this.client = options.client
@@ -101,8 +105,17 @@ export class InboxPoller {
     })
   }
 
+  /**
+   * Resolves once the first poll has finished (its messages are queued, or it failed), or the poller stopped: a
+   * caller that lists the inbox right after start sees what the platform had queued, not an empty inbox.
+   */
+  whenPolledOnce(): Promise<void> {
+    return this.polledOnce
+  }
+
   async stop(): Promise<void> {
     this.stopped = true
+    this.markPolledOnce()
     this.abort.abort(new Error('InboxPoller stopped'))
     for (const wake of this.waiters) wake()
     await this.running
@@ -189,6 +202,7 @@ export class InboxPoller {
         const retryAfterMs = isPlatformError(err) ? err.retryAfterMs : undefined
         if (retryAfterMs !== undefined) delay = Math.max(delay, Math.min(retryAfterMs, MAX_RETRY_AFTER_MS))
       }
+      this.markPolledOnce()
       // The regular pace is the shared grid of every poller with this interval; a platform's Retry-After is honoured.
       if (delay === this.intervalMs) delay = alignedDelay(this.intervalMs)
       await sleep(delay, this.abort.signal).catch(() => {})

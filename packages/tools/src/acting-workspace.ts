@@ -20,6 +20,11 @@ export interface ResolveOptions {
   selectorArg?: string | undefined
   /** Default when neither selector nor peer resolves (e.g. the arrival workspace of a user message). */
   fallback?: string | undefined
+  /**
+   * Refuse to guess when several workspaces are served and the call names none (no selector, peer or fallback):
+   * the tool's argument that must then be passed. Memory belongs to one workspace, so the first one is no answer.
+   */
+  requiredWhenSeveral?: string | undefined
 }
 
 /**
@@ -40,6 +45,12 @@ export function resolveActing(ctx: ToolContext, options: ResolveOptions = {}): R
     id = routes[0]?.workspaceId
   }
   if (!id && options.fallback) id = options.fallback
+  if (!id && options.requiredWhenSeveral && dir && dir.ids().length > 1) {
+    const arg = options.requiredWhenSeveral
+    return {
+      error: `Error: this process serves ${dir.ids().length} workspaces (${dir.ids().join(', ')}) and the call names none; pass ${arg}=<one of them> to say which workspace acts. Nothing was done.`,
+    }
+  }
   if (!id) id = ctx.workspaceId
   if (id === ctx.workspaceId && !dir) return { id, client: ctx.platform }
   if (!dir) {

@@ -2,10 +2,13 @@ import { maskSecrets } from '@molecule/core'
 import { isPlatformError, type MemoryScope } from '@molecule/platform-client'
 import { z } from 'zod'
 import { isResolutionError, resolveActing } from './acting-workspace.js'
+import { globalRefusal } from './global-memory.js'
 import { describeFailure } from './platform-failure.js'
 import { defineTool, type Tool } from './registry.js'
 
 const SCOPES: readonly MemoryScope[] = ['LOCAL', 'TEAM', 'GLOBAL']
+/** Memory belongs to one workspace: in multi-workspace mode the call must say which. */
+const SELECTOR = 'source_workspace_id'
 
 /** Namespaces of per-conversation automatic memories (the runtime's `conversation-<digest>`). */
 export const CONVERSATION_NAMESPACE_PREFIX = 'conversation-'
@@ -19,7 +22,7 @@ export function memoryTools(): Tool[] {
   const commitMemory = defineTool({
     name: 'commit_memory',
     description:
-      'Save a fact for later (LOCAL = this workspace, TEAM = your team, GLOBAL = everyone; GLOBAL needs tier 0). Secrets are redacted before saving.',
+      'Save a fact for later. LOCAL = only this workspace; TEAM = your parent and all its children (for a top-level workspace: itself and its children, not the other top-level workspaces); GLOBAL = every workspace, needs a tier-0 top-level workspace. Secrets are redacted before saving.',
     input: z.object({
       content: z.string().describe('What to remember.'),
       // Advertised as the upstream enum; matched case-insensitively.
@@ -37,11 +40,15 @@ export function memoryTools(): Tool[] {
       const content = maskSecrets(input.content)
       if (!content.trim()) return 'Error: content is required'
       const scope = toScope(input.scope) ?? 'LOCAL'
-      if (scope === 'GLOBAL' && (ctx.tier ?? 1) !== 0) {
-        return `Error: GLOBAL memory needs a tier-0 workspace (this one is tier ${ctx.tier ?? 1}); use TEAM or LOCAL`
-      }
-      const acting = resolveActing(ctx, { explicit: input.source_workspace_id })
+      const acting = resolveActing(ctx, {
+        explicit: input.source_workspace_id,
+        requiredWhenSeveral: SELECTOR,
+      })
       if (isResolutionError(acting)) return acting.error
+      if (scope === 'GLOBAL') {
+        const refusal = await globalRefusal(ctx, acting)
+        if (refusal) return refusal
+      }
       try {
         const res = await acting.client.commitMemory({ content, scope }, { signal: ctx.signal })
         return JSON.stringify({ success: true, id: res.id, scope: res.scope ?? scope })
@@ -55,7 +62,7 @@ export function memoryTools(): Tool[] {
   const recallMemory = defineTool({
     name: 'recall_memory',
     description:
-      'Search saved memories by text; scope LOCAL, TEAM or GLOBAL narrows it (empty = everything you wrote).',
+      'Search saved memories by text; scope LOCAL (yours), TEAM (your parent and its children, or for a top-level workspace itself and its children) or GLOBAL narrows it (empty = everything you wrote).',
     input: z.object({
       query: z.string().optional().describe('Words to search for; empty lists the newest.'),
       scope: z
@@ -65,7 +72,10 @@ export function memoryTools(): Tool[] {
       source_workspace_id: z.string().optional().describe('Which of your workspaces (multi-workspace mode).'),
     }),
     async run(ctx, input) {
-      const acting = resolveActing(ctx, { explicit: input.source_workspace_id })
+      const acting = resolveActing(ctx, {
+        explicit: input.source_workspace_id,
+        requiredWhenSeveral: SELECTOR,
+      })
       if (isResolutionError(acting)) return acting.error
       const scope = toScope(input.scope)
       if (input.scope?.trim() && !scope)

@@ -40,6 +40,12 @@ export function connectPlatform(
     body: () => ({ url, agent_card: platformAgentCard(cardInput(url)) }),
     retry: { baseMs: settings.registerRetryBaseMs, maxMs: settings.registerRetryMaxMs },
     logger: log.child({ component: 'registration' }),
+    // A refused token needs a person: say so every few retries rather than once a minute.
+    failureLog: {
+      everyMs: 15_000,
+      everyFailures: 5,
+      unauthorizedFix: `the platform holds a live token for this workspace that ${tokens.path} does not have (the file was lost, or holds a revoked token). Put the workspace's token back into that file (the runtime picks it up at the next attempt), or revoke the workspace's tokens on the platform so the next register mints a new one.`,
+    },
   })
   // Exactly one `registered` line per process (benchmarks and tests key on it); later ones say re-registered.
   // `workspaceId` is already bound to `log`: naming it again would write the key twice.

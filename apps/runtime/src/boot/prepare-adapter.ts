@@ -87,11 +87,19 @@ export async function prepareAdapter(
 /** A snapshot the adapter cannot restore is logged and skipped: the workspace starts fresh rather than not at all. */
 async function restorePreviousRun(
   adapter: Adapter,
-  { log }: ResolvedSettings,
+  { log, workspaceId }: ResolvedSettings,
   { snapshots }: WorkspaceState,
 ): Promise<void> {
   const previous = await snapshots.read()
   if (!previous) return
+  if (previous.workspace_id !== workspaceId) {
+    // Another workspace's memory of its last run is not this one's: a shared state directory must not mix them.
+    log.warn(
+      { path: snapshots.path, snapshotWorkspaceId: previous.workspace_id },
+      'the pre-stop snapshot belongs to another workspace id; not restored',
+    )
+    return
+  }
   try {
     await adapter.restoreState?.(previous)
     log.info({ from: previous.timestamp }, 'restored pre-stop snapshot')

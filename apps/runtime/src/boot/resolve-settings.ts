@@ -1,11 +1,13 @@
 import type { LoadAdapterOptions } from '@molecule/adapter-core/runtime'
 import { loadConfig, loadEnv, type RuntimeEnv, type WorkspaceConfig } from '@molecule/config'
-import { type Logger, rememberEnvSecrets } from '@molecule/core'
+import { type Logger, maskSecrets, rememberEnvSecrets } from '@molecule/core'
 import { builtinAdapters } from '../adapters/index.js'
 import { runtimeLogger } from '../logger.js'
 import { type RuntimeSettings, readRuntimeSettings } from '../runtime-settings.js'
 import { BootFailure, bootFailure } from './boot-failure.js'
 import type { StartRuntimeOptions } from './types.js'
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** Everything the later phases read: the environment, this workspace's identity, its config and its logger. */
 export interface ResolvedSettings {
@@ -36,8 +38,11 @@ export async function resolveSettings(options: StartRuntimeOptions): Promise<Res
   let settings: RuntimeSettings
   let runtimeEnv: RuntimeEnv
   try {
-    settings = readRuntimeSettings(env)
-    runtimeEnv = loadEnv(env)
+    runtimeEnv = loadEnv(env, options.inContainer === undefined ? {} : { inContainer: options.inContainer })
+    settings = readRuntimeSettings(env, {
+      inContainer: runtimeEnv.inContainer,
+      stateDir: runtimeEnv.configsDir,
+    })
   } catch (err) {
     throw bootFailure(err, 'ENV_INVALID')
   }
@@ -47,6 +52,18 @@ export async function resolveSettings(options: StartRuntimeOptions): Promise<Res
       path: 'WORKSPACE_ID',
       fix: "Set WORKSPACE_ID to this workspace's UUID.",
     })
+  }
+  if (!UUID.test(workspaceId)) {
+    // The platform's ids are UUIDs: anything else is refused at register with a 400 that retrying cannot fix.
+    throw new BootFailure(
+      'WORKSPACE_ID_INVALID',
+      `WORKSPACE_ID "${maskSecrets(workspaceId).slice(0, 60)}" is not a UUID.`,
+      1,
+      {
+        path: 'WORKSPACE_ID',
+        fix: "Set WORKSPACE_ID to the workspace's id as the platform shows it (for example 4f0c9d7e-4a5b-4c1d-9e2f-0a1b2c3d4e5f).",
+      },
+    )
   }
   // A caller's logger gets `workspaceId` from us; our own binds it at creation. Either way it is on a line once.
   const log = options.logger
@@ -59,7 +76,8 @@ export async function resolveSettings(options: StartRuntimeOptions): Promise<Res
   for (const warning of loaded.warnings) log.warn({ configDir }, warning)
   const adapterQuery: LoadAdapterOptions = {
     adapterModule: runtimeEnv.adapterModule,
-    runtime: loaded.config.runtime,
+    // The schema's default runtime is not the user's choice: an empty config.yaml must not be told "langgraph".
+    runtime: loaded.keysSet.has('runtime') ? loaded.config.runtime : undefined,
     builtins: options.builtins ?? builtinAdapters,
     ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
   }

@@ -63,7 +63,7 @@ export async function stopRuntime(parts: RuntimeParts, reason: string): Promise<
     }),
   )
   if (wrote) log.info({ path: snapshots.path }, 'pre-stop snapshot written')
-  else log.warn({ path: snapshots.path }, 'pre-stop snapshot could not be written')
+  else log.warn({ path: snapshots.path, err: snapshots.lastError }, 'pre-stop snapshot could not be written')
   state.abort.abort()
   selfPrompts.idle?.stop()
   await Promise.allSettled([

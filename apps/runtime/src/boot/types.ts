@@ -12,6 +12,8 @@ export interface StartRuntimeOptions {
   builtins?: Readonly<Record<string, BuiltinAdapter>>
   /** Where `ADAPTER_MODULE` package names and relative paths resolve from. */
   cwd?: string
+  /** Overrides container detection (a `/configs` directory exists); tests pass false. */
+  inContainer?: boolean
 }
 
 export interface RunningRuntime {

@@ -1,8 +1,9 @@
 import { rememberSecret } from '@molecule/core'
-import { PlatformClient, type TokenSource, TokenStore } from '@molecule/platform-client'
+import { PlatformClient, type TokenSource } from '@molecule/platform-client'
 import { PreStopSnapshot } from '../snapshot/pre-stop-snapshot.js'
 import { TaskActivity, WedgeState } from '../task-activity.js'
 import type { RuntimeTelemetry } from '../telemetry/start-telemetry.js'
+import { OwnedTokenStore } from './owned-token-store.js'
 import type { ResolvedSettings } from './resolve-settings.js'
 
 /**
@@ -64,8 +65,8 @@ export class InboundSecret {
 export interface WorkspaceState {
   /** Platform calls carry the token of `tokens`; a 401 makes the client re-read it once. */
   platform: PlatformClient
-  /** `$CONFIGS_DIR/.auth_token`: minted at the first register, reused after a restart. */
-  tokens: TokenStore
+  /** `$CONFIGS_DIR/.auth_token`: minted at the first register, reused after a restart by the same workspace id. */
+  tokens: OwnedTokenStore
   inboundSecret: InboundSecret
   activity: TaskActivity
   wedge: WedgeState
@@ -84,7 +85,11 @@ export function workspaceState(
   telemetry: RuntimeTelemetry | undefined = undefined,
 ): WorkspaceState {
   const { runtimeEnv, workspaceId, log } = resolved
-  const tokens = new TokenStore(runtimeEnv.configsDir)
+  const tokens = new OwnedTokenStore({
+    configsDir: runtimeEnv.configsDir,
+    workspaceId,
+    log,
+  })
   const platform = new PlatformClient({
     platformUrl: runtimeEnv.platformUrl,
     workspaceId,

@@ -10,6 +10,16 @@ async function tempPath(): Promise<string> {
 }
 
 describe('PreStopSnapshot', () => {
+  it('a failed write returns false and keeps the reason for the shutdown log', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'snap-'))
+    // A file where the parent directory should be: the write cannot create it.
+    await writeFile(join(dir, 'blocked'), 'x')
+    const store = new PreStopSnapshot(join(dir, 'blocked', '.agent_snapshot.json'))
+    const snapshot = buildSnapshot({ workspaceId: 'w', currentTask: '', activeTasks: 0, adapterState: {} })
+    expect(await store.write(snapshot)).toBe(false)
+    expect(store.lastError).toMatch(/EEXIST|ENOTDIR/)
+  })
+
   it('writes a scrubbed, pretty, 0600 file and reads it back', async () => {
     const store = new PreStopSnapshot(await tempPath())
     const snapshot = buildSnapshot({

@@ -43,6 +43,9 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
  * during shutdown leaves either the old snapshot or the new one, never half a file.
  */
 export class PreStopSnapshot {
+  /** Why the last write failed (`ENOSPC: no space left on device`, …), for the shutdown log. */
+  lastError: string | undefined
+
   constructor(readonly path: string) {}
 
   /** Scrubs then writes; returns false instead of throwing because shutdown must go on. */
@@ -55,8 +58,10 @@ export class PreStopSnapshot {
         2,
       )
       await writeFileAtomic(this.path, text)
+      this.lastError = undefined
       return true
-    } catch {
+    } catch (err) {
+      this.lastError = err instanceof Error ? err.message : String(err)
       return false
     }
   }

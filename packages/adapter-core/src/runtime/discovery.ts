@@ -249,7 +249,7 @@ export async function loadAdapter(options: LoadAdapterOptions): Promise<LoadedAd
     const names = Object.keys(builtins)
     throw new AdapterLoadError(
       'ADAPTER_NOT_CONFIGURED',
-      `No adapter: ADAPTER_MODULE is unset and runtime ${runtime ? `"${runtime}"` : '(unset)'} is not a built-in adapter${names.length ? ` (built-ins: ${names.join(', ')})` : ''}.`,
+      `No adapter: ADAPTER_MODULE is unset and ${runtime ? `runtime "${runtime}" is not a built-in adapter` : 'config.yaml sets no `runtime`'}${names.length ? ` (built-ins: ${names.join(', ')})` : ''}.`,
       FIX_MODULE,
     )
   }
