@@ -31,7 +31,7 @@ describe('adapters that ship as packages', () => {
     expect(isMoleculeError(err)).toBe(true)
     expect(err).toMatchObject({ code: 'ADAPTER_PACKAGE_MISSING', path: 'ADAPTER_MODULE' })
     expect((err as Error).message).toBe(
-      'config.yaml says runtime "langgraph", whose adapter is the package @molecule/adapter-nowhere, and it is not installed.',
+      'runtime "langgraph" (config.yaml `runtime`, or the default when it sets none) needs the package @molecule/adapter-nowhere, which is not installed.',
     )
     expect((err as { fix: string }).fix).toContain('npm install @molecule/adapter-nowhere')
   })

@@ -51,7 +51,7 @@ export async function loadAdapterPackage(
       if ((fromCwd as { code?: unknown }).code !== 'ADAPTER_MODULE_NOT_FOUND') throw fromCwd
       throw new AdapterLoadError(
         'ADAPTER_PACKAGE_MISSING',
-        `config.yaml says runtime "${runtime}", whose adapter is the package ${packageName}, and it is not installed.`,
+        `runtime "${runtime}" (config.yaml \`runtime\`, or the default when it sets none) needs the package ${packageName}, which is not installed.`,
         `Install it next to the runtime (npm install ${packageName}), set ADAPTER_MODULE to another adapter, or pick a built-in runtime (echo, cli).`,
         { cause: err },
       )

@@ -76,8 +76,8 @@ export async function resolveSettings(options: StartRuntimeOptions): Promise<Res
   for (const warning of loaded.warnings) log.warn({ configDir }, warning)
   const adapterQuery: LoadAdapterOptions = {
     adapterModule: runtimeEnv.adapterModule,
-    // The schema's default runtime is not the user's choice: an empty config.yaml must not be told "langgraph".
-    runtime: loaded.keysSet.has('runtime') ? loaded.config.runtime : undefined,
+    // An empty config.yaml means the default runtime (langgraph); its messages say so rather than quote the user.
+    runtime: loaded.config.runtime,
     builtins: options.builtins ?? builtinAdapters,
     ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
   }
