@@ -143,8 +143,11 @@ print("connected", s.recv(5))
     const result = await bomb.run(':(){ :|:& };:\nwait', 'bash')
     clearInterval(sampler)
     expect(Date.now() - started).toBeLessThan(8000)
-    // Either the timeout ended it or it ran out of processes and exited; both are contained.
-    if (!('error' in result)) expect(result.stderr).toMatch(/fork|Resource temporarily unavailable/)
+    // The timeout ended it, or the shell ran out of processes, or the shell returned while its background copies
+    // multiplied (they are killed with the run's process group): each is contained if the count stays bounded and
+    // nothing outlives the run, which is what is checked below.
+    if (!('error' in result))
+      expect(result.exit_code === 0 || /fork|Resource temporarily unavailable/.test(result.stderr)).toBe(true)
     // bwrap adds its own two processes beside the 32 the code may have.
     expect(peak - baseline).toBeLessThanOrEqual(32 + 3)
     await until(() => processesOfSandboxUser() <= baseline, 5000, 'every process of the bomb gone')
