@@ -1,27 +1,11 @@
-import { spawnSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { runBinShim } from '@molecule/test-support'
 import { describe, expect, it } from 'vitest'
 
 const shim = resolve(dirname(fileURLToPath(import.meta.url)), '../bin/molecule-dev-platform.js')
 
-/** A copy of the package's bin in a temp package, with `dist/cli.js` as given (or missing). */
-function runShim(cli?: string) {
-  const root = mkdtempSync(join(tmpdir(), 'bin-shim-'))
-  mkdirSync(join(root, 'bin'))
-  copyFileSync(shim, join(root, 'bin', 'molecule-dev-platform.js'))
-  writeFileSync(join(root, 'package.json'), '{"type":"module"}')
-  if (cli !== undefined) {
-    mkdirSync(join(root, 'dist'))
-    writeFileSync(join(root, 'dist', 'cli.js'), cli)
-  }
-  return spawnSync(process.execPath, [join(root, 'bin', 'molecule-dev-platform.js')], {
-    encoding: 'utf8',
-    timeout: 10_000,
-  })
-}
+const runShim = (cli?: string) => runBinShim(shim, cli)
 
 describe('the molecule-dev-platform bin in a checkout that was not built yet', () => {
   it('says to run pnpm build, in one line and without a stack trace', () => {

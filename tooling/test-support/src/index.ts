@@ -1,4 +1,5 @@
 export { sdkTextRequest } from './a2a-sdk.js'
+export { runBinShim } from './bin-shim.js'
 export { launchChromium, SYSTEM_CHROMIUM, type TestBrowser } from './browser.js'
 export { freePort } from './ports.js'
 export { PG_URL_VARIABLE, type TestPostgres, testPostgres } from './postgres.js'
