@@ -70,20 +70,7 @@ async function fuzzA2A(platform, count) {
       alive && failures === 0,
     ),
     row(name, 'HTTP 5xx answers', status500, '0', status500 === 0),
-    row(
-      name,
-      'stack traces (answers / log)',
-      `${stacks} / ${hasStackTrace(log) ? 1 : 0}`,
-      '0 / 0',
-      stacks === 0 && !hasStackTrace(log),
-    ),
-    row(
-      name,
-      'secrets in output',
-      leaks + leakedSecrets(log, secrets),
-      '0',
-      leaks + leakedSecrets(log, secrets) === 0,
-    ),
+    ...outputHygiene(name, { stacks, leaks, log, secrets }),
   ]
 }
 
@@ -149,20 +136,7 @@ async function fuzzTools(platform, count) {
       alive && unanswered === 0,
     ),
     row(name, 'internal errors (-32603)', internal, '0', internal === 0),
-    row(
-      name,
-      'stack traces (answers / log)',
-      `${stacks} / ${hasStackTrace(log) ? 1 : 0}`,
-      '0 / 0',
-      stacks === 0 && !hasStackTrace(log),
-    ),
-    row(
-      name,
-      'secrets in output',
-      leaks + leakedSecrets(log, secrets),
-      '0',
-      leaks + leakedSecrets(log, secrets) === 0,
-    ),
+    ...outputHygiene(name, { stacks, leaks, log, secrets }),
   ]
 }
 
@@ -218,4 +192,20 @@ export async function fuzz({ a2aBodies, toolCalls, configs }) {
   } finally {
     await platform.close()
   }
+}
+
+/** The rows every fuzz target shares: stack traces in its answers or log, and secrets anywhere in its output. */
+function outputHygiene(name, { stacks, leaks, log, secrets }) {
+  const logStacks = hasStackTrace(log) ? 1 : 0
+  const secretsShown = leaks + leakedSecrets(log, secrets)
+  return [
+    row(
+      name,
+      'stack traces (answers / log)',
+      `${stacks} / ${logStacks}`,
+      '0 / 0',
+      stacks === 0 && logStacks === 0,
+    ),
+    row(name, 'secrets in output', secretsShown, '0', secretsShown === 0),
+  ]
 }
