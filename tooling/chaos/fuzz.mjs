@@ -88,7 +88,10 @@ async function fuzzTools(platform, count) {
     MOLECULE_WORKSPACE_TOKEN: ws.token,
     OPENAI_API_KEY: API_KEY,
     CONFIGS_DIR: tempDir('chaos-fuzz-bridge-'),
+    // Tools that wait by design answer within a second: a delegation, and an approval nobody decides (the bridge
+    // would otherwise wait out its 50 s budget per call and answer "pending").
     DELEGATION_TIMEOUT: '1',
+    APPROVAL_TIMEOUT: '1',
   })
   await bridge.initialize()
   const listed = await bridge.request('tools/list')
@@ -103,7 +106,8 @@ async function fuzzTools(platform, count) {
     const tool = r.next() < 0.95 ? r.pick(tools) : { name: r.pick(['', 'nope', '../x']), inputSchema: {} }
     const args = toolArgs(r, Object.keys(tool.inputSchema?.properties ?? {}), secrets)
     try {
-      const reply = await bridge.request('tools/call', { name: tool.name, arguments: args }, 30_000)
+      // Longer than the bridge's own longest wait (50 s, e.g. check_approval's wait_secs): no answer is a hang.
+      const reply = await bridge.request('tools/call', { name: tool.name, arguments: args }, 60_000)
       const text = JSON.stringify(reply)
       if (reply.error?.code === -32603) {
         internal++
@@ -121,6 +125,8 @@ async function fuzzTools(platform, count) {
       }
     } catch {
       unanswered++
+      if (process.env.CHAOS_DEBUG)
+        console.error('no answer within 60 s', tool.name, JSON.stringify(args).slice(0, 300))
     }
   })
   const alive = bridge.alive()
