@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Runs before `pnpm test`: the tests drive real system tools (Python for skill scripts, bubblewrap for run_code's
 // sandbox, Debian's Chromium for the dev console, PostgreSQL for the audit ledger, a C++ toolchain for its SQLite
-// driver). Prints nothing when all are there. When some are missing it names them with the command that installs
-// them; as root on Debian it installs them itself (one apt-get update), so the README's test command works on a fresh
-// machine. MOLECULE_NO_APT=1 turns the installing off.
+// driver, openssl for a throwaway TLS certificate). Prints nothing when all are there. When some are missing it names
+// them with the command that installs them; as root on Debian it installs them itself (one apt-get update), so the
+// README's test command works on a fresh machine. MOLECULE_NO_APT=1 turns the installing off.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -29,6 +29,7 @@ const TOOLS = [
     present: () => Boolean(process.env.MOLECULE_TEST_PG_URL) || postgresBin(),
   },
   { name: 'a C++ toolchain', pkg: 'g++ make', present: () => onPath('g++') && onPath('make') },
+  { name: 'openssl', pkg: 'openssl', present: () => onPath('openssl') },
 ]
 
 const missing = TOOLS.filter((tool) => !tool.present())

@@ -1,3 +1,5 @@
+import { onAbort } from './abort-watch.js'
+
 export interface RetryPolicy {
   /** Total tries of one call, including the first (1 = no retry). */
   attempts: number
@@ -24,20 +26,18 @@ export function backoffDelay(
 
 /** Resolves after `ms`, or rejects with the signal's reason as soon as `signal` aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason)
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason)
-      return
-    }
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(signal?.reason)
-    }
+    const stopWatching = signal
+      ? onAbort(signal, () => {
+          clearTimeout(timer)
+          reject(signal.reason)
+        })
+      : undefined
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
+      stopWatching?.()
       resolve()
     }, ms)
-    signal?.addEventListener('abort', onAbort, { once: true })
   })
 }
 

@@ -30,14 +30,9 @@ export type EndpointExtras = Partial<
 export async function callEndpoint<Body, Result>(
   http: PlatformHttp,
   endpoint: Endpoint<Body, Result>,
-  opts: CallOptions = {},
+  opts?: CallOptions,
 ): Promise<Result> {
-  const { read, ...spec } = endpoint
-  const request: RequestSpec<Body> = { ...spec }
-  if (opts.signal) request.signal = opts.signal
-  if (opts.timeoutMs !== undefined) request.timeoutMs = opts.timeoutMs
-  if (opts.retry !== undefined) request.retry = opts.retry
-  return read(await http.request(request))
+  return endpoint.read(await http.request(endpoint, opts))
 }
 
 /**

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { type NodeTarget, nodeTransport, TransportTimeout } from './http-transport.js'
+import { nodeTransport, TransportTimeout } from './http-transport.js'
+import type { Http1Origin } from './http1/connection-pool.js'
 
 let server: Server | undefined
 afterEach(async () => {
@@ -34,14 +35,15 @@ async function serve(
   }
 }
 
-function targetOf(url: string): NodeTarget {
+function originOf(url: string): Http1Origin {
   const u = new URL(url)
-  return { secure: false, hostname: u.hostname, port: u.port, path: u.pathname + u.search }
+  return { secure: false, hostname: u.hostname, port: u.port }
 }
 
 /** One exchange through the transport, with a 10 s timeout unless given. */
 function send(url: string, method: string, body?: string, timeoutMs = 10_000, signal?: AbortSignal) {
-  return nodeTransport(targetOf(url), { method, headers: {}, body }, timeoutMs, signal)
+  const u = new URL(url)
+  return nodeTransport(originOf(url), u.pathname + u.search, { method, headers: {}, body }, timeoutMs, signal)
 }
 
 describe('nodeTransport', () => {

@@ -3,16 +3,18 @@ import type { z } from 'zod'
 import { backoffDelay, parseRetryAfter, type RetryPolicy, sleep } from './backoff.js'
 import { Deadline } from './deadline.js'
 import { bodyExcerpt, PlatformError, responseShapeError } from './errors.js'
+import { formEncode } from './form-encode.js'
 import {
-  type NodeTarget,
   nodeTransport,
   type TransportRequest,
   type TransportResponse,
   TransportTimeout,
 } from './http-transport.js'
+import type { Http1Origin } from './http1/connection-pool.js'
 import type { Logger } from './logger.js'
 import type { RequestTracer } from './request-tracer.js'
 import type { TokenSource } from './token-store.js'
+import type { CallOptions } from './types.js'
 
 export interface PlatformHttpOptions {
   baseUrl: string
@@ -68,29 +70,45 @@ export interface PlatformResponse<T> {
  */
 export class PlatformHttp {
   private readonly base: string
-  private readonly origin: URL
+  /** Scheme, host and port of the platform, parsed once: only the path changes from call to call. */
+  private readonly origin: Http1Origin
+  /** The platform's own path prefix (a platform served under `/api`), or ''. */
+  private readonly prefix: string
+  /** The fields every call sends, and the last token's complete set (requests do not change them, so one serves all). */
+  private readonly fixedHeaders: Record<string, string>
+  private readonly tokenHeaders = new Map<string | undefined, Record<string, string>>()
 
   constructor(private readonly opts: PlatformHttpOptions) {
     this.base = opts.baseUrl.replace(/\/+$/, '')
-    this.origin = new URL(this.base)
+    const url = new URL(this.base)
+    this.origin = {
+      secure: url.protocol === 'https:',
+      hostname: url.hostname.replace(/^\[|\]$/g, ''),
+      port: url.port,
+    }
+    this.prefix = url.pathname.replace(/\/+$/, '')
+    this.fixedHeaders = { accept: 'application/json', ...opts.headers, 'X-Workspace-ID': opts.workspaceId }
   }
 
   get baseUrl(): string {
     return this.base
   }
 
-  request<T>(spec: RequestSpec<T>): Promise<PlatformResponse<T>> {
+  /** Sends `spec`; `call` (a caller's signal, timeout, `retry: false`) overrides the same fields of the spec. */
+  request<T>(spec: RequestSpec<T>, call?: CallOptions): Promise<PlatformResponse<T>> {
     const tracer = this.opts.tracer
-    if (tracer === undefined) return this.send(spec)
+    if (tracer === undefined) return this.send(spec, call)
     return tracer.trace({ method: spec.method, path: spec.path, json: spec.json }, (headers, json) =>
-      this.send({ ...spec, json, headers: { ...spec.headers, ...headers } }),
+      this.send({ ...spec, json, headers: { ...spec.headers, ...headers } }, call),
     )
   }
 
-  private async send<T>(spec: RequestSpec<T>): Promise<PlatformResponse<T>> {
+  private async send<T>(spec: RequestSpec<T>, call: CallOptions = {}): Promise<PlatformResponse<T>> {
     const endpoint = `${spec.method} ${spec.path}`
     const pathAndQuery = this.pathAndQuery(spec)
-    const attempts = spec.idempotent && spec.retry !== false ? Math.max(1, this.opts.retry.attempts) : 1
+    const signal = call.signal ?? spec.signal
+    const retry = call.retry ?? spec.retry
+    const attempts = spec.idempotent && retry !== false ? Math.max(1, this.opts.retry.attempts) : 1
     let attempt = 0
     let reauthorized = false
     for (;;) {
@@ -98,9 +116,9 @@ export class PlatformHttp {
       let response: TransportResponse
       let text: string
       let bytes: Uint8Array<ArrayBuffer> | undefined
-      const timeoutMs = spec.timeoutMs ?? this.opts.timeoutMs
+      const timeoutMs = call.timeoutMs ?? spec.timeoutMs ?? this.opts.timeoutMs
       // The fetch path needs an abort signal for its timeout; the node transport keeps its own timer.
-      const deadline = this.usesFetch(spec) ? new Deadline(timeoutMs, spec.signal) : undefined
+      const deadline = this.usesFetch(spec) ? new Deadline(timeoutMs, signal) : undefined
       let timedOut = false
       try {
         const headers = this.headersFor(spec, token)
@@ -113,10 +131,11 @@ export class PlatformHttp {
               signal: deadline.signal,
             })
           : await nodeTransport(
-              this.target(pathAndQuery),
+              this.origin,
+              this.prefix + pathAndQuery,
               { method: spec.method, headers, body: body as string | undefined },
               timeoutMs,
-              spec.signal,
+              signal,
             )
         if (spec.binary && response.status >= 200 && response.status < 300) {
           bytes = await readCapped(response, spec.binary.maxBytes, endpoint)
@@ -125,7 +144,7 @@ export class PlatformHttp {
           text = await response.text()
         }
       } catch (err) {
-        if (spec.signal?.aborted) throw spec.signal.reason
+        if (signal?.aborted) throw signal.reason
         if (err instanceof PlatformError) throw err
         timedOut = deadline ? deadline.timedOut : err instanceof TransportTimeout
         const failure = timedOut
@@ -142,7 +161,7 @@ export class PlatformHttp {
               cause: err,
             })
         if (++attempt < attempts) {
-          await this.pause(attempt - 1, undefined, spec.signal, endpoint, failure)
+          await this.pause(attempt - 1, undefined, signal, endpoint, failure)
           continue
         }
         throw failure
@@ -168,7 +187,7 @@ export class PlatformHttp {
         // only answer 429 again): give up at once and leave `retryAfterMs` to the caller.
         const honourable = (failure.retryAfterMs ?? 0) <= this.opts.retry.maxMs
         if (retryable && honourable && response.status !== 501 && ++attempt < attempts) {
-          await this.pause(attempt - 1, failure.retryAfterMs, spec.signal, endpoint, failure)
+          await this.pause(attempt - 1, failure.retryAfterMs, signal, endpoint, failure)
           continue
         }
         if (!spec.acceptAnyStatus) throw failure
@@ -232,16 +251,6 @@ export class PlatformHttp {
 
   private get fetch(): (url: string, init: TransportRequest) => Promise<TransportResponse> {
     return this.opts.fetch ?? globalThis.fetch
-  }
-
-  private target(path: string): NodeTarget {
-    const { origin } = this
-    return {
-      secure: origin.protocol === 'https:',
-      hostname: origin.hostname.replace(/^\[|\]$/g, ''),
-      port: origin.port,
-      path: origin.pathname === '/' ? path : origin.pathname.replace(/\/+$/, '') + path,
-    }
   }
 
   private parse<T>(schema: z.ZodType<T>, endpoint: string, status: number, text: string, token?: string): T {
@@ -312,23 +321,31 @@ export class PlatformHttp {
 
   /** The request's path and query, encoded as the URL standard encodes a query (`application/x-www-form-urlencoded`). */
   private pathAndQuery(spec: RequestSpec<unknown>): string {
-    let query: URLSearchParams | undefined
+    let out = spec.path
+    let separator = '?'
     for (const key in spec.query) {
       const value = spec.query[key]
       if (value === undefined || value === '') continue
-      query ??= new URLSearchParams()
-      query.set(key, String(value))
+      out += `${separator}${formEncode(key)}=${formEncode(String(value))}`
+      separator = '&'
     }
-    return query === undefined ? spec.path : `${spec.path}?${query.toString()}`
+    return out
   }
 
+  /** The fields of one call. Without per-call fields the object is shared by every call with the same token. */
   private headersFor(spec: RequestSpec<unknown>, token: string | undefined): Record<string, string> {
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      ...this.opts.headers,
-      'X-Workspace-ID': this.opts.workspaceId,
-      ...spec.headers,
+    if (spec.headers === undefined && spec.json === undefined) {
+      let shared = this.tokenHeaders.get(token)
+      if (shared === undefined) {
+        shared = { ...this.fixedHeaders }
+        if (token) shared.authorization = `Bearer ${token}`
+        // Only the current token's set is kept: a rotated token's entry is dropped with it.
+        this.tokenHeaders.clear()
+        this.tokenHeaders.set(token, shared)
+      }
+      return shared
     }
+    const headers: Record<string, string> = { ...this.fixedHeaders, ...spec.headers }
     if (spec.json !== undefined) headers['content-type'] = 'application/json'
     if (token) headers.authorization = `Bearer ${token}`
     return headers
