@@ -154,6 +154,7 @@ describe('HeartbeatLoop', () => {
     expect(server.requests.length).toBe(2)
     expect(loop.beatCount).toBe(2)
     // A pulse while idle wakes the loop at once instead of waiting for the 60 s interval.
+    release = undefined
     loop.pulse()
     await until(() => release !== undefined, 1000, 'pulsed snapshot')
     release!()
