@@ -273,8 +273,12 @@ describe('Http1Pool', () => {
         { stdio: 'ignore' },
       )
       const cert = readFileSync(join(dir, 'cert.pem'))
+      const resumed: boolean[] = []
       const server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert }, (req, res) => {
+        resumed.push((req.socket as import('node:tls').TLSSocket).isSessionReused())
         res.setHeader('content-type', 'application/json')
+        // Closing after each answer makes every request open a connection: the second resumes the first's session.
+        res.setHeader('connection', 'close')
         res.end(JSON.stringify({ path: req.url, host: req.headers.host }))
       })
       servers.push(server)
@@ -285,6 +289,7 @@ describe('Http1Pool', () => {
       const first = await get(trusted, '/tls?x=1')
       expect(JSON.parse(first.body.toString())).toEqual({ path: '/tls?x=1', host: `127.0.0.1:${port}` })
       expect((await get(trusted)).status).toBe(200)
+      expect(resumed).toEqual([false, true])
       const untrusted = (await get(new Http1Pool(origin, 2)).catch((e: unknown) => e)) as TypeError & {
         cause?: { code?: string }
       }

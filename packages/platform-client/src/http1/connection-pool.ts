@@ -41,6 +41,8 @@ export class Http1Pool {
   readonly #queue: Exchange[] = []
   readonly #host: string
   #open = 0
+  /** The last TLS session the server handed out: new connections resume it instead of a full handshake. */
+  tlsSession: Buffer | undefined
 
   /** @param tlsOptions extra options of `tls.connect` for https origins (a private CA); tests use it. */
   constructor(
@@ -199,8 +201,14 @@ class Connection {
           port,
           ALPNProtocols: ['http/1.1'],
           ...(net.isIP(origin.hostname) ? {} : { servername: origin.hostname }),
+          ...(pool.tlsSession ? { session: pool.tlsSession } : {}),
         })
       : net.connect({ host: origin.hostname, port })
+    if (origin.secure) {
+      this.socket.on('session', (session: Buffer) => {
+        pool.tlsSession = session
+      })
+    }
     this.socket.setNoDelay(true)
     this.socket.setKeepAlive(true, TCP_KEEPALIVE_MS)
     this.socket.on('data', (bytes: Buffer) => this.#onData(bytes))
