@@ -138,14 +138,16 @@ export class Http1ResponseParser {
     }
   }
 
+  /** Where `marker` starts in the pending bytes, or -1 for "not yet"; more than `max` bytes before it is refused. */
+  #find(marker: Buffer, max: number, what: string): number {
+    const end = this.#pending.indexOf(marker)
+    if (end > max || (end < 0 && this.#pending.length > max)) throw new HttpParseError(what)
+    return end
+  }
+
   #readHead(): boolean {
-    const end = this.#pending.indexOf(HEAD_END)
-    if (end < 0) {
-      if (this.#pending.length > MAX_HEAD_BYTES)
-        throw new HttpParseError('the header section is larger than 64 KiB')
-      return false
-    }
-    if (end > MAX_HEAD_BYTES) throw new HttpParseError('the header section is larger than 64 KiB')
+    const end = this.#find(HEAD_END, MAX_HEAD_BYTES, 'the header section is larger than 64 KiB')
+    if (end < 0) return false
     const lines = this.#pending.toString('latin1', 0, end).split('\r\n')
     this.#pending = this.#pending.subarray(end + 4)
     const statusLine = STATUS_LINE.exec(lines[0] ?? '')
@@ -217,12 +219,8 @@ export class Http1ResponseParser {
   }
 
   #readChunkSize(): boolean {
-    const end = this.#pending.indexOf(LINE_END)
-    if (end < 0) {
-      if (this.#pending.length > MAX_CHUNK_LINE_BYTES)
-        throw new HttpParseError('a chunk-size line is too long')
-      return false
-    }
+    const end = this.#find(LINE_END, MAX_CHUNK_LINE_BYTES, 'a chunk-size line is too long')
+    if (end < 0) return false
     const line = this.#pending.toString('latin1', 0, end)
     this.#pending = this.#pending.subarray(end + 2)
     const size = (line.split(';', 1)[0] as string).trim()
@@ -240,12 +238,8 @@ export class Http1ResponseParser {
       this.#phase = 'done'
       return true
     }
-    const end = this.#pending.indexOf(HEAD_END)
-    if (end < 0) {
-      if (this.#pending.length > MAX_HEAD_BYTES)
-        throw new HttpParseError('the trailer section is larger than 64 KiB')
-      return false
-    }
+    const end = this.#find(HEAD_END, MAX_HEAD_BYTES, 'the trailer section is larger than 64 KiB')
+    if (end < 0) return false
     this.#pending = this.#pending.subarray(end + 4)
     this.#phase = 'done'
     return true
