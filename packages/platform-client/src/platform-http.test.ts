@@ -51,6 +51,23 @@ function expectNoToken(err: PlatformError) {
 }
 
 describe('PlatformHttp via PlatformClient', () => {
+  it('sends each header field once whatever the case callers spell it in, the client’s own values winning', async () => {
+    const server = await serve(() => ({ status: 200, body: { status: 'ok' } }))
+    const spelled = client(server.url, {
+      headers: { Accept: 'text/plain', 'x-workspace-id': 'spoofed', Authorization: 'Bearer other' },
+    })
+    await spelled.heartbeat({ active_tasks: 1 })
+    await spelled.rawRequest('GET', '/registry/x', { query: { q: 'a b' } })
+    for (const req of server.requests) {
+      const names = req.rawHeaders.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase())
+      expect(new Set(names).size).toBe(names.length)
+      expect(req.headers['x-workspace-id']).toBe(WS)
+      expect(req.headers.authorization).toBe(`Bearer ${TOKEN}`)
+      expect(req.headers.accept).toBe('text/plain')
+    }
+    expect(server.requests[1]?.path).toBe('/registry/x?q=a+b')
+  })
+
   it('sends the bearer token, X-Workspace-ID and SaaS headers on every call', async () => {
     const server = await serve(() => ({ status: 200, body: { status: 'ok' } }))
     await client(server.url, { orgId: 'org-1', origin: server.url }).heartbeat({ active_tasks: 1 })

@@ -87,7 +87,9 @@ export class PlatformHttp {
       port: url.port,
     }
     this.prefix = url.pathname.replace(/\/+$/, '')
-    this.fixedHeaders = { accept: 'application/json', ...opts.headers, 'X-Workspace-ID': opts.workspaceId }
+    this.fixedHeaders = mergeFields({ accept: 'application/json' }, opts.headers, {
+      'X-Workspace-ID': opts.workspaceId,
+    })
   }
 
   get baseUrl(): string {
@@ -334,21 +336,19 @@ export class PlatformHttp {
 
   /** The fields of one call. Without per-call fields the object is shared by every call with the same token. */
   private headersFor(spec: RequestSpec<unknown>, token: string | undefined): Record<string, string> {
+    const bearer = token ? { authorization: `Bearer ${token}` } : undefined
     if (spec.headers === undefined && spec.json === undefined) {
       let shared = this.tokenHeaders.get(token)
       if (shared === undefined) {
-        shared = { ...this.fixedHeaders }
-        if (token) shared.authorization = `Bearer ${token}`
+        shared = mergeFields(this.fixedHeaders, bearer)
         // Only the current token's set is kept: a rotated token's entry is dropped with it.
         this.tokenHeaders.clear()
         this.tokenHeaders.set(token, shared)
       }
       return shared
     }
-    const headers: Record<string, string> = { ...this.fixedHeaders, ...spec.headers }
-    if (spec.json !== undefined) headers['content-type'] = 'application/json'
-    if (token) headers.authorization = `Bearer ${token}`
-    return headers
+    const json = spec.json === undefined ? undefined : { 'content-type': 'application/json' }
+    return mergeFields(this.fixedHeaders, spec.headers, json, bearer)
   }
 }
 
@@ -408,4 +408,23 @@ function describeNetworkError(err: unknown): string {
   if (cause?.code) return cause.code
   if (cause?.message) return cause.message
   return err instanceof Error ? err.message : String(err)
+}
+
+/**
+ * Header fields merged as HTTP reads them: names are case-insensitive and the last source wins (a caller's `Accept`
+ * replaces the default `accept` instead of going on the wire beside it), keeping the winning source's spelling.
+ */
+function mergeFields(...sources: (Record<string, string> | undefined)[]): Record<string, string> {
+  const out: Record<string, string> = {}
+  const spelled = new Map<string, string>()
+  for (const source of sources) {
+    for (const name in source) {
+      const key = name.toLowerCase()
+      const previous = spelled.get(key)
+      if (previous !== undefined && previous !== name) delete out[previous]
+      spelled.set(key, name)
+      out[name] = source[name] as string
+    }
+  }
+  return out
 }

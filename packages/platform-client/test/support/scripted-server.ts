@@ -5,6 +5,8 @@ export interface RecordedRequest {
   method: string
   path: string
   headers: IncomingHttpHeaders
+  /** Field names and values as they came on the wire, repeats included. */
+  rawHeaders: string[]
   body: string
 }
 
@@ -31,6 +33,7 @@ export async function startScriptedServer(
         method: req.method ?? '',
         path: req.url ?? '',
         headers: req.headers,
+        rawHeaders: req.rawHeaders,
         body: Buffer.concat(chunks).toString('utf8'),
       }
       requests.push(recorded)
