@@ -4,6 +4,7 @@ import { backoffDelay, parseRetryAfter, type RetryPolicy, sleep } from './backof
 import { Deadline } from './deadline.js'
 import { bodyExcerpt, PlatformError, responseShapeError } from './errors.js'
 import { formEncode } from './form-encode.js'
+import { mergeFields } from './header-fields.js'
 import {
   nodeTransport,
   type TransportRequest,
@@ -12,6 +13,7 @@ import {
 } from './http-transport.js'
 import type { Http1Origin } from './http1/connection-pool.js'
 import type { Logger } from './logger.js'
+import { readCapped } from './read-capped.js'
 import type { RequestTracer } from './request-tracer.js'
 import type { TokenSource } from './token-store.js'
 import type { CallOptions } from './types.js'
@@ -352,48 +354,6 @@ export class PlatformHttp {
   }
 }
 
-/** The body as bytes, at most `maxBytes`: a larger declared length or stream is cancelled and refused. */
-async function readCapped(
-  response: TransportResponse,
-  maxBytes: number,
-  endpoint: string,
-): Promise<Uint8Array<ArrayBuffer>> {
-  const tooLarge = (size: string) =>
-    new PlatformError({
-      code: 'PLATFORM_BAD_RESPONSE',
-      endpoint,
-      status: response.status,
-      message: `${endpoint}: the platform sent ${size}, more than the ${maxBytes}-byte limit; refused`,
-    })
-  const declared = Number(response.headers.get('content-length'))
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel().catch(() => {})
-    throw tooLarge(`${declared} bytes`)
-  }
-  const chunks: Uint8Array[] = []
-  let total = 0
-  const reader = response.body?.getReader()
-  if (reader) {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      total += value.byteLength
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => {})
-        throw tooLarge('a body')
-      }
-      chunks.push(value)
-    }
-  }
-  const out = new Uint8Array(total)
-  let offset = 0
-  for (const chunk of chunks) {
-    out.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return out
-}
-
 function lenientJson(text: string): unknown {
   if (text === '') return null
   try {
@@ -408,23 +368,4 @@ function describeNetworkError(err: unknown): string {
   if (cause?.code) return cause.code
   if (cause?.message) return cause.message
   return err instanceof Error ? err.message : String(err)
-}
-
-/**
- * Header fields merged as HTTP reads them: names are case-insensitive and the last source wins (a caller's `Accept`
- * replaces the default `accept` instead of going on the wire beside it), keeping the winning source's spelling.
- */
-function mergeFields(...sources: (Record<string, string> | undefined)[]): Record<string, string> {
-  const out: Record<string, string> = {}
-  const spelled = new Map<string, string>()
-  for (const source of sources) {
-    for (const name in source) {
-      const key = name.toLowerCase()
-      const previous = spelled.get(key)
-      if (previous !== undefined && previous !== name) delete out[previous]
-      spelled.set(key, name)
-      out[name] = source[name] as string
-    }
-  }
-  return out
 }
