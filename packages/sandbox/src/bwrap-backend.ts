@@ -1,15 +1,11 @@
 import { lstatSync, readlinkSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { findExecutable } from './find-executable.js'
-import { finishRun } from './finish-run.js'
-import { requirePrlimit } from './host-tools.js'
-import { languageSpec } from './languages.js'
-import { prlimitArgs } from './limits.js'
+import { runLimited } from './limited-run.js'
 import { runProcess } from './run-process.js'
 import { SandboxError } from './sandbox-error.js'
 import { sandboxUser } from './sandbox-user.js'
 import type { Backend, Language, RunCodeResult, SandboxLimits } from './types.js'
-import { createWorkDir } from './work-dir.js'
 
 const TOP_LEVEL_SYSTEM_DIRS = ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32']
 /** The few files of /etc dynamic linking and interpreters read; the rest of /etc stays out of sight. */
@@ -109,59 +105,41 @@ export class BwrapBackend implements Backend {
     )
   }
 
-  async run(
-    code: string,
-    language: Language,
-    limits: SandboxLimits,
-    signal?: AbortSignal,
-  ): Promise<RunCodeResult> {
-    const spec = languageSpec(language)
-    const interpreter = spec.interpreter()
-    if (!interpreter)
-      return { error: `No interpreter for ${language}: install ${spec.install}`, exit_code: -1 }
-    const prlimit = requirePrlimit()
-    await this.probe(limits)
-    const user = sandboxUser(limits.maxProcesses)
-    const work = createWorkDir(spec.fileName, code, user)
-    try {
-      const scratch = String(Math.max(limits.maxFileBytes * 4, 1024 ** 2))
-      const args = [
-        ...prlimitArgs({ ...limits, maxProcesses: user.nproc }),
-        '--',
-        this.bwrapPath,
-        ...namespaceArgs(),
-        ...systemMounts(),
-        '--proc',
-        '/proc',
-        '--dev',
-        '/dev',
-        '--size',
-        scratch,
-        '--tmpfs',
-        '/tmp',
-        '--size',
-        scratch,
-        '--tmpfs',
-        '/work',
-        '--ro-bind',
-        work.codeFile,
-        `/code/${spec.fileName}`,
-        '--chdir',
-        '/work',
-        '--',
-        interpreter,
-        `/code/${spec.fileName}`,
-      ]
-      const outcome = await runProcess(
-        { command: prlimit, args, env: { PATH: SANDBOX_PATH }, ...user },
-        limits.timeoutSeconds * 1000,
-        limits.maxOutputChars,
-        signal,
-      )
-      return finishRun(outcome, language, 'bwrap', limits.timeoutSeconds)
-    } finally {
-      work.remove()
-    }
+  run(code: string, language: Language, limits: SandboxLimits, signal?: AbortSignal): Promise<RunCodeResult> {
+    const scratch = String(Math.max(limits.maxFileBytes * 4, 1024 ** 2))
+    return runLimited(
+      'bwrap',
+      { code, language, limits, signal },
+      (spec, interpreter, work) => ({
+        args: [
+          this.bwrapPath,
+          ...namespaceArgs(),
+          ...systemMounts(),
+          '--proc',
+          '/proc',
+          '--dev',
+          '/dev',
+          '--size',
+          scratch,
+          '--tmpfs',
+          '/tmp',
+          '--size',
+          scratch,
+          '--tmpfs',
+          '/work',
+          '--ro-bind',
+          work.codeFile,
+          `/code/${spec.fileName}`,
+          '--chdir',
+          '/work',
+          '--',
+          interpreter,
+          `/code/${spec.fileName}`,
+        ],
+        env: { PATH: SANDBOX_PATH },
+      }),
+      () => this.probe(limits),
+    )
   }
 }
 

@@ -1,11 +1,5 @@
-import { finishRun } from './finish-run.js'
-import { requirePrlimit } from './host-tools.js'
-import { languageSpec } from './languages.js'
-import { prlimitArgs } from './limits.js'
-import { runProcess } from './run-process.js'
-import { sandboxUser } from './sandbox-user.js'
+import { runLimited } from './limited-run.js'
 import type { Backend, Language, RunCodeResult, SandboxLimits } from './types.js'
-import { createWorkDir } from './work-dir.js'
 
 /** Said once at startup when this backend is chosen. */
 export const SUBPROCESS_WARNING =
@@ -19,35 +13,11 @@ export const SUBPROCESS_WARNING =
 export class SubprocessBackend implements Backend {
   readonly name = 'subprocess' as const
 
-  async run(
-    code: string,
-    language: Language,
-    limits: SandboxLimits,
-    signal?: AbortSignal,
-  ): Promise<RunCodeResult> {
-    const spec = languageSpec(language)
-    const interpreter = spec.interpreter()
-    if (!interpreter)
-      return { error: `No interpreter for ${language}: install ${spec.install}`, exit_code: -1 }
-    const prlimit = requirePrlimit()
-    const user = sandboxUser(limits.maxProcesses)
-    const work = createWorkDir(spec.fileName, code, user)
-    try {
-      const outcome = await runProcess(
-        {
-          command: prlimit,
-          args: [...prlimitArgs({ ...limits, maxProcesses: user.nproc }), '--', interpreter, work.codeFile],
-          env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: work.path, TMPDIR: work.path, LANG: 'C.UTF-8' },
-          cwd: work.path,
-          ...user,
-        },
-        limits.timeoutSeconds * 1000,
-        limits.maxOutputChars,
-        signal,
-      )
-      return finishRun(outcome, language, 'subprocess', limits.timeoutSeconds)
-    } finally {
-      work.remove()
-    }
+  run(code: string, language: Language, limits: SandboxLimits, signal?: AbortSignal): Promise<RunCodeResult> {
+    return runLimited('subprocess', { code, language, limits, signal }, (_spec, interpreter, work) => ({
+      args: [interpreter, work.codeFile],
+      env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: work.path, TMPDIR: work.path, LANG: 'C.UTF-8' },
+      cwd: work.path,
+    }))
   }
 }
