@@ -4,6 +4,7 @@ import { z } from 'zod'
 import type { PlatformState } from '../platform-state.js'
 import { jsonBody } from '../routes/json-body.js'
 import { errorJson, type RouteContext } from '../routes/route-context.js'
+import { sseResponse } from '../routes/sse-response.js'
 import { ConsoleFeed } from './console-feed.js'
 import { ConsoleSessions } from './console-sessions.js'
 import { InboxCounter } from './inbox-counter.js'
@@ -92,61 +93,38 @@ export function consoleRoutes(ctx: RouteContext, closers: Set<() => void>): Hono
     const denied = gates.console(c)
     if (denied) return c.json(denied.body, denied.status)
     const feed = new ConsoleFeed(state, inbox)
-    const encoder = new TextEncoder()
-    let cleanup = () => {}
-    const stream = new ReadableStream<Uint8Array>(
-      {
-        start(controller) {
-          const send = (event: string, data: unknown) =>
-            controller.enqueue(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`))
-          let timer: NodeJS.Timeout | undefined
-          const flush = () => {
-            timer = undefined
-            if ((controller.desiredSize ?? 1) <= 0) return schedule()
-            const batch = feed.flush()
-            if (batch) send('batch', batch)
-          }
-          const schedule = () => {
-            timer ??= setTimeout(flush, options.consoleFlushMs)
-          }
-          send('snapshot', feed.snapshot())
-          const offEvents = state.events.subscribe((event) => {
-            feed.onEvent(event)
-            schedule()
-          })
-          const offChanges = state.changes.subscribe((change, workspaceId) => {
-            feed.onChange(change, workspaceId)
-            schedule()
-          })
-          const keepalive = setInterval(() => {
-            if ((controller.desiredSize ?? 1) > 0) controller.enqueue(encoder.encode(': keepalive\n\n'))
-          }, KEEPALIVE_MS)
-          keepalive.unref()
-          const close = () => {
-            cleanup()
-            try {
-              controller.close()
-            } catch {
-              // already closed by the client
-            }
-          }
-          cleanup = () => {
-            offEvents()
-            offChanges()
-            clearInterval(keepalive)
-            if (timer) clearTimeout(timer)
-            closers.delete(close)
-          }
-          closers.add(close)
-        },
-        cancel() {
-          cleanup()
-        },
-      },
-      new CountQueuingStrategy({ highWaterMark: STREAM_BUFFER }),
-    )
-    return new Response(stream, {
-      headers: { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' },
+    return sseResponse(closers, STREAM_BUFFER, (write, hasRoom) => {
+      const send = (event: string, data: unknown) =>
+        write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
+      let timer: NodeJS.Timeout | undefined
+      const flush = () => {
+        timer = undefined
+        if (!hasRoom()) return schedule()
+        const batch = feed.flush()
+        if (batch) send('batch', batch)
+      }
+      const schedule = () => {
+        timer ??= setTimeout(flush, options.consoleFlushMs)
+      }
+      send('snapshot', feed.snapshot())
+      const offEvents = state.events.subscribe((event) => {
+        feed.onEvent(event)
+        schedule()
+      })
+      const offChanges = state.changes.subscribe((change, workspaceId) => {
+        feed.onChange(change, workspaceId)
+        schedule()
+      })
+      const keepalive = setInterval(() => {
+        if (hasRoom()) write(': keepalive\n\n')
+      }, KEEPALIVE_MS)
+      keepalive.unref()
+      return () => {
+        offEvents()
+        offChanges()
+        clearInterval(keepalive)
+        if (timer) clearTimeout(timer)
+      }
     })
   })
 

@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { errorJson, type RouteContext } from './route-context.js'
+import { sseResponse } from './sse-response.js'
 
 /** Per-subscriber buffer, as upstream: a slow reader loses events rather than growing memory. */
 const SUBSCRIBER_BUFFER = 64
@@ -14,40 +15,13 @@ export function eventRoutes({ state }: RouteContext, closers: Set<() => void>): 
   app.get('/stream', (c) => {
     const id = c.req.param('id') ?? ''
     if (!state.get(id)) return errorJson(c, 404, 'workspace not found')
-    const encoder = new TextEncoder()
-    let cleanup = () => {}
-    const stream = new ReadableStream<Uint8Array>(
-      {
-        start(controller) {
-          controller.enqueue(encoder.encode(': ping\n\n'))
-          const unsubscribe = state.events.subscribe((event) => {
-            if (event.workspaceId !== id) return
-            if ((controller.desiredSize ?? 1) <= 0) return
-            const frame = { type: event.event, timestamp: event.at, data: event.payload }
-            controller.enqueue(encoder.encode(`data: ${JSON.stringify(frame)}\n\n`))
-          })
-          const close = () => {
-            cleanup()
-            try {
-              controller.close()
-            } catch {
-              // already closed by the client
-            }
-          }
-          cleanup = () => {
-            unsubscribe()
-            closers.delete(close)
-          }
-          closers.add(close)
-        },
-        cancel() {
-          cleanup()
-        },
-      },
-      new CountQueuingStrategy({ highWaterMark: SUBSCRIBER_BUFFER }),
-    )
-    return new Response(stream, {
-      headers: { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' },
+    return sseResponse(closers, SUBSCRIBER_BUFFER, (write, hasRoom) => {
+      write(': ping\n\n')
+      return state.events.subscribe((event) => {
+        if (event.workspaceId !== id || !hasRoom()) return
+        const frame = { type: event.event, timestamp: event.at, data: event.payload }
+        write(`data: ${JSON.stringify(frame)}\n\n`)
+      })
     })
   })
 
