@@ -12,7 +12,8 @@ export default [
     // The ledger (native SQLite driver, PostgreSQL client) stays a package of its own, loaded only when it is on.
     external: ['@molecule/audit-ledger'],
     splitting: true,
-    minify: true,
+    // MOLECULE_UNMINIFIED=1: readable names in CPU profiles (see tooling/bench/README.md).
+    minify: !process.env.MOLECULE_UNMINIFIED,
     clean: false,
     dts: false,
     banner: {

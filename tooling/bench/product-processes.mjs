@@ -90,9 +90,12 @@ export function spawnPlatform(entry) {
 /**
  * Spawns `molecule-runtime` (default: the echo adapter), registered with the platform at `platformUrl`; resolves once
  * it logged `registered`, with { port, pid, stop() }. `a2a` is extra YAML of the config's `a2a` block; `runtime` the
- * config's `runtime`.
+ * config's `runtime`; `bin` another build's bin (A/B work).
  */
-export async function spawnRuntime(platformUrl, { a2a = '', env = {}, runtime = 'echo' } = {}) {
+export async function spawnRuntime(
+  platformUrl,
+  { a2a = '', env = {}, runtime = 'echo', bin = runtimeBin } = {},
+) {
   const root = await mkdtemp(join(tmpdir(), 'molecule-product-bench-'))
   await mkdir(join(root, 'workspace'), { recursive: true })
   await writeFile(
@@ -102,7 +105,7 @@ export async function spawnRuntime(platformUrl, { a2a = '', env = {}, runtime = 
   // BENCH_NODE_ARGS: node flags for the runtime, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it under the
   // bench's load (NODE_OPTIONS refuses --cpu-prof).
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
-  const child = spawn(process.execPath, [...nodeArgs, runtimeBin], {
+  const child = spawn(process.execPath, [...nodeArgs, bin], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {
       PATH: process.env.PATH,

@@ -58,4 +58,4 @@ export {
   type WorkspaceDirectory,
 } from './registry.js'
 export { runCodeTool, SANDBOX_OUTPUT_MARKER } from './run-code-tool.js'
-export { currentTask, runInTask, type TaskScope, type ToolCallGate } from './task-scope.js'
+export { currentTask, enterTask, runInTask, type TaskScope, type ToolCallGate } from './task-scope.js'

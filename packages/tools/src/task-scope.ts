@@ -23,6 +23,14 @@ export function runInTask<T>(scope: TaskScope, fn: () => T): T {
   return storage.run(scope, fn)
 }
 
+/**
+ * Puts the rest of the current synchronous run, and the async work it starts from here on, in `scope`; `undefined`
+ * takes it out again. For a run that started outside any scope and learns its task while running.
+ */
+export function enterTask(scope: TaskScope | undefined): void {
+  storage.enterWith(scope as TaskScope)
+}
+
 /** The task the current async call chain belongs to, if the runtime started it inside one. */
 export function currentTask(): TaskScope | undefined {
   return storage.getStore()

@@ -116,7 +116,7 @@ export async function adapterConfigFor(
   const setup = await workspaceSetup(
     resolved,
     state,
-    { skills, plugins, builtinTools: tools },
+    { skills, plugins, builtinTools: tools, governance },
     promptHasPlatformParts,
   )
   const adapterConfig: AdapterConfigWithSetup = {
@@ -140,23 +140,29 @@ export async function adapterConfigFor(
 
 /**
  * The `SetupResult` for the skills loaded now: the assembled prompt (with the platform parts when `withPlatform`),
- * the skills, and the tools (built-in first, then the skills'). Built at boot, and again on every skills reload.
+ * the skills, and the tools (built-in first, then the skills'; the governance's tool uptake notes when the adapter
+ * reads them). Built at boot, and again on every skills reload.
  */
 export async function workspaceSetup(
   resolved: ResolvedSettings,
   state: WorkspaceState,
-  { skills, plugins, builtinTools }: Pick<PreparedAdapterConfig, 'skills' | 'plugins' | 'builtinTools'>,
+  {
+    skills,
+    plugins,
+    builtinTools,
+    governance,
+  }: Pick<PreparedAdapterConfig, 'skills' | 'plugins' | 'builtinTools'> & { governance: Governance },
   withPlatform: boolean,
 ): Promise<SetupResult> {
   const parts = skills.setupParts(builtinTools.map((t) => t.name))
   // The built-in tools were traced once at boot; the skills' tools are new on every reload.
   const skillTools = state.telemetry ? state.telemetry.traceTools(parts.tools) : parts.tools
   const systemPrompt = await workspacePrompt(resolved, state, parts, withPlatform, plugins)
-  return {
+  return governance.toolUptake.watch({
     systemPrompt,
     loadedSkills: skills.loaded,
     tools: [...builtinTools, ...skillTools],
     isCoordinator: false,
     children: [],
-  }
+  })
 }

@@ -9,6 +9,7 @@ import {
 } from '@molecule/tools'
 import { bootFailure } from '../boot/boot-failure.js'
 import type { ResolvedSettings } from '../boot/resolve-settings.js'
+import { ToolUptake } from './tool-uptake.js'
 
 /** Where the JSONL audit log goes when `AUDIT_LOG_PATH` is unset. */
 export const DEFAULT_AUDIT_LOG_PATH = '/var/log/molecule/audit.jsonl'
@@ -30,6 +31,8 @@ export interface Governance {
   hitlTools: Tool[]
   /** Present when `AUDIT_LEDGER_SALT` is set. */
   ledger?: LedgerRecorder | undefined
+  /** Whether the adapter took its tools: until then tasks run without a task scope (see ToolUptake). */
+  toolUptake: ToolUptake
   /** What the runtime's `/health` reports under `compliance`. */
   posture(): CompliancePosture & { audit_ledger: boolean }
   /** Signs the ledger's final checkpoints and waits for the audit log; after the tasks drained. */
@@ -88,6 +91,11 @@ export async function openGovernance(resolved: ResolvedSettings): Promise<Govern
     approvals,
     hitlTools: hitlTools({ defaultTimeoutSeconds: config.hitl.default_timeout }),
     ledger,
+    toolUptake: new ToolUptake(() =>
+      logger.warn(
+        'the adapter read setup.tools for the first time inside a running task, after an await: tool calls of the tasks running then are not counted against their agency limits. Read the tools in setup() or createExecutor().',
+      ),
+    ),
     posture: () => ({ ...compliance.posture(), audit_ledger: ledger !== undefined }),
     async close() {
       await closeLedger().catch((err: unknown) =>

@@ -4,8 +4,9 @@ import { ApprovalService, CompliancePolicy, currentTask, JsonlAuditLog } from '@
 import { describe, expect, it } from 'vitest'
 import type { Governance, LedgerRecorder } from './governance.js'
 import { governExecutor } from './governed-executor.js'
+import { ToolUptake } from './tool-uptake.js'
 
-function governance(promptInjection: 'detect' | 'block' = 'detect') {
+function governance(promptInjection: 'detect' | 'block' = 'detect', toolsTaken = true) {
   const events: string[] = []
   const ledger: LedgerRecorder = {
     onTaskStart: (session, input) => events.push(`start ${session} ${input}`),
@@ -27,11 +28,16 @@ function governance(promptInjection: 'detect' | 'block' = 'detect') {
     approvals: new ApprovalService(),
     hitlTools: [],
     ledger,
+    toolUptake: new ToolUptake(),
     posture: () => ({ ...compliance.posture(), audit_ledger: true }),
     close: async () => {},
   }
+  // The adapter reading its tools is what turns task scopes on.
+  if (toolsTaken) void g.toolUptake.watch({ ...emptySetup }).tools
   return { g, events }
 }
+
+const emptySetup = { systemPrompt: '', loadedSkills: [], tools: [], isCoordinator: false, children: [] }
 
 function context(text: string): RequestContext {
   return {
@@ -123,5 +129,85 @@ describe('governExecutor', () => {
     await governed.cancel?.(context('x'))
     expect(inner.cancelled).toBe(true)
     expect(await governed.execute(context('hello'), recordingEvents())).toBe('ran')
+  })
+
+  it('runs tasks without a scope until the adapter reads its tools, and in one from then on', async () => {
+    const { g } = governance('detect', false)
+    const seen: Array<string | undefined> = []
+    const governed = governExecutor(
+      {
+        async execute() {
+          await Promise.resolve()
+          seen.push(currentTask()?.taskId)
+          return 'done'
+        },
+      },
+      g,
+    )
+    const watched = g.toolUptake.watch({ ...emptySetup, systemPrompt: 'p' })
+    expect(await governed.execute(context('one'), recordingEvents())).toBe('done')
+    expect(g.toolUptake.taken).toBe(false)
+    expect(watched.systemPrompt).toBe('p')
+    expect(g.toolUptake.taken).toBe(false)
+    expect(watched.tools).toEqual([])
+    expect(g.toolUptake.taken).toBe(true)
+    expect(await governed.execute(context('two'), recordingEvents())).toBe('done')
+    expect(seen).toEqual([undefined, 'task-1'])
+  })
+
+  it('the watched setup keeps every field, tools included, for spreads and JSON alike', () => {
+    const uptake = new ToolUptake()
+    const tool = { name: 't' } as unknown as (typeof emptySetup.tools)[number]
+    const setup = { ...emptySetup, systemPrompt: 'p', tools: [tool] }
+    const watched = uptake.watch(setup)
+    expect(Object.keys(watched).sort()).toEqual(Object.keys(setup).sort())
+    expect(uptake.taken).toBe(false)
+    expect({ ...watched }).toEqual(setup)
+    expect(uptake.taken).toBe(true)
+  })
+
+  it('a first read of the tools in the synchronous part of a task puts the rest of that task in its scope', async () => {
+    const { g } = governance('detect', false)
+    const setup = g.toolUptake.watch({ ...emptySetup })
+    const seen: Array<string | undefined> = []
+    const governed = governExecutor(
+      {
+        async execute() {
+          void setup.tools
+          await new Promise((resolve) => setTimeout(resolve, 1))
+          seen.push(currentTask()?.taskId)
+          return 'done'
+        },
+      },
+      g,
+    )
+    expect(await governed.execute(context('one'), recordingEvents())).toBe('done')
+    expect(seen).toEqual(['task-1'])
+    // The code that called execute did not end up in the task's scope.
+    expect(currentTask()).toBeUndefined()
+  })
+
+  it('a first read after an await inside a task is reported; the tasks after it are scoped', async () => {
+    let late = 0
+    const { g } = governance('detect', false)
+    g.toolUptake = new ToolUptake(() => late++)
+    const setup = g.toolUptake.watch({ ...emptySetup })
+    const seen: Array<string | undefined> = []
+    const governed = governExecutor(
+      {
+        async execute() {
+          await Promise.resolve()
+          void setup.tools
+          await Promise.resolve()
+          seen.push(currentTask()?.taskId)
+          return 'done'
+        },
+      },
+      g,
+    )
+    await governed.execute(context('one'), recordingEvents())
+    await governed.execute(context('two'), recordingEvents())
+    expect(seen).toEqual([undefined, 'task-1'])
+    expect(late).toBe(1)
   })
 })

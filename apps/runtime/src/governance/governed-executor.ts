@@ -1,5 +1,5 @@
 import type { Executor, Message, RequestContext, TaskEvent, TaskEvents } from '@molecule/adapter-core'
-import { PromptInjectionError, runInTask, type TaskScope } from '@molecule/tools'
+import { PromptInjectionError, type TaskScope } from '@molecule/tools'
 import type { Governance } from './governance.js'
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<string | TaskEvent> {
@@ -14,14 +14,14 @@ function isMessage(value: unknown): value is Message {
  * Puts the workspace's governance around the adapter's executor:
  * - compliance OA-01 screens the inbound text first; in `block` mode a hit is answered `Request blocked: …` and the
  *   adapter never runs;
- * - the run happens inside the task's scope, so the bound tools count it against the agency limits and record their
- *   ledger events under the task;
+ * - the run happens inside the task's scope (once the adapter can call a tool: see ToolUptake), so the bound tools
+ *   count their calls against the task's agency limits and record their ledger events under it;
  * - the final reply (a returned string or message, `complete(text)`, a generator's `complete` event) has personal
  *   data and credentials redacted (chunks already streamed are not: they left before the end was known);
  * - the ledger gets `task_start` and `task_end` (hashes only).
  */
 export function governExecutor(inner: Executor, governance: Governance): Executor {
-  const { compliance, ledger } = governance
+  const { compliance, ledger, toolUptake } = governance
   const execute = (ctx: RequestContext, events: TaskEvents) => {
     try {
       compliance.screenInput(ctx.text, ctx.contextId)
@@ -75,12 +75,13 @@ export function governExecutor(inner: Executor, governance: Governance): Executo
     }
     let output: ReturnType<Executor['execute']>
     try {
-      output = runInTask(scope, () => inner.execute(ctx, governedEvents))
+      output = toolUptake.run(scope, () => inner.execute(ctx, governedEvents))
     } catch (err) {
       end(null)
       throw err
     }
-    if (isAsyncIterable(output)) return governStream(output, scope, redact, end)
+    const inScope = <T>(step: () => T): T => toolUptake.run(scope, step)
+    if (isAsyncIterable(output)) return governStream(output, inScope, redact, end)
     if (output && typeof (output as Promise<unknown>).then === 'function') {
       return (output as Promise<unknown>).then(finish, (err: unknown) => {
         end(null)
@@ -95,7 +96,7 @@ export function governExecutor(inner: Executor, governance: Governance): Executo
 
 async function* governStream(
   source: AsyncIterable<string | TaskEvent>,
-  scope: TaskScope,
+  inScope: <T>(step: () => T) => T,
   redact: (text: string) => string,
   end: (output: unknown) => void,
 ): AsyncGenerator<string | TaskEvent, void, undefined> {
@@ -103,7 +104,7 @@ async function* governStream(
   let streamed = ''
   try {
     for (;;) {
-      const step = await runInTask(scope, () => iterator.next())
+      const step = await inScope(() => iterator.next())
       if (step.done) break
       const item = step.value
       if (typeof item === 'string') streamed += item

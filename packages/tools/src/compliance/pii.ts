@@ -14,11 +14,19 @@ const PATTERNS: ReadonlyArray<readonly [PiiType, RegExp]> = [
 ]
 
 /**
+ * What every pattern above needs somewhere in the text: three digits in a row (card, SSN), a key prefix with its
+ * separator, `AKIA`, `ghp_` / `github_pat_`, or an `@`. A reply without any of them (nearly all) is returned after one
+ * cheap scan instead of eight. Keep it in step with PATTERNS: a pattern it does not admit is never applied.
+ */
+const MAY_CONTAIN_PII = /\d{3}|@|(?:sk|pk|api|secret|token|auth)[-_]|akia|ghp_|github_pat_/i
+
+/**
  * Replaces card numbers, US social security numbers, API keys, AWS and GitHub keys and e-mail addresses with
  * `[REDACTED:<kind>]`. Returns the text and the kinds found, each once, in the order they were first replaced.
  */
 export function redactPii(text: string): { text: string; types: PiiType[] } {
   const types: PiiType[] = []
+  if (!MAY_CONTAIN_PII.test(text)) return { text, types }
   let out = text
   for (const [type, pattern] of PATTERNS) {
     out = out.replace(pattern, () => {
