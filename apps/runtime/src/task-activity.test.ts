@@ -52,6 +52,20 @@ describe('TaskActivity', () => {
     expect(briefTask('a'.repeat(70))).toBe(`${'a'.repeat(60)}...`)
     expect(briefTask('  short\n text ')).toBe('short text')
   })
+
+  it('shows the latest task briefed, and a blank summary keeps the one before', () => {
+    const activity = new TaskActivity()
+    activity.start('  first\n\tjob ')
+    expect(activity.currentTask).toBe('first job')
+    activity.start(' \n ')
+    expect(activity.currentTask).toBe('first job')
+    activity.start('b'.repeat(80))
+    expect(activity.currentTask).toBe(`${'b'.repeat(60)}...`)
+    activity.end()
+    activity.end()
+    activity.end()
+    expect(activity.currentTask).toBe('')
+  })
 })
 
 describe('WedgeState', () => {

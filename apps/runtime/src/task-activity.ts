@@ -4,6 +4,8 @@ export function briefTask(text: string, limit = 60): string {
   return flat.length > limit ? `${flat.slice(0, limit)}...` : flat
 }
 
+const NOT_BLANK = /\S/
+
 /**
  * The `active_tasks` / `current_task` pair of the heartbeat. Start adds one and shows the new task;
  * end subtracts one (never below zero) and clears `current_task` only when nothing is running, so a finished
@@ -14,7 +16,10 @@ export function briefTask(text: string, limit = 60): string {
  */
 export class TaskActivity {
   #active = 0
+  /** The latest task's text, shortened only when read (once per heartbeat, not once per task). */
   #current = ''
+  #brief = ''
+  #briefOf = ''
   #requests = 0
   #errors = 0
   readonly #onChange: () => void
@@ -28,7 +33,11 @@ export class TaskActivity {
   }
 
   get currentTask(): string {
-    return this.#current
+    if (this.#briefOf !== this.#current) {
+      this.#briefOf = this.#current
+      this.#brief = briefTask(this.#current)
+    }
+    return this.#brief
   }
 
   /** The `HeartbeatHandle` of adapter-core: non-empty starts a task, empty ends one. */
@@ -39,7 +48,7 @@ export class TaskActivity {
 
   start(summary: string): void {
     this.#active += 1
-    this.#current = briefTask(summary) || this.#current
+    if (NOT_BLANK.test(summary)) this.#current = summary
     if (this.#active === 1) this.#onChange()
   }
 

@@ -54,14 +54,16 @@ function readNodeBody(incoming: IncomingMessage, limit: number): Promise<string 
         rest.push(chunk)
       }
     }
+    // `on`, not `once`: each event comes at most once per request, and `once` would wrap and later unhook each
+    // listener on every request.
     incoming.on('data', onData)
-    incoming.once('end', () => {
+    incoming.on('end', () => {
       if (size > limit) return
       resolve(rest !== undefined ? Buffer.concat(rest).toString('utf8') : (first?.toString('utf8') ?? ''))
     })
-    incoming.once('error', reject)
+    incoming.on('error', reject)
     // Aborted mid-body: nobody will read the answer; settle so nothing waits forever (a no-op after 'end').
-    incoming.once('close', () => resolve(TOO_LARGE))
+    incoming.on('close', () => resolve(TOO_LARGE))
   })
 }
 
