@@ -64,14 +64,20 @@ export function spawnPlatform(entry) {
   const child = fork(entry, ['--platform'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   const ask = (key) =>
     new Promise((resolve, reject) => {
+      // Both listeners go once answered: the bench asks for heartbeats every round.
+      const onExit = (code) => {
+        child.off('message', onMessage)
+        reject(new Error(`dev platform exited (${code})`))
+      }
       const onMessage = (msg) => {
         if (msg && key in msg) {
           child.off('message', onMessage)
+          child.off('exit', onExit)
           resolve(msg[key])
         }
       }
       child.on('message', onMessage)
-      child.once('exit', (code) => reject(new Error(`dev platform exited (${code})`)))
+      child.once('exit', onExit)
     })
   return ask('ready').then((url) => ({
     url,
