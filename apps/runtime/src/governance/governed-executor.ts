@@ -80,8 +80,8 @@ export function governExecutor(inner: Executor, governance: Governance): Executo
       end(null)
       throw err
     }
-    const inScope = <T>(step: () => T): T => toolUptake.run(scope, step)
-    if (isAsyncIterable(output)) return governStream(output, inScope, redact, end)
+    if (isAsyncIterable(output))
+      return governStream(output, <T>(step: () => T): T => toolUptake.run(scope, step), redact, end)
     if (output && typeof (output as Promise<unknown>).then === 'function') {
       return (output as Promise<unknown>).then(finish, (err: unknown) => {
         end(null)
