@@ -23,6 +23,22 @@ const WINDOW_MS = 1000
 /** Scheduling and request latency on a shared 2-core machine. */
 const SLACK_MS = 150
 
+const DAY_MS = 86_400_000
+
+/**
+ * A heartbeat interval whose next regular beat is at least ten minutes away. Regular beats fall on the grid of
+ * multiples of the interval that every loop of the process shares (`alignedDelay`), not an interval after the start:
+ * with 60 s, one run in fifteen put a regular beat inside the burst, a few ms from a pulsed one. Whole days keep the
+ * timer far below node's 24.8-day limit; some multiple of a day always has its next grid point far enough away.
+ */
+function intervalWithNoBeatSoon(now = Date.now()): number {
+  for (let days = 1; days <= 20; days++) {
+    const interval = days * DAY_MS
+    if (interval - (now % interval) >= 600_000) return interval
+  }
+  throw new Error('no whole-day heartbeat interval has its next beat ten minutes away')
+}
+
 /** Sends `total` tasks, `concurrency` at a time; resolves with the time the last answer arrived. */
 async function burst(url: string, total: number, concurrency: number): Promise<number> {
   let next = 0
@@ -59,7 +75,7 @@ describe('heartbeats of a busy workspace', () => {
       env: inProcessEnv(root, workspaceId, platform.url, {
         HOSTNAME: '127.0.0.1',
         // Only pulses count: the regular beat comes once at start, then not within this test.
-        MOLECULE_HEARTBEAT_INTERVAL_MS: '60000',
+        MOLECULE_HEARTBEAT_INTERVAL_MS: String(intervalWithNoBeatSoon()),
         MOLECULE_HEARTBEAT_PULSE_WINDOW_MS: String(WINDOW_MS),
       }),
     })
