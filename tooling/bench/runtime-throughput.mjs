@@ -5,7 +5,7 @@
 //   sdk   = @a2a-js/sdk's official Express server (DefaultRequestHandler, v0.3 compat) with an echo executor
 //   floor = a bare hono route returning a fixed task
 // Same load generator (raw keep-alive sockets), interleaved rounds. Prints req/s, p99 and server CPU µs/request of
-// each, the ratios, and the heartbeats the platform received per second while the runtime was under load.
+// each, the ratios, and the heartbeats the platform received during one unbroken 10 s burst on the runtime.
 // Usage: node runtime-throughput.mjs [--seconds 15] [--connections 20] [--rounds 15]  (seconds per target, split over
 // rounds: many short rounds, because single rounds on a shared 2-core VM scatter by ±40 %; the ratios are medians)
 import { cpus, loadavg } from 'node:os'
