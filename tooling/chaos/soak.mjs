@@ -82,14 +82,13 @@ export async function soak({ durationMs, ratePerSecond, limits }) {
   const after = (points) => points.filter((p) => p.t >= durationMs / 4)
   const slope = (name, key) => slopePerMinute(after(samples[name]).map((p) => ({ t: p.t, y: p[key] })))
   const third = durationMs / 3
-  const p99First = percentile(
-    latencies.filter((l) => l.t < third).map((l) => l.ms),
-    99,
-  )
-  const p99Last = percentile(
-    latencies.filter((l) => l.t >= 2 * third).map((l) => l.ms),
-    99,
-  )
+  const firstThird = latencies.filter((l) => l.t < third).map((l) => l.ms)
+  const lastThird = latencies.filter((l) => l.t >= 2 * third).map((l) => l.ms)
+  // The p99 of a third holding fewer than 1,000 latencies is its slowest one or two, so one GC pause or scheduling
+  // hiccup on a shared machine would decide it: short (smoke) soaks compare the p90 instead.
+  const pct = Math.min(firstThird.length, lastThird.length) >= 1000 ? 99 : 90
+  const tailFirst = percentile(firstThird, pct)
+  const tailLast = percentile(lastThird, pct)
   const name = `soak (${Math.round(durationMs / 60_000) || (durationMs / 1000).toFixed(0) + ' s'}${durationMs >= 60_000 ? ' min' : ''}, ${ratePerSecond}/s)`
   const rows = [
     row(
@@ -124,10 +123,10 @@ export async function soak({ durationMs, ratePerSecond, limits }) {
   rows.push(
     row(
       name,
-      'A2A p99 first third → last third',
-      `${p99First.toFixed(1)} → ${p99Last.toFixed(1)} ms`,
+      `A2A p${pct} first third → last third`,
+      `${tailFirst.toFixed(1)} → ${tailLast.toFixed(1)} ms`,
       'last <= 2x first + 5 ms',
-      p99Last <= 2 * p99First + 5,
+      tailLast <= 2 * tailFirst + 5,
     ),
   )
   return rows
