@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http'
+import { readWithin } from '@molecule/core'
 
 export const TOO_LARGE = Symbol('too large')
 
@@ -91,20 +92,8 @@ async function readFetchBody(
   if (declared !== undefined) return Number(declared) > limit ? TOO_LARGE : req.text()
   // No length (chunked): count while reading so a huge body is refused without buffering it.
   if (req.body === null) return ''
-  const reader = req.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > limit) {
-      await reader.cancel().catch(() => {})
-      return TOO_LARGE
-    }
-    chunks.push(value)
-  }
-  return Buffer.concat(chunks).toString('utf8')
+  const chunks = await readWithin(req.body, limit)
+  return chunks === undefined ? TOO_LARGE : Buffer.concat(chunks).toString('utf8')
 }
 
 /** The `A2A-Version` query parameter (v1.0 clients may send it instead of the header). */

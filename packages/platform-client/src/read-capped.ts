@@ -1,3 +1,4 @@
+import { readWithin } from '@molecule/core'
 import { PlatformError } from './errors.js'
 import type { TransportResponse } from './http-transport.js'
 
@@ -19,21 +20,10 @@ export async function readCapped(
     await response.body?.cancel().catch(() => {})
     throw tooLarge(`${declared} bytes`)
   }
-  const chunks: Uint8Array[] = []
+  const chunks = response.body ? await readWithin(response.body, maxBytes) : []
+  if (chunks === undefined) throw tooLarge('a body')
   let total = 0
-  const reader = response.body?.getReader()
-  if (reader) {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      total += value.byteLength
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => {})
-        throw tooLarge('a body')
-      }
-      chunks.push(value)
-    }
-  }
+  for (const chunk of chunks) total += chunk.byteLength
   const out = new Uint8Array(total)
   let offset = 0
   for (const chunk of chunks) {
