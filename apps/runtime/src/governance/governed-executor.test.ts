@@ -107,6 +107,40 @@ describe('governExecutor', () => {
     ])
   })
 
+  it('hands the adapter plain functions: destructured, progress goes straight through and the end is governed', async () => {
+    const { g, events } = governance()
+    const seen: string[] = []
+    const inner: TaskEvents = {
+      status: (text) => seen.push(`status ${text}`),
+      artifact: (chunk) => seen.push(`artifact ${typeof chunk === 'string' ? chunk : chunk.text}`),
+      inputRequired: (text) => seen.push(`input ${text}`),
+      fail: (reason) => seen.push(`fail ${reason}`),
+      complete: (text) => seen.push(`complete ${text}`),
+    }
+    const executor = governExecutor(
+      {
+        execute(_ctx, { status, artifact, inputRequired, fail, complete }) {
+          status('thinking')
+          artifact('part')
+          inputRequired('which one?')
+          fail('token sk-abcdefghijklmnopqrstuvwx leaked') // secret-scan: allow
+          complete('never recorded twice')
+        },
+      },
+      g,
+    )
+    await executor.execute(context('hi'), inner)
+    expect(seen).toEqual([
+      'status thinking',
+      'artifact part',
+      'input which one?',
+      'fail token sk-abcdefghijklmnopqrstuvwx leaked', // secret-scan: allow
+      'complete never recorded twice',
+    ])
+    // The ledger hears the first end only.
+    expect(events).toEqual(['start task-1 hi', 'end task-1 token sk-abcdefghijklmnopqrstuvwx leaked']) // secret-scan: allow
+  })
+
   it('block mode answers before the executor runs; cancel stays bound to the executor', async () => {
     const { g, events } = governance('block')
     class Stateful {

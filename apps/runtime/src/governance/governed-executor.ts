@@ -1,5 +1,5 @@
 import type { Executor, Message, RequestContext, TaskEvent, TaskEvents } from '@molecule/adapter-core'
-import { PromptInjectionError, type TaskScope } from '@molecule/tools'
+import { PromptInjectionError, type TaskScope, type ToolCallGate } from '@molecule/tools'
 import type { Governance } from './governance.js'
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<string | TaskEvent> {
@@ -8,6 +8,76 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<string | TaskEv
 
 function isMessage(value: unknown): value is Message {
   return typeof value === 'object' && value !== null && Array.isArray((value as Message).parts)
+}
+
+/**
+ * One governed task: its scope (what the bound tools see), the events the adapter gets, and the ledger's end. One
+ * object per task with prototype methods, instead of a dozen closures: this wraps every task the runtime runs.
+ */
+class GovernedTask implements TaskScope {
+  readonly taskId: string
+  readonly contextId: string
+  readonly callerId: string | undefined
+  readonly gate: ToolCallGate | undefined
+  /** What the adapter gets: progress and artifacts pass straight through; the two final events are governed. */
+  readonly events: TaskEvents
+  #ended = false
+
+  constructor(
+    private readonly governance: Governance,
+    ctx: RequestContext,
+    inner: TaskEvents,
+  ) {
+    this.taskId = ctx.taskId
+    this.contextId = ctx.contextId
+    this.callerId = ctx.callerId
+    this.gate = governance.compliance.agencyFor(ctx.taskId)
+    // Plain functions, safe to destructure (the TaskEvents contract); the pass-through ones are the run's own.
+    this.events = {
+      status: inner.status,
+      artifact: inner.artifact,
+      inputRequired: inner.inputRequired,
+      fail: (reason) => {
+        this.end(reason)
+        inner.fail(reason)
+      },
+      complete: (text) => {
+        const final = text === undefined ? undefined : this.redact(text)
+        this.end(final)
+        inner.complete(final)
+      },
+    }
+  }
+
+  /** The ledger's `task_end`, once, whichever way the task ends. */
+  end(output: unknown): void {
+    if (this.#ended) return
+    this.#ended = true
+    this.governance.ledger?.onTaskEnd(this.taskId, output ?? null)
+  }
+
+  redact(text: string): string {
+    return this.governance.compliance.redactOutput(text, this.contextId)
+  }
+
+  /** The executor's return value with its text redacted (and the ledger told). */
+  finish(output: unknown): string | Message | undefined {
+    if (typeof output === 'string') {
+      const final = this.redact(output)
+      this.end(final)
+      return final
+    }
+    if (isMessage(output)) {
+      const parts = output.parts.map((part) =>
+        part.kind === 'text' && typeof part.text === 'string'
+          ? { ...part, text: this.redact(part.text) }
+          : part,
+      )
+      this.end(parts.map((p) => (p.kind === 'text' ? p.text : '')).join(''))
+      return { ...output, parts }
+    }
+    return output as undefined
+  }
 }
 
 /**
@@ -30,65 +100,25 @@ export function governExecutor(inner: Executor, governance: Governance): Executo
       throw err
     }
     ledger?.onTaskStart(ctx.taskId, ctx.text)
-    let ended = false
-    const end = (output: unknown) => {
-      if (ended) return
-      ended = true
-      ledger?.onTaskEnd(ctx.taskId, output ?? null)
-    }
-    const redact = (text: string) => compliance.redactOutput(text, ctx.contextId)
-    const governedEvents: TaskEvents = {
-      ...events,
-      status: (text) => events.status(text),
-      artifact: (chunk) => events.artifact(chunk),
-      fail: (reason) => {
-        end(reason)
-        events.fail(reason)
-      },
-      inputRequired: (text) => events.inputRequired(text),
-      complete: (text) => {
-        const final = text === undefined ? undefined : redact(text)
-        end(final)
-        events.complete(final)
-      },
-    }
-    const scope: TaskScope = {
-      taskId: ctx.taskId,
-      contextId: ctx.contextId,
-      callerId: ctx.callerId,
-      gate: compliance.agencyFor(ctx.taskId),
-    }
-    const finish = (output: unknown): string | Message | undefined => {
-      if (typeof output === 'string') {
-        const final = redact(output)
-        end(final)
-        return final
-      }
-      if (isMessage(output)) {
-        const parts = output.parts.map((part) =>
-          part.kind === 'text' && typeof part.text === 'string' ? { ...part, text: redact(part.text) } : part,
-        )
-        end(parts.map((p) => (p.kind === 'text' ? p.text : '')).join(''))
-        return { ...output, parts }
-      }
-      return output as undefined
-    }
+    const task = new GovernedTask(governance, ctx, events)
     let output: ReturnType<Executor['execute']>
     try {
-      output = toolUptake.run(scope, () => inner.execute(ctx, governedEvents))
+      output = toolUptake.execute(task, inner, ctx, task.events)
     } catch (err) {
-      end(null)
+      task.end(null)
       throw err
     }
-    if (isAsyncIterable(output))
-      return governStream(output, <T>(step: () => T): T => toolUptake.run(scope, step), redact, end)
+    if (isAsyncIterable(output)) return governStream(output, task, toolUptake)
     if (output && typeof (output as Promise<unknown>).then === 'function') {
-      return (output as Promise<unknown>).then(finish, (err: unknown) => {
-        end(null)
-        throw err
-      })
+      return (output as Promise<unknown>).then(
+        (value) => task.finish(value),
+        (err: unknown) => {
+          task.end(null)
+          throw err
+        },
+      )
     }
-    return finish(output)
+    return task.finish(output)
   }
   // Methods are called on `inner` itself: an executor may be a class instance whose methods use `this`.
   return inner.cancel ? { execute, cancel: (ctx) => inner.cancel?.(ctx) } : { execute }
@@ -96,21 +126,21 @@ export function governExecutor(inner: Executor, governance: Governance): Executo
 
 async function* governStream(
   source: AsyncIterable<string | TaskEvent>,
-  inScope: <T>(step: () => T) => T,
-  redact: (text: string) => string,
-  end: (output: unknown) => void,
+  task: GovernedTask,
+  toolUptake: Governance['toolUptake'],
 ): AsyncGenerator<string | TaskEvent, void, undefined> {
   const iterator = source[Symbol.asyncIterator]()
+  const next = () => iterator.next()
   let streamed = ''
   try {
     for (;;) {
-      const step = await inScope(() => iterator.next())
+      const step = await toolUptake.run(task, next)
       if (step.done) break
       const item = step.value
       if (typeof item === 'string') streamed += item
       if (typeof item === 'object' && item.type === 'complete' && item.text !== undefined) {
-        const text = redact(item.text)
-        end(text)
+        const text = task.redact(item.text)
+        task.end(text)
         yield { ...item, text }
         continue
       }
@@ -118,7 +148,7 @@ async function* governStream(
       yield item
     }
   } finally {
-    end(streamed || null)
+    task.end(streamed || null)
     await iterator.return?.()
   }
 }

@@ -2,6 +2,11 @@ import { type AuditSink, noAudit } from '../audit/audit-log.js'
 import type { ToolCallGate } from '../task-scope.js'
 import { ExcessiveAgencyError } from './compliance-errors.js'
 
+/** The default clock; one function for every tracker (a default arrow would be a new closure per task). */
+function monotonicMs(): number {
+  return performance.now()
+}
+
 export interface AgencyLimits {
   /** `compliance.max_tool_calls_per_task` (default 50). */
   maxToolCalls: number
@@ -21,7 +26,7 @@ export class AgencyTracker implements ToolCallGate {
     private readonly limits: AgencyLimits,
     private readonly taskId: string,
     private readonly audit: AuditSink = noAudit,
-    private readonly clock: () => number = () => performance.now(),
+    private readonly clock: () => number = monotonicMs,
   ) {
     this.#started = clock()
   }

@@ -1,7 +1,7 @@
 import type { ComplianceConfig } from '@molecule/config'
 import { type Logger, silentLogger } from '@molecule/core'
 import { type AuditSink, noAudit } from '../audit/audit-log.js'
-import { AgencyTracker } from './agency-tracker.js'
+import { type AgencyLimits, AgencyTracker } from './agency-tracker.js'
 import { PromptInjectionError } from './compliance-errors.js'
 import { redactPii } from './pii.js'
 import { detectPromptInjection } from './prompt-injection.js'
@@ -38,6 +38,8 @@ export class CompliancePolicy {
   readonly #config: ComplianceConfig
   readonly #audit: AuditSink
   readonly #logger: Logger
+  /** Made on the first task: the config never changes. */
+  #limits: AgencyLimits | undefined
 
   constructor(private readonly options: CompliancePolicyOptions) {
     this.#config = options.config
@@ -93,14 +95,11 @@ export class CompliancePolicy {
   /** OA-03: the agency tracker of a new task, or undefined when compliance is off. */
   agencyFor(taskId: string): AgencyTracker | undefined {
     if (!this.enabled) return undefined
-    return new AgencyTracker(
-      {
-        maxToolCalls: this.#config.max_tool_calls_per_task,
-        maxDurationMs: this.#config.max_task_duration_seconds * 1000,
-      },
-      taskId,
-      this.#audit,
-    )
+    this.#limits ??= {
+      maxToolCalls: this.#config.max_tool_calls_per_task,
+      maxDurationMs: this.#config.max_task_duration_seconds * 1000,
+    }
+    return new AgencyTracker(this.#limits, taskId, this.#audit)
   }
 
   posture(): CompliancePosture {
