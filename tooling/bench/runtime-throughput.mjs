@@ -6,8 +6,11 @@
 //   floor = a bare hono route returning a fixed task
 // Same load generator (raw keep-alive sockets), interleaved rounds. Prints req/s, p99 and server CPU µs/request of
 // each, the ratios, and the heartbeats the platform received during one unbroken 10 s burst on the runtime.
-// Usage: node runtime-throughput.mjs [--seconds 15] [--connections 20] [--rounds 15]  (seconds per target, split over
-// rounds: many short rounds, because single rounds on a shared 2-core VM scatter by ±40 %; the ratios are medians)
+// Usage: node runtime-throughput.mjs [--seconds 15] [--connections 20] [--rounds 15] [--instances 3]  (seconds per
+// target, split over rounds: many short rounds, because single rounds on a shared 2-core VM scatter by ±40 %; the
+// ratios are medians). Each target runs as several processes, taking the rounds in turn: two processes of the same
+// build settle in different states (V8's young-generation size, inline-cache states in node's own hot paths) and
+// stay there, up to 30 % apart in CPU per request, so one process is one sample, not the build's cost.
 import { cpus, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -22,6 +25,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '15' },
     connections: { type: 'string', default: '20' },
     rounds: { type: 'string', default: '15' },
+    instances: { type: 'string', default: '3' },
   },
 })
 
@@ -40,48 +44,57 @@ async function main() {
   const seconds = Number(values.seconds)
   const connections = Number(values.connections)
   const rounds = Number(values.rounds)
+  const instances = Math.max(1, Number(values.instances))
   const self = fileURLToPath(import.meta.url)
   console.log(`node ${process.version}, ${cpus().length} cores, load average before: ${loadAverage()}`)
   const platform = await spawnPlatform(self)
-  const runtime = await spawnRuntime(platform.url).catch((err) => {
-    platform.stop()
-    throw err
-  })
-  const peers = { sdk: await spawnTarget('sdk', self), floor: await spawnTarget('floor', self) }
-  const targets = {
-    // The runtime's built-in echo adapter answers with the text itself.
-    runtime: { port: runtime.port, pid: runtime.pid, reply: 'probe' },
-    sdk: { port: peers.sdk.port, pid: peers.sdk.child.pid, reply: 'echo: probe' },
-    floor: { port: peers.floor.port, pid: peers.floor.child.pid, reply: 'echo: probe' },
-  }
-  const names = Object.keys(targets)
+  const runtimes = []
+  const peers = []
+  const names = ['runtime', 'sdk', 'floor']
   const many = Object.fromEntries(names.map((n) => [n, []]))
   const one = Object.fromEntries(names.map((n) => [n, []]))
   let beats
   try {
-    for (const n of names) {
-      await probe(targets[n].port, targets[n].reply)
-      await load(targets[n].port, { connections, seconds: 2 }) // warm-up (JIT, pools)
+    for (let i = 0; i < instances; i++) {
+      runtimes.push(await spawnRuntime(platform.url))
+      peers.push({ sdk: await spawnTarget('sdk', self), floor: await spawnTarget('floor', self) })
     }
-    // Runtime and floor back to back in each round, so their ratio compares like with like.
+    // One target per name and instance. The runtime's built-in echo adapter answers with the text itself.
+    const targetsOf = (i) => ({
+      runtime: { port: runtimes[i].port, pid: runtimes[i].pid, reply: 'probe' },
+      sdk: { port: peers[i].sdk.port, pid: peers[i].sdk.child.pid, reply: 'echo: probe' },
+      floor: { port: peers[i].floor.port, pid: peers[i].floor.child.pid, reply: 'echo: probe' },
+    })
+    const all = runtimes.map((_, i) => targetsOf(i))
+    for (const targets of all)
+      for (const t of Object.values(targets)) {
+        await probe(t.port, t.reply)
+        await load(t.port, { connections, seconds: 2 }) // warm-up (JIT, pools)
+      }
+    // Runtime and floor back to back in each round, so their ratio compares like with like; the instances take the
+    // rounds in turn.
     for (let r = 0; r < rounds; r++)
       for (const n of ['runtime', 'floor', 'sdk']) {
-        const cpuBefore = processCpuUs(targets[n].pid)
-        const round = await load(targets[n].port, { connections, seconds: seconds / rounds })
-        round.cpuUs = (processCpuUs(targets[n].pid) - cpuBefore) / round.requests
+        const target = all[r % instances][n]
+        const cpuBefore = processCpuUs(target.pid)
+        const round = await load(target.port, { connections, seconds: seconds / rounds })
+        round.cpuUs = (processCpuUs(target.pid) - cpuBefore) / round.requests
+        round.instance = r % instances
         many[n].push(round)
-        one[n].push(await load(targets[n].port, { connections: 1, seconds: seconds / rounds / 2 }))
+        one[n].push(await load(target.port, { connections: 1, seconds: seconds / rounds / 2 }))
       }
     // Heartbeats the platform gets while the runtime is busy without a break (a round is too short to tell).
     const before = await platform.heartbeats()
-    await load(targets.runtime.port, { connections, seconds: BURST_SECONDS })
+    await load(all[0].runtime.port, { connections, seconds: BURST_SECONDS })
     const after = await platform.heartbeats()
     const count = after.at.filter((t) => t > before.now).length
     beats = { count, perSecond: count / ((after.now - before.now) / 1000) }
   } finally {
-    await runtime.stop()
-    peers.sdk.stop()
-    peers.floor.stop()
+    for (const runtime of runtimes) await runtime.stop()
+    for (const peer of peers) {
+      peer.sdk.stop()
+      peer.floor.stop()
+    }
     platform.stop()
   }
 
@@ -98,6 +111,13 @@ async function main() {
     return { p99: m.p99 }
   }
   const rows = Object.fromEntries(names.map((n) => [n, row(n)]))
+  const perInstance = (n) =>
+    runtimes
+      .map((_, i) => median(many[n].filter((x) => x.instance === i).map((x) => x.cpuUs)).toFixed(1))
+      .join(' · ')
+  console.log(
+    `CPU µs/req per process (median of its rounds): runtime ${perInstance('runtime')}   floor ${perInstance('floor')}`,
+  )
   // Median of per-round ratios: each pair of rounds shares the machine's load at that moment.
   const ratio = (a, b, field = 'rps') => {
     const r = many[a].map((x, i) => x[field] / many[b][i][field]).sort((p, q) => p - q)
