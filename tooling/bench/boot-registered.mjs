@@ -4,18 +4,14 @@
 import { spawn } from 'node:child_process'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { fileURLToPath } from 'node:url'
 import { startDevPlatform } from '@molecule/dev-platform'
+import { imageNodeFlags, runtimeBin } from './product-processes.mjs'
 
 const RUNS = Number(process.env.BOOT_RUNS ?? 10)
-// The package exports only its API; the bin sits next to dist/ (…/apps/runtime/dist/index.js).
-const runtimeBin = join(
-  dirname(dirname(fileURLToPath(import.meta.resolve('@molecule/runtime')))),
-  'bin',
-  'molecule-runtime.js',
-)
+// Started as the container image starts it (its node flags included).
+const runtimeArgs = [...imageNodeFlags(), runtimeBin]
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b)
@@ -35,7 +31,7 @@ function timeFloor() {
 function timeBoot(env) {
   return new Promise((resolve, reject) => {
     const started = performance.now()
-    const child = spawn(process.execPath, [runtimeBin], { env, stdio: ['ignore', 'ignore', 'pipe'] })
+    const child = spawn(process.execPath, runtimeArgs, { env, stdio: ['ignore', 'ignore', 'pipe'] })
     let buffered = ''
     let elapsed
     const timer = setTimeout(() => {

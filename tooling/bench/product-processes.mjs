@@ -15,6 +15,22 @@ export const runtimeBin = join(
   'molecule-runtime.js',
 )
 
+/**
+ * The node flags the runtime's container image starts it with (its Dockerfile's ENTRYPOINT, the arguments between
+ * `node` and the bin): the benchmarks run the runtime as the image does.
+ */
+export function imageNodeFlags() {
+  const dockerfile = readFileSync(join(dirname(dirname(runtimeBin)), 'Dockerfile'), 'utf8')
+  const entrypoint = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(dockerfile)
+  if (!entrypoint) throw new Error('apps/runtime/Dockerfile has no ENTRYPOINT ["…"] line')
+  const args = JSON.parse(entrypoint[1])
+  const node = args.indexOf('node')
+  const bin = args.findIndex((a) => a.endsWith('molecule-runtime.js'))
+  if (node < 0 || bin < node)
+    throw new Error(`unexpected ENTRYPOINT in apps/runtime/Dockerfile: ${entrypoint[1]}`)
+  return args.slice(node + 1, bin)
+}
+
 const CLOCK_TICK_US = 10_000 // USER_HZ is 100 on Linux
 
 /** User + system CPU time of a process so far, in µs, from /proc/<pid>/stat. */
@@ -108,9 +124,9 @@ export async function spawnRuntime(
     join(root, 'config.yaml'),
     `name: bench-${runtime}\nruntime: ${runtime}\na2a:\n  port: 8000\n${a2a}`,
   )
-  // BENCH_NODE_ARGS: node flags for the runtime, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it under the
-  // bench's load (NODE_OPTIONS refuses --cpu-prof).
-  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  // The image's flags, then BENCH_NODE_ARGS: more node flags for the runtime, e.g. "--cpu-prof
+  // --cpu-prof-dir=/tmp/prof" to profile it under the bench's load (NODE_OPTIONS refuses --cpu-prof).
+  const nodeArgs = [...imageNodeFlags(), ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])]
   const child = spawn(process.execPath, [...nodeArgs, bin], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {
