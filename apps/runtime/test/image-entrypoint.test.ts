@@ -24,7 +24,9 @@ describe('the container image entrypoint', () => {
     // A flag node does not know (or one it refuses) stops the container before the runtime logs a line.
     const flags = args.slice(3, -1)
     expect(flags).toContain('--no-memory-reducer')
-    const run = spawnSync(process.execPath, [...flags, '-e', 'process.stdout.write("ok")'], { encoding: 'utf8' })
+    const run = spawnSync(process.execPath, [...flags, '-e', 'process.stdout.write("ok")'], {
+      encoding: 'utf8',
+    })
     expect(run.stderr).toBe('')
     expect(run.stdout).toBe('ok')
   })

@@ -21,13 +21,12 @@ class GovernedTask implements TaskScope {
   readonly gate: ToolCallGate | undefined
   /** What the adapter gets: progress and artifacts pass straight through; the two final events are governed. */
   readonly events: TaskEvents
+  // Private for real: this object is the task scope tools can read (`currentTask()`), and may log.
+  readonly #governance: Governance
   #ended = false
 
-  constructor(
-    private readonly governance: Governance,
-    ctx: RequestContext,
-    inner: TaskEvents,
-  ) {
+  constructor(governance: Governance, ctx: RequestContext, inner: TaskEvents) {
+    this.#governance = governance
     this.taskId = ctx.taskId
     this.contextId = ctx.contextId
     this.callerId = ctx.callerId
@@ -53,11 +52,11 @@ class GovernedTask implements TaskScope {
   end(output: unknown): void {
     if (this.#ended) return
     this.#ended = true
-    this.governance.ledger?.onTaskEnd(this.taskId, output ?? null)
+    this.#governance.ledger?.onTaskEnd(this.taskId, output ?? null)
   }
 
   redact(text: string): string {
-    return this.governance.compliance.redactOutput(text, this.contextId)
+    return this.#governance.compliance.redactOutput(text, this.contextId)
   }
 
   /** The executor's return value with its text redacted (and the ledger told). */
