@@ -102,7 +102,7 @@ export function governExecutor(inner: Executor, governance: Governance): Executo
     const task = new GovernedTask(governance, ctx, events)
     let output: ReturnType<Executor['execute']>
     try {
-      output = toolUptake.execute(task, inner, ctx, task.events)
+      output = toolUptake.run(task, () => inner.execute(ctx, task.events))
     } catch (err) {
       task.end(null)
       throw err

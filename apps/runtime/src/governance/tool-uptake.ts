@@ -1,4 +1,4 @@
-import type { Executor, RequestContext, SetupResult, TaskEvents } from '@molecule/adapter-core'
+import type { SetupResult } from '@molecule/adapter-core'
 import { enterTask, runInTask, type TaskScope } from '@molecule/tools'
 
 /**
@@ -38,47 +38,21 @@ export class ToolUptake {
     return Object.defineProperty(rest, 'tools', { get: take, enumerable: true }) as SetupResult
   }
 
-  /** Calls the executor's `execute` as `run` would a step, without a closure per task (this is every task's path). */
-  execute(
-    scope: TaskScope,
-    executor: Executor,
-    ctx: RequestContext,
-    events: TaskEvents,
-  ): ReturnType<Executor['execute']> {
-    if (this.#taken) return runInTask(scope, () => executor.execute(ctx, events))
-    const outer = this.#begin(scope)
-    try {
-      return executor.execute(ctx, events)
-    } finally {
-      this.#end(scope, outer)
-    }
-  }
-
-  /** Runs one synchronous step of a task's executor (one `next()` of its stream). */
+  /** Runs one synchronous step of a task's executor (the call of `execute`, or one `next()` of its stream). */
   run<T>(scope: TaskScope, step: () => T): T {
     if (this.#taken) return runInTask(scope, step)
-    const outer = this.#begin(scope)
-    try {
-      return step()
-    } finally {
-      this.#end(scope, outer)
-    }
-  }
-
-  /** Unscoped step starts: remember whose step runs, so a first read of the tools during it can scope that task. */
-  #begin(scope: TaskScope): TaskScope | undefined {
     this.#tasksStarted = true
     const outer = this.#running
     this.#running = scope
-    return outer
-  }
-
-  #end(scope: TaskScope, outer: TaskScope | undefined): void {
-    this.#running = outer
-    if (this.#enteredFor === scope) {
-      // The step's own async work keeps the scope it was given; the code that called the step does not get it.
-      this.#enteredFor = undefined
-      enterTask(outer)
+    try {
+      return step()
+    } finally {
+      this.#running = outer
+      if (this.#enteredFor === scope) {
+        // The step's own async work keeps the scope it was given; the code that called the step does not get it.
+        this.#enteredFor = undefined
+        enterTask(outer)
+      }
     }
   }
 
