@@ -1,4 +1,4 @@
-import { packageBuild } from '../../tooling/tsup.shared.ts'
+import { packageBuild, withoutZodLocales } from '../../tooling/tsup.shared.ts'
 
 // One self-contained file: every dependency (MCP SDK, zod, pino, the @molecule packages) is bundled, so the
 // result runs with plain `node` and no node_modules.
@@ -6,6 +6,7 @@ export default packageBuild({
   entry: { 'molecule-mcp': 'src/molecule-mcp.ts' },
   noExternal: [/.*/],
   splitting: false,
+  esbuildPlugins: [withoutZodLocales],
   minify: true,
   sourcemap: false,
   dts: false,

@@ -1,4 +1,4 @@
-import { packageBuild } from '../../tooling/tsup.shared.ts'
+import { packageBuild, withoutZodLocales } from '../../tooling/tsup.shared.ts'
 
 export default [
   // The library entry (startRuntime and friends), with types: imports its @molecule dependencies as usual.
@@ -12,6 +12,7 @@ export default [
     // The ledger (native SQLite driver, PostgreSQL client) stays a package of its own, loaded only when it is on.
     external: ['@molecule/audit-ledger'],
     splitting: true,
+    esbuildPlugins: [withoutZodLocales],
     // MOLECULE_UNMINIFIED=1: readable names in CPU profiles (see tooling/bench/README.md).
     minify: !process.env.MOLECULE_UNMINIFIED,
     clean: false,

@@ -16,9 +16,9 @@ import { openGovernance } from './governance/governance.js'
 /**
  * Boots one workspace runtime, phase by phase (the README's boot sequence lists the same steps): resolve the
  * environment and config.yaml, preflight (a failing report aborts), the shared workspace state, governance (audit
- * log, compliance, approvals, ledger), the adapter, the A2A server, the skills watcher, the platform connection
- * (registration retried in the background while A2A already serves, heartbeats,
- * delegation results), the platform parts of the prompt once there is a token, the self-prompts. Does not install
+ * log, compliance, approvals, ledger), the adapter, the A2A server, the platform connection (registration retried
+ * in the background while A2A already serves, heartbeats, delegation results) with the skills and plugins watchers
+ * starting beside it, the platform parts of the prompt once there is a token, the self-prompts. Does not install
  * signal handlers: the CLI and `dev` own the process.
  */
 export async function startRuntime(options: StartRuntimeOptions = {}): Promise<RunningRuntime> {
@@ -28,9 +28,13 @@ export async function startRuntime(options: StartRuntimeOptions = {}): Promise<R
   const governance = await openGovernance(resolved)
   const prepared = await prepareAdapter(resolved, state, governance)
   const served = await serveA2A(resolved, state, prepared)
-  const skillsWatch = await watchSkills(resolved, state, prepared, served)
-  const pluginsWatch = await watchPlugins(resolved, state, prepared, served)
+  // Registration does not wait for the watchers' first scan of the config dir; the watchers scan side by side, and
+  // the runtime is returned once both watch.
   const connection = connectPlatform(resolved, state, prepared, served)
+  const [skillsWatch, pluginsWatch] = await Promise.all([
+    watchSkills(resolved, state, prepared, served),
+    watchPlugins(resolved, state, prepared, served),
+  ])
   const promptCompleted = completePromptWhenConnected(resolved, state, prepared, connection)
   const selfPrompts = startSelfPrompts(resolved, state, served, connection)
 

@@ -1,11 +1,10 @@
 import { createServer, type RequestListener, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { getRequestListener } from '@hono/node-server'
 import { defineExecutor } from '@molecule/adapter-core'
 import { MoleculeError, silentLogger } from '@molecule/core'
 import { type Context, Hono } from 'hono'
 import { serializeCard } from './card.js'
-import { type HttpAnswer, JSON_HEADERS, jsonAnswer, toResponse } from './http-answer.js'
+import { type HttpAnswer, JSON_HEADERS, jsonAnswer, toResponse, writeAnswer } from './http-answer.js'
 import { errorBody, RpcError, RpcErrorCode } from './jsonrpc.js'
 import { TaskMethods } from './methods/core.js'
 import { buildMethodTable, servedVersions } from './methods/registry.js'
@@ -145,17 +144,25 @@ export function createA2AServer(options: A2AServerOptions): A2AServer {
   app.onError((err) => toResponse(internalError(err)))
 
   let server: Server | undefined
-  let hono: RequestListener | undefined
+  let hono: Promise<RequestListener> | undefined
   /**
-   * The hono listener for everything but the JSON-RPC endpoint, made on first use: making it installs
-   * @hono/node-server's Request and Response globals, which loads node's fetch machinery — a tenth of a runtime's
-   * boot, spent before the first card request instead.
+   * The hono listener for everything but the JSON-RPC endpoint, loaded on first use: @hono/node-server installs its
+   * Request and Response globals when its module is evaluated, which loads node's fetch machinery — a tenth of a
+   * runtime's boot, spent at the first card request instead. Node keeps the request's body buffered meanwhile.
    */
   const honoListener =
     (host: string): RequestListener =>
     (req, res) => {
-      hono ??= getRequestListener(app.fetch, { hostname: host })
-      hono(req, res)
+      hono ??= import('@hono/node-server').then(({ getRequestListener }) =>
+        getRequestListener(app.fetch, { hostname: host }),
+      )
+      hono.then(
+        (listener) => listener(req, res),
+        (err: unknown) => {
+          hono = undefined // the next request tries again
+          writeAnswer(res, internalError(err))
+        },
+      )
     }
 
   return {

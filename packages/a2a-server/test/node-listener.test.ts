@@ -109,3 +109,25 @@ describe('the node fast path answers the JSON-RPC endpoint exactly as app.fetch 
     expect(JSON.parse(seen.body).error.code).toBe(-32600)
   })
 })
+
+describe('routes other than the endpoint', () => {
+  it('on a fresh server, the first requests arriving together are all answered while the HTTP adapter loads', async () => {
+    const fresh = await start()
+    try {
+      const card = () => fetch(`${fresh.url}/.well-known/agent-card.json`).then((r) => r.status)
+      // A body sent before the adapter is there must not be lost: it is read (and refused) as usual.
+      const unknown = () =>
+        fetch(`${fresh.url}/nowhere`, { method: 'POST', headers: JSON_CT, body: '{"x":1}' }).then(
+          async (r) => ({
+            status: r.status,
+            body: await r.json(),
+          }),
+        )
+      const [a, b, c] = await Promise.all([card(), card(), unknown()])
+      expect([a, b]).toEqual([200, 200])
+      expect(c).toEqual({ status: 404, body: { error: 'not found' } })
+    } finally {
+      await fresh.close()
+    }
+  })
+})

@@ -135,19 +135,25 @@ export function parseConfig(text: string, options: ParseConfigOptions = {}): Loa
   }
 }
 
+/**
+ * A config is parsed once per load: zod's compiled fast path (generated with `new Function` on the first parse of each
+ * object schema) would cost more than it saves, a tenth of a runtime's boot.
+ */
+const ONCE = { jitless: true } as const
+
 function parseConfigText(text: string, options: ParseConfigOptions): LoadedConfig {
   const source = options.source ?? CONFIG_FILE
   const configDir = options.configDir ?? process.cwd()
   const { data, warnings } = readYaml(text, source)
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    const [issue] = workspaceConfigSchema.safeParse(data).error?.issues ?? []
+    const [issue] = workspaceConfigSchema.safeParse(data, ONCE).error?.issues ?? []
     const problem = issue
       ? problemFromIssue(issue, data)
       : problemFromIssue({ code: 'custom', path: [], message: 'a mapping', input: data }, data)
     throw configInvalidError([problem], source)
   }
   const raw = data as Record<string, unknown>
-  const parsed = workspaceConfigSchema.safeParse(raw)
+  const parsed = workspaceConfigSchema.safeParse(raw, ONCE)
   if (!parsed.success) {
     // Report problems in file order (zod reports some nested blocks late).
     const order = Object.keys(raw)
