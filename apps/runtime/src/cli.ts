@@ -45,27 +45,49 @@ function failWith(err: unknown, prefix = ''): never {
   fail(`${prefix}${describeError(err, { verbose })}`, err instanceof BootFailure ? err.exitCode : 1)
 }
 
+/** How long a stop asked for during boot waits for the boot to finish before the process exits anyway. */
+const BOOT_STOP_WAIT_MS = 10_000
+
 async function runWorkspace(): Promise<void> {
-  let runtime: RunningRuntime
+  let runtime: RunningRuntime | undefined
+  let requested: NodeJS.Signals | undefined
+  let bootWait: NodeJS.Timeout | undefined
+  let signals = 0
+  const stop = (booted: RunningRuntime, signal: NodeJS.Signals): void => {
+    // A stop that hangs (a stuck close) must not outlive the grace period by much: exit non-zero instead. The
+    // grace period is the one the runtime resolved at boot, so the two can never disagree.
+    setTimeout(() => fail('shutdown did not finish in time; exiting'), booted.shutdownGraceMs + 5000).unref()
+    booted.stop(signal).then(
+      () => process.exit(0),
+      (err: unknown) => failWith(err, 'shutdown failed: '),
+    )
+  }
+  // Installed before the boot: a stop that arrives while booting (a container stopped right after it started) waits
+  // for the boot and then stops as usual, instead of killing the process between the platform minting the
+  // workspace's token and the token reaching the disk. A second signal still exits at once.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals += 1
+    if (signals > 1) fail(`second ${signal} during ${runtime ? 'shutdown' : 'boot'}; exiting immediately`)
+    if (runtime !== undefined) return stop(runtime, signal)
+    requested = signal
+    runtimeLogger('info').info({ signal }, 'stop requested while booting; stopping once booted')
+    bootWait = setTimeout(
+      () =>
+        fail(
+          `${signal} during boot, and the boot did not finish within ${BOOT_STOP_WAIT_MS / 1000} s; exiting`,
+        ),
+      BOOT_STOP_WAIT_MS,
+    )
+  }
+  process.on('SIGTERM', onSignal)
+  process.on('SIGINT', onSignal)
   try {
     runtime = await startRuntime()
   } catch (err) {
     failWith(err)
   }
-  let signals = 0
-  const onSignal = (signal: NodeJS.Signals): void => {
-    signals += 1
-    if (signals > 1) fail(`second ${signal} during shutdown; exiting immediately`)
-    // A stop that hangs (a stuck close) must not outlive the grace period by much: exit non-zero instead. The
-    // grace period is the one the runtime resolved at boot, so the two can never disagree.
-    setTimeout(() => fail('shutdown did not finish in time; exiting'), runtime.shutdownGraceMs + 5000).unref()
-    runtime.stop(signal).then(
-      () => process.exit(0),
-      (err: unknown) => failWith(err, 'shutdown failed: '),
-    )
-  }
-  process.on('SIGTERM', onSignal)
-  process.on('SIGINT', onSignal)
+  clearTimeout(bootWait)
+  if (requested !== undefined) stop(runtime, requested)
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { TaskState } from '@a2a-js/sdk'
 import { ClientFactory } from '@a2a-js/sdk/client'
 import type { RunningDevPlatform } from '@molecule/dev-platform'
@@ -101,6 +102,30 @@ describe('SIGTERM shutdown', () => {
     const exit = await rt.stop('SIGTERM')
     expect(exit.code).toBe(0)
     expect((await reply).result?.parts?.[0]?.text).toBe('finished in time')
+  })
+})
+
+describe('SIGTERM while booting', () => {
+  it('waits for the boot, then stops as usual and exits 0; a token the platform minted is on disk', async () => {
+    const ws = await platform.createWorkspace({ name: 'stopped-at-boot' })
+    const dirs = await workspaceDirs('name: Early stop\nruntime: echo\na2a:\n  port: 8000\n')
+    const rt = spawnRuntime(ws.id, platform.url, dirs)
+    running.push(rt)
+    // The preflight report is printed by the boot, after the CLI's signal handlers are installed.
+    const deadline = Date.now() + 10_000
+    while (!rt.stderr.includes('Preflight checks') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 5))
+    const exit = await rt.stop('SIGTERM')
+    expect(exit).toEqual({ code: 0, signal: null })
+    const msgs = rt.lines.map((line) => line.msg)
+    expect(msgs).toContain('stop requested while booting; stopping once booted')
+    expect(msgs.indexOf('shutting down')).toBeGreaterThan(msgs.indexOf('A2A server listening'))
+    // Whatever the register in flight had reached: a token the platform minted was not lost on the way.
+    if (platform.state.tokens.liveCount(ws.id) > 0) {
+      const stored = (await readFile(join(dirs.configs, '.auth_token'), 'utf8')).trim()
+      expect(platform.state.tokens.verify(ws.id, stored)).toBe(true)
+    }
+    expect(rt.stderr).not.toMatch(/\n\s+at /)
   })
 })
 

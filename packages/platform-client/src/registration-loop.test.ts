@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
@@ -72,6 +74,62 @@ describe('RegistrationLoop', () => {
     await expect(loop.registered).rejects.toThrow(/stopped/)
     await new Promise((r) => setTimeout(r, 20))
     expect(unhandled).toEqual([])
+  })
+
+  it('stop() lets a register in flight finish: the token it mints is stored, and nothing else starts', async () => {
+    // The platform shows a minted token once; an answer aborted by a stop (a container stopped right after it
+    // started) would lose it.
+    const token = 'minted-token-0123456789abcdef'
+    let requests = 0
+    const server = createServer((req, res) => {
+      requests += 1
+      req.resume()
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json' })
+        res.end(JSON.stringify({ status: 'registered', auth_token: token }))
+      }, 300)
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)))
+    const store = new TokenStore(mkdtempSync(join(tmpdir(), 'molecule-reg-stop-')))
+    const client = new PlatformClient({
+      platformUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      workspaceId: WS,
+      token: store,
+    })
+    const loop = new RegistrationLoop({
+      client,
+      body: { url: 'http://127.0.0.1:9', agent_card: { name: 'x' } },
+    })
+    const events: unknown[] = []
+    loop.on('registered', (res) => events.push(res))
+    loop.start()
+    await new Promise((r) => setTimeout(r, 50))
+    await loop.stop()
+    expect(readFileSync(store.path, 'utf8')).toBe(token)
+    await expect(loop.registered).rejects.toThrow(/stopped/)
+    expect(events).toEqual([])
+    await new Promise((r) => setTimeout(r, 100))
+    expect(requests).toBe(1)
+  })
+
+  it('stop() aborts a register that outlasts stopSettleMs', async () => {
+    const server = await startScriptedServer(() => 'hang')
+    cleanups.push(server.close)
+    const client = new PlatformClient({ platformUrl: server.url, workspaceId: WS, timeoutMs: 30_000 })
+    const loop = new RegistrationLoop({
+      client,
+      body: { url: 'http://127.0.0.1:9', agent_card: { name: 'x' } },
+      stopSettleMs: 100,
+    })
+    loop.start()
+    await new Promise((r) => setTimeout(r, 30))
+    const started = Date.now()
+    await loop.stop()
+    const elapsed = Date.now() - started
+    expect(elapsed).toBeGreaterThanOrEqual(90)
+    expect(elapsed).toBeLessThan(1000)
+    await expect(loop.registered).rejects.toThrow(/stopped/)
   })
 
   it('re-registers when the heartbeat learns the platform lost its state (restart of the dev platform)', async () => {

@@ -14,6 +14,11 @@ export interface RegistrationLoopOptions {
   retry?: { baseMs?: number; maxMs?: number }
   /** Per-attempt HTTP timeout; default the client's. */
   timeoutMs?: number
+  /**
+   * How long `stop()` lets a register already in flight finish before aborting it. Default 1000 ms: the platform
+   * may already have minted the workspace's token, which it shows only once, and an aborted answer loses it.
+   */
+  stopSettleMs?: number
   logger?: Logger
   failureLog?: FailureLogOptions
   random?: () => number
@@ -31,7 +36,10 @@ export class RegistrationLoop extends EventEmitter<{ registered: [RegisterRespon
   private rejectFirst!: (err: unknown) => void
   private firstDone = false
   private running: Promise<RegisterResponse> | undefined
-  private abort = new AbortController()
+  /** Aborts the register in flight (stop, once its settle time is over). */
+  private readonly request = new AbortController()
+  /** Aborts the wait between attempts (stop, at once). */
+  private readonly pause = new AbortController()
   private stopped = false
   private readonly failures: FailureLog
   private readonly logger: Logger
@@ -72,21 +80,30 @@ export class RegistrationLoop extends EventEmitter<{ registered: [RegisterRespon
     return this.running
   }
 
-  /** Stops retrying and aborts an in-flight request; resolves promptly. */
+  /**
+   * Stops retrying; resolves promptly. A register in flight gets `stopSettleMs` to finish (a token it mints is then
+   * stored) and is aborted after that; its answer no longer counts as a registration of this loop.
+   */
   async stop(): Promise<void> {
     if (this.stopped) return
     this.stopped = true
-    this.abort.abort(new Error('RegistrationLoop stopped'))
+    const reason = new Error('RegistrationLoop stopped')
+    this.pause.abort(reason)
+    const settle = setTimeout(() => this.request.abort(reason), this.options.stopSettleMs ?? 1000)
+    await this.running?.catch(() => {})
+    clearTimeout(settle)
+    this.request.abort(reason)
     if (!this.firstDone)
       this.rejectFirst(new Error('RegistrationLoop stopped before the workspace registered'))
-    await this.running?.catch(() => {})
   }
 
   private async run(reason: string): Promise<RegisterResponse> {
     const { client } = this.options
     const backoff = { baseMs: this.options.retry?.baseMs ?? 500, maxMs: this.options.retry?.maxMs ?? 30_000 }
+    const stopped = () => new Error('RegistrationLoop stopped')
     for (let attempt = 0; ; attempt++) {
-      const signal = this.abort.signal
+      if (this.stopped) throw stopped()
+      const signal = this.request.signal
       try {
         const body = typeof this.options.body === 'function' ? await this.options.body() : this.options.body
         const res = await client.register(body, {
@@ -94,6 +111,8 @@ export class RegistrationLoop extends EventEmitter<{ registered: [RegisterRespon
           retry: false,
           ...(this.options.timeoutMs !== undefined ? { timeoutMs: this.options.timeoutMs } : {}),
         })
+        // Stopped while it was in flight: the client stored any minted token; nothing else may start now.
+        if (this.stopped) throw stopped()
         this.failures.success()
         this.logger.info(
           { reason, attempts: attempt + 1, deliveryMode: res.delivery_mode },
@@ -106,10 +125,10 @@ export class RegistrationLoop extends EventEmitter<{ registered: [RegisterRespon
         this.emit('registered', res)
         return res
       } catch (err) {
-        if (signal.aborted) throw signal.reason
+        if (this.stopped) throw signal.aborted ? signal.reason : stopped()
         this.failures.failure(err, { attempt: attempt + 1 })
       }
-      await sleep(backoffDelay(attempt, backoff, this.options.random), this.abort.signal)
+      await sleep(backoffDelay(attempt, backoff, this.options.random), this.pause.signal)
     }
   }
 }
