@@ -7,7 +7,8 @@ export default packageBuild({
   noExternal: [/.*/],
   splitting: false,
   esbuildPlugins: [withoutZodLocales],
-  minify: true,
+  // MOLECULE_UNMINIFIED=1: readable names in CPU and heap profiles (see tooling/bench/README.md).
+  minify: !process.env.MOLECULE_UNMINIFIED,
   sourcemap: false,
   dts: false,
   banner: {
