@@ -15,11 +15,19 @@ export const runtimeBin = join(
   'molecule-runtime.js',
 )
 
+/** Read once per bench process: every spawn uses them. */
+let imageFlags
+
 /**
  * The node flags the runtime's container image starts it with (its Dockerfile's ENTRYPOINT, the arguments between
  * `node` and the bin): the benchmarks run the runtime as the image does.
  */
 export function imageNodeFlags() {
+  imageFlags ??= readImageNodeFlags()
+  return [...imageFlags]
+}
+
+function readImageNodeFlags() {
   const dockerfile = readFileSync(join(dirname(dirname(runtimeBin)), 'Dockerfile'), 'utf8')
   const entrypoint = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(dockerfile)
   if (!entrypoint) throw new Error('apps/runtime/Dockerfile has no ENTRYPOINT ["…"] line')
