@@ -68,7 +68,10 @@ async function runWorkspace(): Promise<void> {
   const onSignal = (signal: NodeJS.Signals): void => {
     signals += 1
     if (signals > 1) fail(`second ${signal} during ${runtime ? 'shutdown' : 'boot'}; exiting immediately`)
-    if (runtime !== undefined) return stop(runtime, signal)
+    if (runtime !== undefined) {
+      stop(runtime, signal)
+      return
+    }
     requested = signal
     runtimeLogger('info').info({ signal }, 'stop requested while booting; stopping once booted')
     bootWait = setTimeout(
