@@ -121,6 +121,24 @@ describe('plugins in a running workspace', () => {
     )
     expect(await readFile(join(root, '.claude/commands/lint.md'), 'utf8')).toBe('Lint.\n')
 
+    // An edit of a plugin's skill is the skills watcher's alone: one reload reaches the adapter, the plugins are not
+    // found and installed again.
+    const beforeEdit = setups.length
+    const installs = () => log.at('info').filter((l) => l.msg === 'plugin installed').length
+    const installsBeforeEdit = installs()
+    await writeFile(
+      join(root, 'plugins/guardrails/skills/release-notes/SKILL.md'),
+      skill('release-notes', 'Drafts release notes from merged changes.'),
+    )
+    await until(
+      () => prompt().includes('Drafts release notes from merged changes.'),
+      5000,
+      'edited skill in the prompt',
+    )
+    await new Promise((r) => setTimeout(r, 300))
+    expect(setups.length).toBe(beforeEdit + 1)
+    expect(installs()).toBe(installsBeforeEdit)
+
     // A third plugin dropped in whole (written aside, then moved in, as a platform copy would land).
     const before = setups.length
     await writeTree(join(root, 'incoming/docs-kit'), DOCS_KIT)

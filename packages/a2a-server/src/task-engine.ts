@@ -8,6 +8,7 @@ import {
 import { replyMessage, runExecutor, type TaskOutcome, uuidV4 } from '@molecule/adapter-core/runtime'
 import type { Logger } from '@molecule/core'
 import { RpcError, RpcErrorCode, rpc } from './jsonrpc.js'
+import { LiveRuns } from './live-runs.js'
 import type { PushNotifier } from './push-notifier.js'
 import { addArtifact, appendHistory } from './task-edit.js'
 import { type OwnerAwareStore, ownedBy, SET_OWNED, withOwner } from './task-owner.js'
@@ -73,7 +74,7 @@ function brief(text: string): string {
  * stored task and fans events out to stream listeners. No transition ever leaves a terminal state.
  */
 export class TaskEngine implements RunSink {
-  readonly runs = new Map<string, TaskRun>()
+  readonly runs = new LiveRuns<TaskRun>()
   accepting = true
   readonly #o: TaskEngineOptions
   /** Writes a task with its owner (see task-owner.ts). */

@@ -1,6 +1,6 @@
 import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Running, sendBody, start } from './helpers.js'
+import { type Running, sendBody, start, tick } from './helpers.js'
 
 // The listener answers the JSON-RPC endpoint from node's request and response directly; `app.fetch` answers it through
 // hono. Both must say exactly the same thing.
@@ -28,9 +28,14 @@ function pick(headers: Record<string, string | undefined>): Record<string, strin
   return out
 }
 
-function overHttp(path: string, headers: Record<string, string>, body: string): Promise<Seen> {
+function overHttp(
+  path: string,
+  headers: Record<string, string>,
+  body: string,
+  base = srv.url,
+): Promise<Seen> {
   return new Promise((resolve, reject) => {
-    const req = request(`${srv.url}${path}`, { method: 'POST', headers }, (res) => {
+    const req = request(`${base}${path}`, { method: 'POST', headers }, (res) => {
       let text = ''
       res.setEncoding('utf8')
       res.on('data', (c) => (text += c))
@@ -129,5 +134,31 @@ describe('routes other than the endpoint', () => {
     } finally {
       await fresh.close()
     }
+  })
+})
+
+describe('reading a request body', () => {
+  it('settles once per request: a promise resolved again costs V8 a runtime call on every request', async () => {
+    const resolvedAgain: string[] = []
+    const onResolvedAgain = (type: string) => resolvedAgain.push(type)
+    // Node deprecates listening for this event (DEP0160), and warns once when a listener is added.
+    const quiet = process.noDeprecation
+    process.noDeprecation = true
+    process.on('multipleResolves', onResolvedAgain)
+    const roomy = await start(undefined, { bodyLimitBytes: 256 })
+    try {
+      const body = JSON.stringify(sendBody('hi'))
+      const headers = { ...JSON_CT, 'content-length': String(Buffer.byteLength(body)) }
+      for (let i = 0; i < 3; i++) expect((await overHttp('/', headers, body, roomy.url)).status).toBe(200)
+      // Counted while reading (no length declared): refused once past the limit.
+      const refused = await overHttp('/', JSON_CT, JSON.stringify(sendBody('x'.repeat(300))), roomy.url)
+      expect(refused.status).toBe(413)
+      await tick(20)
+    } finally {
+      process.off('multipleResolves', onResolvedAgain)
+      process.noDeprecation = quiet
+      await roomy.close()
+    }
+    expect(resolvedAgain).toEqual([])
   })
 })

@@ -14,9 +14,15 @@ export interface WatchingPlugins {
   close(): Promise<void>
 }
 
-/** Only `<configs>/plugins/**` and config.yaml matter here; the rest of the configs dir is not even walked. */
-function relevant(configDir: string, path: string): boolean {
-  const rel = relative(configDir, resolve(path))
+/**
+ * Only `<configs>/plugins/**` and config.yaml matter here; the rest of the configs dir is not even walked. Inside a
+ * folder the skills watcher watches (a plugin's `skills/` found at boot) an edit is its to reload: seen here too, it
+ * would reinstall every plugin and reach the adapter a second time.
+ */
+function relevant(configDir: string, skillRoots: readonly string[], path: string): boolean {
+  const full = resolve(path)
+  if (skillRoots.some((root) => full.startsWith(root + sep))) return false
+  const rel = relative(configDir, full)
   return rel === '' || rel === 'config.yaml' || rel === 'plugins' || rel.startsWith(`plugins${sep}`)
 }
 
@@ -67,7 +73,11 @@ export async function watchPlugins(
   }
   let watcher: FSWatcher | undefined
   try {
-    watcher = watch(configDir, { ignoreInitial: true, ignored: (path: string) => !relevant(configDir, path) })
+    const skillRoots = prepared.skills.roots.map((root) => resolve(root))
+    watcher = watch(configDir, {
+      ignoreInitial: true,
+      ignored: (path: string) => !relevant(configDir, skillRoots, path),
+    })
     watcher.on('all', schedule)
     watcher.on('error', (err) => log.warn({ err: (err as Error).message }, 'plugins watcher error'))
     const ready = watcher
