@@ -17,3 +17,36 @@ describe('onAbort', () => {
     expect(calls).toEqual(['kept'])
   })
 })
+
+describe('onAbort, callbacks coming and going', () => {
+  it('runs the ones left in the order they were added, whichever were removed from the middle or the ends', () => {
+    const controller = new AbortController()
+    const calls: number[] = []
+    const stops = Array.from({ length: 6 }, (_, i) => onAbort(controller.signal, () => calls.push(i)))
+    for (const i of [0, 3, 5]) stops[i]?.()
+    stops[3]?.() // removing twice changes nothing
+    const late = onAbort(controller.signal, () => calls.push(6))
+    onAbort(controller.signal, () => calls.push(7))
+    late()
+    controller.abort()
+    expect(calls).toEqual([1, 2, 4, 7])
+  })
+
+  it('forgets the fired ones: removing one afterwards does not drop a callback added later', () => {
+    const first = new AbortController()
+    const calls: string[] = []
+    const stop = onAbort(first.signal, () => calls.push('fired'))
+    const stopOther = onAbort(first.signal, () => calls.push('fired too'))
+    first.abort()
+    stop()
+    stopOther()
+    expect(calls).toEqual(['fired', 'fired too'])
+
+    // A loop's signal lives on between sleeps: thousands of watch/unwatch pairs leave it watching only the last one.
+    const loop = new AbortController()
+    for (let i = 0; i < 10_000; i++) onAbort(loop.signal, () => calls.push(`sleep ${i}`))()
+    onAbort(loop.signal, () => calls.push('current sleep'))
+    loop.abort()
+    expect(calls.slice(2)).toEqual(['current sleep'])
+  })
+})

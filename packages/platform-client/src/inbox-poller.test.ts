@@ -251,3 +251,25 @@ describe('InboxPoller', () => {
     }
   })
 })
+
+describe('InboxPoller, running', () => {
+  it('settles nothing twice while it polls (a promise resolved again costs V8 a runtime call each time)', async () => {
+    const resolvedAgain: string[] = []
+    const onResolvedAgain = (type: string) => resolvedAgain.push(type)
+    // Node deprecates listening for this event (DEP0160), and warns once when a listener is added.
+    const quiet = process.noDeprecation
+    process.noDeprecation = true
+    process.on('multipleResolves', onResolvedAgain)
+    try {
+      const p = poller()
+      p.start()
+      await p.whenPolledOnce()
+      await new Promise((r) => setTimeout(r, 120)) // several more polls at 10 ms
+      await p.stop()
+    } finally {
+      process.off('multipleResolves', onResolvedAgain)
+      process.noDeprecation = quiet
+    }
+    expect(resolvedAgain).toEqual([])
+  })
+})

@@ -74,7 +74,11 @@ export class InboxPoller {
   private stopped = false
   private markPolledOnce: () => void = () => {}
   private readonly polledOnce = new Promise<void>((resolve) => {
-    this.markPolledOnce = resolve
+    // Called after every poll, resolves only the first time: resolving a settled promise again is not free in V8.
+    this.markPolledOnce = () => {
+      this.markPolledOnce = () => {}
+      resolve()
+    }
   })
 
   constructor(private readonly options: InboxPollerOptions) {
