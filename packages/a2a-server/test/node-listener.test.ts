@@ -1,4 +1,5 @@
 import { request } from 'node:http'
+import { settledAgainDuring } from '@molecule/test-support'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Running, sendBody, start, tick } from './helpers.js'
 
@@ -139,14 +140,8 @@ describe('routes other than the endpoint', () => {
 
 describe('reading a request body', () => {
   it('settles once per request: a promise resolved again costs V8 a runtime call on every request', async () => {
-    const resolvedAgain: string[] = []
-    const onResolvedAgain = (type: string) => resolvedAgain.push(type)
-    // Node deprecates listening for this event (DEP0160), and warns once when a listener is added.
-    const quiet = process.noDeprecation
-    process.noDeprecation = true
-    process.on('multipleResolves', onResolvedAgain)
     const roomy = await start(undefined, { bodyLimitBytes: 256 })
-    try {
+    const settledAgain = await settledAgainDuring(async () => {
       const body = JSON.stringify(sendBody('hi'))
       const headers = { ...JSON_CT, 'content-length': String(Buffer.byteLength(body)) }
       for (let i = 0; i < 3; i++) expect((await overHttp('/', headers, body, roomy.url)).status).toBe(200)
@@ -154,11 +149,7 @@ describe('reading a request body', () => {
       const refused = await overHttp('/', JSON_CT, JSON.stringify(sendBody('x'.repeat(300))), roomy.url)
       expect(refused.status).toBe(413)
       await tick(20)
-    } finally {
-      process.off('multipleResolves', onResolvedAgain)
-      process.noDeprecation = quiet
-      await roomy.close()
-    }
-    expect(resolvedAgain).toEqual([])
+    }).finally(() => roomy.close())
+    expect(settledAgain).toEqual([])
   })
 })

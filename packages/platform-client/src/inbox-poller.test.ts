@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
+import { settledAgainDuring } from '@molecule/test-support'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { recordingLogger } from '../test/support/recording-logger.js'
 import { startScriptedServer } from '../test/support/scripted-server.js'
@@ -254,22 +255,13 @@ describe('InboxPoller', () => {
 
 describe('InboxPoller, running', () => {
   it('settles nothing twice while it polls (a promise resolved again costs V8 a runtime call each time)', async () => {
-    const resolvedAgain: string[] = []
-    const onResolvedAgain = (type: string) => resolvedAgain.push(type)
-    // Node deprecates listening for this event (DEP0160), and warns once when a listener is added.
-    const quiet = process.noDeprecation
-    process.noDeprecation = true
-    process.on('multipleResolves', onResolvedAgain)
-    try {
+    const settledAgain = await settledAgainDuring(async () => {
       const p = poller()
       p.start()
       await p.whenPolledOnce()
       await new Promise((r) => setTimeout(r, 120)) // several more polls at 10 ms
       await p.stop()
-    } finally {
-      process.off('multipleResolves', onResolvedAgain)
-      process.noDeprecation = quiet
-    }
-    expect(resolvedAgain).toEqual([])
+    })
+    expect(settledAgain).toEqual([])
   })
 })

@@ -12,4 +12,5 @@ export {
   type SecretSample,
   workspaceTokens,
 } from './secret-samples.js'
+export { settledAgainDuring } from './settled-again.js'
 export { until } from './until.js'

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net'
 import { describe, expect, it } from 'vitest'
-import { freePort, prng, sdkTextRequest, seededInts, until } from './index.ts'
+import { freePort, prng, sdkTextRequest, seededInts, settledAgainDuring, until } from './index.ts'
 
 describe('test support', () => {
   it('prng replays the same sequence for a seed and another one for another seed', () => {
@@ -31,5 +31,20 @@ describe('test support', () => {
     const one = sdkTextRequest('hi')
     expect(one.message.parts[0]?.content).toEqual({ $case: 'text', value: 'hi' })
     expect(one.message.messageId).not.toBe(sdkTextRequest('hi').message.messageId)
+  })
+})
+
+describe('settledAgainDuring', () => {
+  it('reports a promise resolved a second time, and nothing for work that settles each promise once', async () => {
+    const again = await settledAgainDuring(async () => {
+      await new Promise<void>((resolve) => {
+        resolve()
+        resolve()
+      })
+      await new Promise((r) => setTimeout(r, 10))
+    })
+    expect(again).toEqual(['resolve'])
+    expect(await settledAgainDuring(() => new Promise((r) => setTimeout(r, 10)))).toEqual([])
+    expect(process.listenerCount('multipleResolves')).toBe(0)
   })
 })
