@@ -122,10 +122,8 @@ async function main() {
   // verdict judged on the unrounded median, so a run at the edge of a target is not misread.
   const ratio = (a, b, field = 'rps') => {
     const r = many[a].map((x, i) => x[field] / many[b][i][field]).sort((p, q) => p - q)
-    return {
-      value: median(r),
-      text: `${median(r).toFixed(3)}x (rounds ${r[0].toFixed(2)}–${r.at(-1).toFixed(2)})`,
-    }
+    const value = median(r)
+    return { value, text: `${value.toFixed(3)}x (rounds ${r[0].toFixed(2)}–${r.at(-1).toFixed(2)})` }
   }
   const verdict = (met) => (met ? 'met' : 'NOT met')
   const sdk = ratio('runtime', 'sdk')
