@@ -232,3 +232,55 @@ describe('WorkspacePool isolation', () => {
     ).toEqual([])
   })
 })
+
+describe('WorkspacePool, many workspaces on one platform', () => {
+  it('their loops take turns: at most 8 polls and 8 heartbeats in flight at once, and every workspace is served', async () => {
+    const entries: { id: string; token: string | undefined }[] = []
+    for (let i = 0; i < 24; i++) {
+      const ws = await platform.createWorkspace({ name: `Fleet ${i}`, external: true, mint_token: true })
+      entries.push({ id: ws.id, token: ws.token })
+    }
+    const config = loadBridgeConfig({
+      PLATFORM_URL: platform.url,
+      CONFIGS_DIR: mkdtempSync(join(tmpdir(), 'pool-turns-')),
+      MOLECULE_HEARTBEAT_INTERVAL_MS: '100',
+      MOLECULE_MCP_POLL_INTERVAL_MS: '100',
+      MOLECULE_WORKSPACES: JSON.stringify(entries),
+    })
+    const inFlight = { polls: 0, heartbeats: 0 }
+    const most = { polls: 0, heartbeats: 0 }
+    const served = { polls: new Map<string, number>(), heartbeats: new Map<string, number>() }
+    // A platform that takes a few milliseconds per answer, so calls started together overlap.
+    const slowFetch: typeof fetch = async (input, init) => {
+      const url = String(input)
+      const kind = url.includes('/activity')
+        ? 'polls'
+        : url.endsWith('/registry/heartbeat')
+          ? 'heartbeats'
+          : undefined
+      if (kind === undefined) return fetch(input, init)
+      const workspaceId = new Headers(init?.headers).get('x-workspace-id') ?? ''
+      served[kind].set(workspaceId, (served[kind].get(workspaceId) ?? 0) + 1)
+      most[kind] = Math.max(most[kind], ++inFlight[kind])
+      try {
+        await new Promise((r) => setTimeout(r, 5))
+        return await fetch(input, init)
+      } finally {
+        inFlight[kind]--
+      }
+    }
+    const pool = new WorkspacePool(config, silentLogger, { fetch: slowFetch })
+    await pool.start()
+    try {
+      const everyOneTwice = (counts: Map<string, number>) =>
+        entries.every((e) => (counts.get(e.id) ?? 0) >= 2)
+      await until(() => everyOneTwice(served.polls) && everyOneTwice(served.heartbeats), 10_000)
+      expect(most.polls).toBeLessThanOrEqual(8)
+      expect(most.heartbeats).toBeLessThanOrEqual(8)
+      // They do overlap, up to the limit: taking turns is not one call at a time.
+      expect(most.polls).toBeGreaterThan(1)
+    } finally {
+      await pool.stop()
+    }
+  })
+})

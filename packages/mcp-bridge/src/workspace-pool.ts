@@ -1,9 +1,9 @@
 import type { Logger } from '@molecule/core'
-import type { InboxMessage, PlatformClient } from '@molecule/platform-client'
+import { type InboxMessage, type PlatformClient, Turns } from '@molecule/platform-client'
 import type { PeerRoute, WorkspaceDirectory } from '@molecule/tools'
 import type { BridgeConfig } from './bridge-config.js'
 import { presentMessage } from './inbox-message.js'
-import { WorkspaceSession } from './workspace-session.js'
+import { type LoopTurns, WorkspaceSession } from './workspace-session.js'
 
 const PEER_MAP_LIMIT = 1024
 const PEER_INFO_TTL_MS = 5 * 60_000
@@ -61,6 +61,17 @@ export class WorkspacePool implements WorkspaceDirectory {
     logger: Logger,
     options: { fetch?: typeof fetch } = {},
   ) {
+    // The loops of all workspaces on one platform wake together; they take turns instead of all calling at once.
+    const turnsByTenant = new Map<string, LoopTurns>()
+    const turnsOf = (platformUrl: string): LoopTurns => {
+      const tenant = tenantOf(platformUrl)
+      let turns = turnsByTenant.get(tenant)
+      if (turns === undefined) {
+        turns = { polls: new Turns(), heartbeats: new Turns() }
+        turnsByTenant.set(tenant, turns)
+      }
+      return turns
+    }
     this.sessions = config.workspaces.map(
       (entry) =>
         new WorkspaceSession({
@@ -68,6 +79,7 @@ export class WorkspacePool implements WorkspaceDirectory {
           config,
           logger,
           onMessage: (message, session) => this.#received(message, session),
+          turns: turnsOf(entry.platformUrl),
           ...(options.fetch ? { fetch: options.fetch } : {}),
         }),
     )

@@ -7,6 +7,7 @@ import {
   isPlatformError,
   PlatformClient,
   type RegisterBody,
+  type Turns,
   writeFileAtomic,
 } from '@molecule/platform-client'
 import type { BridgeConfig, WorkspaceEntry } from './bridge-config.js'
@@ -37,6 +38,14 @@ export interface SessionOptions {
   onMessage: (message: InboxMessage, session: WorkspaceSession) => void
   /** Injected for tests; default global fetch. */
   fetch?: typeof fetch
+  /** Shared by every session on the same platform: their polls, and their heartbeats, take turns. */
+  turns?: LoopTurns
+}
+
+/** The turns the loops of the sessions on one platform share: one line for polls, one for heartbeats. */
+export interface LoopTurns {
+  polls: Turns
+  heartbeats: Turns
 }
 
 /**
@@ -96,6 +105,7 @@ export class WorkspaceSession {
         intervalMs: config.pollIntervalMs,
         logger: this.#logger,
         onMessage: (message) => options.onMessage(message, this),
+        ...(options.turns ? { turns: options.turns.polls } : {}),
       })
     }
   }
@@ -233,6 +243,7 @@ export class WorkspaceSession {
         // A 401/404 heartbeat: register again once; a rejected token disables only this workspace.
         onReregister: () => this.registerOnce('heartbeat rejected'),
         onResponse: (res) => this.saveInboundSecret(res.platform_inbound_secret),
+        ...(this.options.turns ? { turns: this.options.turns.heartbeats } : {}),
       })
       this.#heartbeat.start()
     }

@@ -1,4 +1,6 @@
 import { getEventListeners } from 'node:events'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import { onAbort } from './abort-watch.js'
 
@@ -48,5 +50,31 @@ describe('onAbort, callbacks coming and going', () => {
     onAbort(loop.signal, () => calls.push('current sleep'))
     loop.abort()
     expect(calls.slice(2)).toEqual(['current sleep'])
+  })
+})
+
+describe('onAbort, memory', () => {
+  it('keeps nothing of a removed callback, the first one of its signal included', async () => {
+    setFlagsFromString('--expose-gc')
+    const gc = runInNewContext('gc') as () => void
+    const controller = new AbortController()
+    const stops: (() => void)[] = []
+    /** A callback holding an object of its own; the WeakRef tells whether anything still holds that object. */
+    const watchOne = () => {
+      const held = { request: 'bytes of a finished request' }
+      stops.push(onAbort(controller.signal, () => void held.request))
+      return new WeakRef(held)
+    }
+    const first = watchOne()
+    const second = watchOne()
+    // In a function of its own: a loop variable of this suspended test would hold the last callback.
+    const stopAll = () => {
+      for (const stop of stops.splice(0)) stop()
+    }
+    stopAll()
+    await new Promise((resolve) => setImmediate(resolve))
+    gc()
+    expect(first.deref()).toBeUndefined()
+    expect(second.deref()).toBeUndefined()
   })
 })

@@ -20,19 +20,24 @@ interface Waiters {
 const WATCHERS = new WeakMap<AbortSignal, Waiters>()
 
 export function onAbort(signal: AbortSignal, fn: () => void): () => void {
-  let waiters = WATCHERS.get(signal)
-  if (waiters === undefined) {
-    const list: Waiters = { first: undefined, last: undefined }
-    waiters = list
-    WATCHERS.set(signal, list)
-    signal.addEventListener('abort', () => fireAll(list), { once: true })
-  }
-  const list = waiters
+  const list = WATCHERS.get(signal) ?? watch(signal)
   const node: Waiting = { fn, prev: list.last, next: undefined }
   if (list.last === undefined) list.first = node
   else list.last.next = node
   list.last = node
   return () => unlink(list, node)
+}
+
+/**
+ * The signal's list and its one listener. A function of its own so the listener's closure holds the list only: made
+ * inside `onAbort`, it would share that call's scope, and with it the first callback — and whatever that callback
+ * holds — for as long as the signal lives.
+ */
+function watch(signal: AbortSignal): Waiters {
+  const list: Waiters = { first: undefined, last: undefined }
+  WATCHERS.set(signal, list)
+  signal.addEventListener('abort', () => fireAll(list), { once: true })
+  return list
 }
 
 /** Takes every callback off the list, then runs them in the order they were added. */

@@ -3,6 +3,7 @@ import { recordingLogger, until } from '../test/support/recording-logger.js'
 import { type ScriptedReply, startScriptedServer } from '../test/support/scripted-server.js'
 import { PlatformClient } from './client.js'
 import { HeartbeatLoop } from './heartbeat-loop.js'
+import { Turns } from './turns.js'
 
 const WS = '0b6f7c1e-5d2a-4c8e-9a71-2f4d6e8b9c10'
 const TOKEN = 'dG9rZW4tdGhhdC1tdXN0LW5ldmVyLWJlLWxvZ2dlZC1hbnl3aGVyZQ'
@@ -231,5 +232,34 @@ describe('HeartbeatLoop', () => {
     loop.start()
     await until(() => reasons.length === 1, 2000, 'told to re-register')
     expect(secrets).toEqual(['s'])
+  })
+})
+
+describe('HeartbeatLoop, taking turns', () => {
+  it('beats only when its turn comes, and a stop while it waits for one resolves at once without a beat', async () => {
+    const { server, client } = await setup(() => ({ status: 200, body: { status: 'ok' } }))
+    const turns = new Turns(1)
+    let freeSlot: () => void = () => {}
+    const held = turns.run(() => new Promise<void>((resolve) => (freeSlot = resolve)))
+    const snapshot = () => ({ active_tasks: 0 })
+    const waiting = new HeartbeatLoop({ client, intervalMs: 30_000, snapshot, turns })
+    const stoppedWhileWaiting = new HeartbeatLoop({ client, intervalMs: 30_000, snapshot, turns })
+    waiting.start()
+    stoppedWhileWaiting.start()
+    await new Promise((r) => setTimeout(r, 100))
+    expect(server.requests).toHaveLength(0)
+    expect(turns.waiting).toBe(2)
+
+    const stopStarted = Date.now()
+    await stoppedWhileWaiting.stop()
+    expect(Date.now() - stopStarted).toBeLessThan(100)
+
+    freeSlot()
+    await held
+    await until(() => server.requests.length === 1, 1000, 'the beat that waited for its turn')
+    await new Promise((r) => setTimeout(r, 50))
+    expect(server.requests).toHaveLength(1)
+    expect([turns.running, turns.waiting]).toEqual([0, 0])
+    await waiting.stop()
   })
 })

@@ -4,6 +4,7 @@ import { isPlatformError, PlatformClientError } from './errors.js'
 import { FailureLog, type FailureLogOptions } from './failure-log.js'
 import { type Logger, silentLogger } from './logger.js'
 import type { HeartbeatResponse } from './schemas.js'
+import type { Turns } from './turns.js'
 import type { HeartbeatBody } from './types.js'
 
 export interface HeartbeatLoopOptions {
@@ -36,6 +37,11 @@ export interface HeartbeatLoopOptions {
   reregisterCooldownMs?: number
   /** Every successful heartbeat response (e.g. to persist `platform_inbound_secret`). */
   onResponse?: (response: HeartbeatResponse) => void
+  /**
+   * Shared by the heartbeat loops of one process that beat to the same platform, so that only `turns.limit` of their
+   * beats are in flight at once (see `Turns`). Default: none, this loop never waits for another.
+   */
+  turns?: Turns
 }
 
 /** Response statuses that mean "the platform does not know you" on platforms that say so. */
@@ -71,6 +77,8 @@ export class HeartbeatLoop {
   private lastReregisterAt = Number.NEGATIVE_INFINITY
   private beats = 0
   private lastSuccess: number | undefined
+  /** A beat as `turns` runs it, made once rather than a closure per beat. */
+  private readonly beatInTurn = (): Promise<void> => this.beat()
 
   constructor(private readonly options: HeartbeatLoopOptions) {
     this.intervalMs = options.intervalMs ?? 30_000
@@ -136,7 +144,12 @@ export class HeartbeatLoop {
       // The snapshot is taken by this beat, so a pulse asked for before it is answered by it.
       if (this.pulseRequested) this.lastPulsedBeatAt = performance.now()
       this.pulseRequested = false
-      await this.beat()
+      const turns = this.options.turns
+      if (turns === undefined) await this.beat()
+      else {
+        // Rejects only when `stop()` aborted the wait for a turn; `beat()` itself never throws.
+        await turns.run(this.beatInTurn, this.abort.signal).catch(() => {})
+      }
       if (this.stopped) break
       await this.waitForNextBeat()
     }

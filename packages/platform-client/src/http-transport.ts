@@ -24,7 +24,7 @@ export interface TransportRequest {
  * queue on them for a few milliseconds rather than opening a hundred connections that the platform then closes as idle.
  * Long calls (A2A sends that wait minutes for an agent) get pools of their own, so they can never hold up a heartbeat.
  */
-const SHORT_POOL_SOCKETS = 8
+export const SHORT_POOL_SOCKETS = 8
 export const LONG_CALL_MS = 30_000
 const SHORT_POOLS = new Map<string, Http1Pool>()
 const LONG_POOLS = new Map<string, Http1Pool>()

@@ -8,6 +8,7 @@ import { recordingLogger } from '../test/support/recording-logger.js'
 import { startScriptedServer } from '../test/support/scripted-server.js'
 import { PlatformClient } from './client.js'
 import { InboxPoller, type InboxPollerOptions } from './inbox-poller.js'
+import { Turns } from './turns.js'
 
 let platform: RunningDevPlatform
 let lead: PlatformClient
@@ -263,5 +264,33 @@ describe('InboxPoller, running', () => {
       await p.stop()
     })
     expect(settledAgain).toEqual([])
+  })
+})
+
+describe('InboxPoller, taking turns', () => {
+  it('polls only when its turn comes, and a stop while it waits for one resolves at once', async () => {
+    const turns = new Turns(1)
+    let freeSlot: () => void = () => {}
+    const held = turns.run(() => new Promise<void>((resolve) => (freeSlot = resolve)))
+    await send('waiting for a turn')
+    const waiting = poller({ turns })
+    const stoppedWhileWaiting = poller({ turns })
+    let polled = false
+    void waiting.whenPolledOnce().then(() => (polled = true))
+    waiting.start()
+    stoppedWhileWaiting.start()
+    await new Promise((r) => setTimeout(r, 150))
+    expect(polled).toBe(false)
+    expect(turns.waiting).toBe(2)
+
+    const stopStarted = Date.now()
+    await stoppedWhileWaiting.stop()
+    expect(Date.now() - stopStarted).toBeLessThan(100)
+    expect(turns.waiting).toBe(1)
+
+    freeSlot()
+    await held
+    await waiting.whenPolledOnce()
+    expect(waiting.pending().map((m) => m.text)).toEqual(['waiting for a turn'])
   })
 })

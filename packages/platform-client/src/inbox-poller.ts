@@ -7,6 +7,7 @@ import { InboxCursorFile } from './inbox-cursor-file.js'
 import { type InboxMessage, parseInboxRow } from './inbox-message.js'
 import { type Logger, silentLogger } from './logger.js'
 import type { ActivityRow } from './schemas.js'
+import type { Turns } from './turns.js'
 
 export interface InboxPollerOptions {
   client: PlatformClient
@@ -30,6 +31,12 @@ export interface InboxPollerOptions {
   prepareRow?: (row: ActivityRow, signal: AbortSignal) => Promise<ActivityRow>
   logger?: Logger
   failureLog?: FailureLogOptions
+  /**
+   * Shared by the pollers of one process that poll the same platform, so that only `turns.limit` of their regular
+   * polls run at once (see `Turns`). Default: none, this poller never waits for another. `pollOnce()` called
+   * directly never waits either.
+   */
+  turns?: Turns
 }
 
 interface Entry {
@@ -72,6 +79,8 @@ export class InboxPoller {
   private abort = new AbortController()
   private running: Promise<void> | undefined
   private stopped = false
+  /** The regular poll as the loop hands it to `turns`, made once rather than a closure per poll. */
+  private readonly pollInTurn = (): Promise<InboxMessage[]> => this.pollOnce()
   private markPolledOnce: () => void = () => {}
   private readonly polledOnce = new Promise<void>((resolve) => {
     // Called after every poll, resolves only the first time: resolving a settled promise again is not free in V8.
@@ -197,7 +206,8 @@ export class InboxPoller {
     while (!this.stopped) {
       let delay = this.intervalMs
       try {
-        await this.pollOnce()
+        const turns = this.options.turns
+        await (turns ? turns.run(this.pollInTurn, this.abort.signal) : this.pollOnce())
         this.failures.success()
       } catch (err) {
         if (this.stopped) break

@@ -59,4 +59,5 @@ export type {
   WorkspaceState,
 } from './schemas.js'
 export { MemoryTokenSource, TOKEN_FILE_NAME, type TokenSource, TokenStore } from './token-store.js'
+export { Turns } from './turns.js'
 export type * from './types.js'

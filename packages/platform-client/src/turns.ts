@@ -1,0 +1,87 @@
+import { onAbort } from './abort-watch.js'
+import { PlatformClientError } from './errors.js'
+import { SHORT_POOL_SOCKETS } from './http-transport.js'
+
+interface Waiter {
+  readonly start: () => void
+  stopWatching: (() => void) | undefined
+}
+
+/**
+ * Calls that take turns: at most `limit` of the calls given to `run` are in progress at once, the others wait, first
+ * come first served.
+ *
+ * Why: the loops of a bridge's workspaces wake on one shared instant (`alignedDelay`). Started together, a hundred
+ * polls would wait in the connection pool's queue with their async frames, timers and request bytes alive, and each
+ * scavenge that runs inside the burst would copy them and then promote them to old space for a mark-compact to
+ * reclaim — most of what an idle bridge spent on garbage collection. Taking turns keeps alive only what the
+ * connections can carry (the default limit is the pool's connection count), and the burst takes no longer, as those
+ * connections were the limit anyway.
+ */
+export class Turns {
+  #running = 0
+  readonly #waiting: Waiter[] = []
+
+  constructor(readonly limit: number = SHORT_POOL_SOCKETS) {
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new PlatformClientError(
+        'TURNS_LIMIT_INVALID',
+        `Turns: limit must be a whole number ≥ 1, got ${String(limit)}.`,
+        {
+          path: 'limit',
+          fix: `Pass how many calls may run at once, or leave it out (${SHORT_POOL_SOCKETS}).`,
+        },
+      )
+    }
+  }
+
+  /** Calls in progress now. */
+  get running(): number {
+    return this.#running
+  }
+
+  /** Calls waiting for their turn now. */
+  get waiting(): number {
+    return this.#waiting.length
+  }
+
+  /**
+   * Runs `work` once fewer than `limit` others run, and settles as it does. A `signal` that aborts before the call
+   * starts (or has already) rejects it with the signal's reason, and `work` never runs.
+   */
+  async run<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted) throw signal.reason
+    if (this.#running < this.limit) this.#running++
+    else await this.#turn(signal)
+    try {
+      return await work()
+    } finally {
+      this.#release()
+    }
+  }
+
+  /** Waits in line; the slot of a finished call passes to the first waiter directly. */
+  #turn(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { start: resolve, stopWatching: undefined }
+      if (signal) {
+        waiter.stopWatching = onAbort(signal, () => {
+          const at = this.#waiting.indexOf(waiter)
+          if (at >= 0) this.#waiting.splice(at, 1)
+          reject(signal.reason)
+        })
+      }
+      this.#waiting.push(waiter)
+    })
+  }
+
+  #release(): void {
+    const next = this.#waiting.shift()
+    if (next === undefined) {
+      this.#running--
+      return
+    }
+    next.stopWatching?.()
+    next.start()
+  }
+}
