@@ -147,8 +147,11 @@ export class HeartbeatLoop {
       const turns = this.options.turns
       if (turns === undefined) await this.beat()
       else {
-        // Rejects only when `stop()` aborted the wait for a turn; `beat()` itself never throws.
-        await turns.run(this.beatInTurn, this.abort.signal).catch(() => {})
+        try {
+          await turns.run(this.beatInTurn, this.abort.signal)
+        } catch {
+          // Only `stop()` aborting the wait for a turn gets here; `beat()` itself never throws.
+        }
       }
       if (this.stopped) break
       await this.waitForNextBeat()

@@ -219,7 +219,11 @@ export class InboxPoller {
       this.markPolledOnce()
       // The regular pace is the shared grid of every poller with this interval; a platform's Retry-After is honoured.
       if (delay === this.intervalMs) delay = alignedDelay(this.intervalMs)
-      await sleep(delay, this.abort.signal).catch(() => {})
+      try {
+        await sleep(delay, this.abort.signal)
+      } catch {
+        // Stopped: the loop condition ends it. (A try rather than `.catch`, which would allocate a promise per poll.)
+      }
     }
   }
 

@@ -49,16 +49,32 @@ export class Turns {
    * Runs `work` once fewer than `limit` others run, and settles as it does. A `signal` that aborts before the call
    * starts (or has already) rejects it with the signal's reason, and `work` never runs.
    */
-  async run<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    if (signal?.aborted) throw signal.reason
-    if (this.#running < this.limit) this.#running++
-    else await this.#turn(signal)
-    try {
-      return await work()
-    } finally {
-      this.#release()
+  run<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted) return Promise.reject(signal.reason)
+    if (this.#running < this.limit) {
+      this.#running++
+      return this.#start(work)
     }
+    return this.#turn(signal).then(() => this.#start(work))
   }
+
+  /**
+   * Plain promise code rather than an async function: a loop's call then allocates one extra promise, not a
+   * generator and its resumption closures that would live as long as the call.
+   */
+  #start<T>(work: () => Promise<T>): Promise<T> {
+    let result: Promise<T>
+    try {
+      result = Promise.resolve(work()) // the same promise when `work` returns a native one
+    } catch (err) {
+      this.#release()
+      return Promise.reject(err)
+    }
+    result.then(this.#released, this.#released)
+    return result
+  }
+
+  readonly #released = (): void => this.#release()
 
   /** Waits in line; the slot of a finished call passes to the first waiter directly. */
   #turn(signal: AbortSignal | undefined): Promise<void> {
