@@ -1,8 +1,8 @@
-import { alignedDelay } from './aligned-delay.js'
 import { sleep } from './backoff.js'
 import type { PlatformClient } from './client.js'
 import { isPlatformError } from './errors.js'
 import { FailureLog, type FailureLogOptions } from './failure-log.js'
+import { untilGridPoint } from './grid-clock.js'
 import { InboxCursorFile } from './inbox-cursor-file.js'
 import { type InboxMessage, parseInboxRow } from './inbox-message.js'
 import { type Logger, silentLogger } from './logger.js'
@@ -217,10 +217,11 @@ export class InboxPoller {
         if (retryAfterMs !== undefined) delay = Math.max(delay, Math.min(retryAfterMs, MAX_RETRY_AFTER_MS))
       }
       this.markPolledOnce()
-      // The regular pace is the shared grid of every poller with this interval; a platform's Retry-After is honoured.
-      if (delay === this.intervalMs) delay = alignedDelay(this.intervalMs)
       try {
-        await sleep(delay, this.abort.signal)
+        // The regular pace is the grid every poller with this interval shares (one timer for all of them); a
+        // platform's Retry-After is honoured on a timer of its own.
+        if (delay === this.intervalMs) await untilGridPoint(this.intervalMs, this.abort.signal)
+        else await sleep(delay, this.abort.signal)
       } catch {
         // Stopped: the loop condition ends it. (A try rather than `.catch`, which would allocate a promise per poll.)
       }

@@ -1,8 +1,9 @@
 import { onAbort } from './abort-watch.js'
 import { PlatformClientError } from './errors.js'
 import { SHORT_POOL_SOCKETS } from './http-transport.js'
+import { join, type Line, type LineNode, leave } from './linked-line.js'
 
-interface Waiter {
+interface Waiter extends LineNode<Waiter> {
   readonly start: () => void
   stopWatching: (() => void) | undefined
 }
@@ -20,7 +21,8 @@ interface Waiter {
  */
 export class Turns {
   #running = 0
-  readonly #waiting: Waiter[] = []
+  #waitingCount = 0
+  readonly #waiting: Line<Waiter> = { first: undefined, last: undefined }
 
   constructor(readonly limit: number = SHORT_POOL_SOCKETS) {
     if (!Number.isInteger(limit) || limit < 1) {
@@ -42,7 +44,7 @@ export class Turns {
 
   /** Calls waiting for their turn now. */
   get waiting(): number {
-    return this.#waiting.length
+    return this.#waitingCount
   }
 
   /**
@@ -79,24 +81,30 @@ export class Turns {
   /** Waits in line; the slot of a finished call passes to the first waiter directly. */
   #turn(signal: AbortSignal | undefined): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { start: resolve, stopWatching: undefined }
+      const waiter: Waiter = { start: resolve, stopWatching: undefined, prev: undefined, next: undefined }
       if (signal) {
         waiter.stopWatching = onAbort(signal, () => {
-          const at = this.#waiting.indexOf(waiter)
-          if (at >= 0) this.#waiting.splice(at, 1)
+          this.#leave(waiter)
           reject(signal.reason)
         })
       }
-      this.#waiting.push(waiter)
+      join(this.#waiting, waiter)
+      this.#waitingCount++
     })
   }
 
+  #leave(waiter: Waiter): void {
+    leave(this.#waiting, waiter)
+    this.#waitingCount--
+  }
+
   #release(): void {
-    const next = this.#waiting.shift()
+    const next = this.#waiting.first
     if (next === undefined) {
       this.#running--
       return
     }
+    this.#leave(next)
     next.stopWatching?.()
     next.start()
   }
