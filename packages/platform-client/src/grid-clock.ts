@@ -1,16 +1,12 @@
-import { onAbort } from './abort-watch.js'
 import { alignedDelay } from './aligned-delay.js'
-import { join, type Line, type LineNode, leave, takeAll } from './linked-line.js'
-
-interface Waiter extends LineNode<Waiter> {
-  readonly resolve: () => void
-  stopWatching: (() => void) | undefined
-}
+import { type LineWaiter, waitInLine, wakeWaiter } from './line-wait.js'
+import { type Line, takeAll } from './linked-line.js'
 
 /** One point of the grid: its timer and the waiters it wakes, in the order they came. */
-interface GridPoint extends Line<Waiter> {
-  readonly at: number
+interface GridPoint extends Line<LineWaiter> {
   timer: NodeJS.Timeout | undefined
+  /** After an aborted waiter left: the last one to leave takes the timer with it, so it keeps no process alive. */
+  left: () => void
 }
 
 /** Grid points being waited for, by wall-clock time (ms since the epoch). */
@@ -27,38 +23,20 @@ export function untilGridPoint(intervalMs: number, signal?: AbortSignal): Promis
   const now = Date.now()
   const at = now + alignedDelay(intervalMs, now)
   const point = POINTS.get(at) ?? schedule(at, at - now)
-  return new Promise<void>((resolve, reject) => {
-    const waiter: Waiter = { resolve, stopWatching: undefined, prev: undefined, next: undefined }
-    join(point, waiter)
-    if (signal) {
-      waiter.stopWatching = onAbort(signal, () => {
-        depart(point, waiter)
-        reject(signal.reason)
-      })
-    }
-  })
+  return waitInLine(point, signal, point.left)
 }
 
 function schedule(at: number, delay: number): GridPoint {
-  const point: GridPoint = { at, timer: undefined, first: undefined, last: undefined }
+  const point: GridPoint = { timer: undefined, left: () => {}, first: undefined, last: undefined }
+  point.left = () => {
+    if (point.first !== undefined) return
+    clearTimeout(point.timer)
+    POINTS.delete(at)
+  }
   POINTS.set(at, point)
   point.timer = setTimeout(() => {
     POINTS.delete(at)
-    takeAll(point, wake)
+    takeAll(point, wakeWaiter)
   }, delay)
   return point
-}
-
-function wake(waiter: Waiter): void {
-  waiter.stopWatching?.()
-  waiter.resolve()
-}
-
-/** An aborted waiter leaves; the last one to leave takes the timer with it, so it keeps no process alive. */
-function depart(point: GridPoint, waiter: Waiter): void {
-  leave(point, waiter)
-  if (point.first === undefined) {
-    clearTimeout(point.timer)
-    POINTS.delete(point.at)
-  }
 }

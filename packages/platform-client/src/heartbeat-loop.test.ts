@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { holdTurn } from '../test/support/held-turn.js'
 import { recordingLogger, until } from '../test/support/recording-logger.js'
 import { type ScriptedReply, startScriptedServer } from '../test/support/scripted-server.js'
 import { PlatformClient } from './client.js'
@@ -239,8 +240,7 @@ describe('HeartbeatLoop, taking turns', () => {
   it('beats only when its turn comes, and a stop while it waits for one resolves at once without a beat', async () => {
     const { server, client } = await setup(() => ({ status: 200, body: { status: 'ok' } }))
     const turns = new Turns(1)
-    let freeSlot: () => void = () => {}
-    const held = turns.run(() => new Promise<void>((resolve) => (freeSlot = resolve)))
+    const held = holdTurn(turns)
     const snapshot = () => ({ active_tasks: 0 })
     const waiting = new HeartbeatLoop({ client, intervalMs: 30_000, snapshot, turns })
     const stoppedWhileWaiting = new HeartbeatLoop({ client, intervalMs: 30_000, snapshot, turns })
@@ -254,8 +254,8 @@ describe('HeartbeatLoop, taking turns', () => {
     await stoppedWhileWaiting.stop()
     expect(Date.now() - stopStarted).toBeLessThan(100)
 
-    freeSlot()
-    await held
+    held.free()
+    await held.freed
     await until(() => server.requests.length === 1, 1000, 'the beat that waited for its turn')
     await new Promise((r) => setTimeout(r, 50))
     expect(server.requests).toHaveLength(1)

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { type RunningDevPlatform, startDevPlatform } from '@molecule/dev-platform'
 import { settledAgainDuring } from '@molecule/test-support'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { holdTurn } from '../test/support/held-turn.js'
 import { recordingLogger } from '../test/support/recording-logger.js'
 import { startScriptedServer } from '../test/support/scripted-server.js'
 import { PlatformClient } from './client.js'
@@ -270,8 +271,7 @@ describe('InboxPoller, running', () => {
 describe('InboxPoller, taking turns', () => {
   it('polls only when its turn comes, and a stop while it waits for one resolves at once', async () => {
     const turns = new Turns(1)
-    let freeSlot: () => void = () => {}
-    const held = turns.run(() => new Promise<void>((resolve) => (freeSlot = resolve)))
+    const held = holdTurn(turns)
     await send('waiting for a turn')
     const waiting = poller({ turns })
     const stoppedWhileWaiting = poller({ turns })
@@ -288,8 +288,8 @@ describe('InboxPoller, taking turns', () => {
     expect(Date.now() - stopStarted).toBeLessThan(100)
     expect(turns.waiting).toBe(1)
 
-    freeSlot()
-    await held
+    held.free()
+    await held.freed
     await waiting.whenPolledOnce()
     expect(waiting.pending().map((m) => m.text)).toEqual(['waiting for a turn'])
   })

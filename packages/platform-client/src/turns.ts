@@ -1,12 +1,7 @@
-import { onAbort } from './abort-watch.js'
 import { PlatformClientError } from './errors.js'
 import { SHORT_POOL_SOCKETS } from './http-transport.js'
-import { join, type Line, type LineNode, leave } from './linked-line.js'
-
-interface Waiter extends LineNode<Waiter> {
-  readonly start: () => void
-  stopWatching: (() => void) | undefined
-}
+import { type LineWaiter, waitInLine, wakeWaiter } from './line-wait.js'
+import { type Line, leave } from './linked-line.js'
 
 /**
  * Calls that take turns: at most `limit` of the calls given to `run` are in progress at once, the others wait, first
@@ -22,7 +17,7 @@ interface Waiter extends LineNode<Waiter> {
 export class Turns {
   #running = 0
   #waitingCount = 0
-  readonly #waiting: Line<Waiter> = { first: undefined, last: undefined }
+  readonly #waiting: Line<LineWaiter> = { first: undefined, last: undefined }
 
   constructor(readonly limit: number = SHORT_POOL_SOCKETS) {
     if (!Number.isInteger(limit) || limit < 1) {
@@ -80,21 +75,11 @@ export class Turns {
 
   /** Waits in line; the slot of a finished call passes to the first waiter directly. */
   #turn(signal: AbortSignal | undefined): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { start: resolve, stopWatching: undefined, prev: undefined, next: undefined }
-      if (signal) {
-        waiter.stopWatching = onAbort(signal, () => {
-          this.#leave(waiter)
-          reject(signal.reason)
-        })
-      }
-      join(this.#waiting, waiter)
-      this.#waitingCount++
-    })
+    this.#waitingCount++
+    return waitInLine(this.#waiting, signal, this.#left)
   }
 
-  #leave(waiter: Waiter): void {
-    leave(this.#waiting, waiter)
+  readonly #left = (): void => {
     this.#waitingCount--
   }
 
@@ -104,8 +89,8 @@ export class Turns {
       this.#running--
       return
     }
-    this.#leave(next)
-    next.stopWatching?.()
-    next.start()
+    leave(this.#waiting, next)
+    this.#waitingCount--
+    wakeWaiter(next)
   }
 }
